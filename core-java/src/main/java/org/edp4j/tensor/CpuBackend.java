@@ -1,0 +1,900 @@
+package org.edp4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The pure-Java backend: float32 on heap arrays, loops the JIT vectorizes, GEMM blocked and
+ * spread over the cores ({@link CpuGemm}), per-sample work split by sample across the common
+ * fork-join pool. Scratch space is per thread and grows once, so a training step whose shapes do
+ * not change allocates nothing.
+ *
+ * <p>Stateless and thread-safe; use {@link #instance()}.
+ */
+public final class CpuBackend implements Backend {
+    private static final CpuBackend INSTANCE = new CpuBackend();
+    /** Elements per task below which elementwise loops stay serial. */
+    private static final int ELEMENT_GRAIN = 1 << 15;
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<long[]> SORT_SCRATCH = ThreadLocal.withInitial(() -> new long[0]);
+
+    private CpuBackend() {
+    }
+
+    public static CpuBackend instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor zeros(int... dims) {
+        return new CpuTensor(Shape.of(dims));
+    }
+
+    @Override
+    public Tensor tensor(float[] values, int... dims) {
+        CpuTensor t = new CpuTensor(Shape.of(dims));
+        if (values.length != t.size()) {
+            throw new IllegalArgumentException("values has " + values.length + " elements, shape "
+                    + t.shape() + " needs " + t.size());
+        }
+        System.arraycopy(values, 0, t.data, 0, values.length);
+        return t;
+    }
+
+    @Override
+    public IntTensor intZeros(int... dims) {
+        return new CpuIntTensor(Shape.of(dims));
+    }
+
+    @Override
+    public IntTensor intTensor(int[] values, int... dims) {
+        CpuIntTensor t = new CpuIntTensor(Shape.of(dims));
+        if (values.length != t.size()) {
+            throw new IllegalArgumentException("values has " + values.length + " elements, shape "
+                    + t.shape() + " needs " + t.size());
+        }
+        System.arraycopy(values, 0, t.data, 0, values.length);
+        return t;
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        Arrays.fill(d(t), value);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        float[] s = d(src);
+        float[] t = d(dst);
+        if (s.length != t.length) {
+            throw new IllegalArgumentException("copy: source " + src.shape() + " and destination " + dst.shape()
+                    + " differ in size");
+        }
+        System.arraycopy(s, 0, t, 0, s.length);
+    }
+
+    // ---------------------------------------------------------------- dense linear algebra
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+                     float beta, Tensor c) {
+        check("A", a, (long) m * k);
+        check("B", b, (long) k * n);
+        check("C", c, (long) m * n);
+        CpuGemm.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c), null, 1);
+    }
+
+    @Override
+    public void gemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
+                             Tensor c) {
+        check("A", a, (long) rows * m);
+        check("G", g, (long) rows * n);
+        check("C", c, (long) m * n);
+        checkScale(rows, rowsPerSample, scale);
+        CpuGemm.gemm(true, false, m, n, rows, 1f, d(a), d(g), beta, d(c), d(scale), rowsPerSample);
+    }
+
+    @Override
+    public void columnSumScaled(int rows, int cols, int rowsPerSample, Tensor g, Tensor scale, float beta,
+                                Tensor out) {
+        check("g", g, (long) rows * cols);
+        check("out", out, cols);
+        checkScale(rows, rowsPerSample, scale);
+        float[] gd = d(g);
+        float[] s = d(scale);
+        float[] o = d(out);
+        betaScale(o, beta);
+        for (int r = 0; r < rows; r++) {
+            float f = s[r / rowsPerSample];
+            if (f == 0f) {
+                continue;
+            }
+            int off = r * cols;
+            for (int j = 0; j < cols; j++) {
+                o[j] += f * gd[off + j];
+            }
+        }
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, Tensor bias, Tensor x) {
+        check("bias", bias, cols);
+        check("x", x, (long) rows * cols);
+        float[] b = d(bias);
+        float[] xd = d(x);
+        Parallel.range(rows, Math.max(1, ELEMENT_GRAIN / Math.max(1, cols)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                for (int j = 0; j < cols; j++) {
+                    xd[off + j] += b[j];
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
+
+    @Override
+    public void activation(Activation f, Tensor x, Tensor y) {
+        sameSize("x", x, "y", y);
+        float[] xd = d(x);
+        float[] yd = d(y);
+        Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
+            switch (f) {
+                case RELU -> {
+                    for (int i = i0; i < i1; i++) {
+                        yd[i] = Math.max(0f, xd[i]);
+                    }
+                }
+                case TANH -> {
+                    for (int i = i0; i < i1; i++) {
+                        yd[i] = (float) Math.tanh(xd[i]);
+                    }
+                }
+                case GELU -> {
+                    for (int i = i0; i < i1; i++) {
+                        float v = xd[i];
+                        yd[i] = 0.5f * v * (1f + (float) Math.tanh(GELU_C * (v + 0.044715f * v * v * v)));
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void activationBackward(Activation f, Tensor x, Tensor y, Tensor gy, Tensor gx) {
+        sameSize("x", x, "y", y);
+        sameSize("x", x, "gy", gy);
+        sameSize("x", x, "gx", gx);
+        float[] xd = d(x);
+        float[] yd = d(y);
+        float[] gyd = d(gy);
+        float[] gxd = d(gx);
+        Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
+            switch (f) {
+                case RELU -> {
+                    for (int i = i0; i < i1; i++) {
+                        gxd[i] = xd[i] > 0f ? gyd[i] : 0f;
+                    }
+                }
+                case TANH -> {
+                    for (int i = i0; i < i1; i++) {
+                        gxd[i] = (1f - yd[i] * yd[i]) * gyd[i];
+                    }
+                }
+                case GELU -> {
+                    for (int i = i0; i < i1; i++) {
+                        float v = xd[i];
+                        float t = (float) Math.tanh(GELU_C * (v + 0.044715f * v * v * v));
+                        float dt = (1f - t * t) * GELU_C * (1f + 3f * 0.044715f * v * v);
+                        gxd[i] = (0.5f * (1f + t) + 0.5f * v * dt) * gyd[i];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        sameSize("x", x, "y", y);
+        float[] xd = d(x);
+        float[] yd = d(y);
+        Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                yd[i] += alpha * xd[i];
+            }
+        });
+    }
+
+    @Override
+    public void scale(float alpha, Tensor x) {
+        float[] xd = d(x);
+        Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                xd[i] *= alpha;
+            }
+        });
+    }
+
+    @Override
+    public double sum(Tensor x) {
+        double s = 0;
+        for (float v : d(x)) {
+            s += v;
+        }
+        return s;
+    }
+
+    @Override
+    public boolean allFinite(Tensor x) {
+        float[] xd = d(x);
+        // x - x is 0 for finite x and NaN for NaN or infinity; a sum of those is NaN iff any was.
+        float acc = 0f;
+        for (float v : xd) {
+            acc += v - v;
+        }
+        return acc == 0f;
+    }
+
+    // ---------------------------------------------------------------- embedding, pooling, normalization
+
+    @Override
+    public void embeddingLookup(int n, int d, Tensor table, IntTensor tokens, Tensor out) {
+        check("tokens", tokens, n);
+        check("out", out, (long) n * d);
+        if (table.size() % Math.max(1, d) != 0) {
+            throw new IllegalArgumentException("table " + table.shape() + " is not a [vocab, " + d + "] matrix");
+        }
+        int vocab = d == 0 ? 0 : table.size() / d;
+        float[] t = d(table);
+        int[] tok = i(tokens);
+        float[] o = d(out);
+        for (int r = 0; r < n; r++) {
+            int id = tok[r];
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " at position " + r + " is outside the vocabulary [0, "
+                        + vocab + ")");
+            }
+            System.arraycopy(t, id * d, o, r * d, d);
+        }
+    }
+
+    @Override
+    public void embeddingScatterAddScaled(int n, int d, int rowsPerSample, IntTensor tokens, Tensor g, Tensor scale,
+                                          float beta, Tensor gradTable) {
+        check("tokens", tokens, n);
+        check("g", g, (long) n * d);
+        checkScale(n, rowsPerSample, scale);
+        int vocab = d == 0 ? 0 : gradTable.size() / d;
+        float[] gt = d(gradTable);
+        float[] gd = d(g);
+        float[] s = d(scale);
+        int[] tok = i(tokens);
+        betaScale(gt, beta);
+        for (int r = 0; r < n; r++) {
+            float f = s[r / rowsPerSample];
+            if (f == 0f) {
+                continue;
+            }
+            int id = tok[r];
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " at position " + r + " is outside the vocabulary [0, "
+                        + vocab + ")");
+            }
+            int to = id * d;
+            int from = r * d;
+            for (int j = 0; j < d; j++) {
+                gt[to + j] += f * gd[from + j];
+            }
+        }
+    }
+
+    @Override
+    public void maskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
+        check("x", x, (long) batch * seq * d);
+        check("mask", mask, (long) batch * seq);
+        check("out", out, (long) batch * d);
+        float[] xd = d(x);
+        float[] m = d(mask);
+        float[] o = d(out);
+        Parallel.range(batch, 8, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int oo = b * d;
+                Arrays.fill(o, oo, oo + d, 0f);
+                float count = 0f;
+                for (int t = 0; t < seq; t++) {
+                    float w = m[b * seq + t];
+                    if (w == 0f) {
+                        continue;
+                    }
+                    count += w;
+                    int xo = (b * seq + t) * d;
+                    for (int j = 0; j < d; j++) {
+                        o[oo + j] += w * xd[xo + j];
+                    }
+                }
+                float inv = 1f / Math.max(1f, count);
+                for (int j = 0; j < d; j++) {
+                    o[oo + j] *= inv;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void maskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx) {
+        check("gOut", gOut, (long) batch * d);
+        check("mask", mask, (long) batch * seq);
+        check("gx", gx, (long) batch * seq * d);
+        float[] go = d(gOut);
+        float[] m = d(mask);
+        float[] g = d(gx);
+        Parallel.range(batch, 8, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                float count = 0f;
+                for (int t = 0; t < seq; t++) {
+                    count += m[b * seq + t];
+                }
+                float inv = 1f / Math.max(1f, count);
+                for (int t = 0; t < seq; t++) {
+                    float w = m[b * seq + t] * inv;
+                    int xo = (b * seq + t) * d;
+                    for (int j = 0; j < d; j++) {
+                        g[xo + j] = w * go[b * d + j];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
+                          Tensor rstd) {
+        check("x", x, (long) rows * d);
+        check("gamma", gamma, d);
+        check("beta", beta, d);
+        check("y", y, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("rstd", rstd, rows);
+        float[] xd = d(x);
+        float[] gm = d(gamma);
+        float[] bt = d(beta);
+        float[] yd = d(y);
+        float[] xh = d(xhat);
+        float[] rs = d(rstd);
+        Parallel.range(rows, Math.max(1, ELEMENT_GRAIN / Math.max(1, d)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * d;
+                double mean = 0;
+                for (int j = 0; j < d; j++) {
+                    mean += xd[off + j];
+                }
+                mean /= d;
+                double var = 0;
+                for (int j = 0; j < d; j++) {
+                    double c = xd[off + j] - mean;
+                    var += c * c;
+                }
+                var /= d;
+                float inv = (float) (1.0 / Math.sqrt(var + eps));
+                rs[r] = inv;
+                float mu = (float) mean;
+                for (int j = 0; j < d; j++) {
+                    float h = (xd[off + j] - mu) * inv;
+                    xh[off + j] = h;
+                    yd[off + j] = gm[j] * h + bt[j];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
+        check("gy", gy, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("rstd", rstd, rows);
+        check("gamma", gamma, d);
+        check("gx", gx, (long) rows * d);
+        float[] g = d(gy);
+        float[] xh = d(xhat);
+        float[] rs = d(rstd);
+        float[] gm = d(gamma);
+        float[] out = d(gx);
+        Parallel.range(rows, Math.max(1, ELEMENT_GRAIN / Math.max(1, d)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * d;
+                float sumG = 0f;
+                float sumGx = 0f;
+                for (int j = 0; j < d; j++) {
+                    float gg = gm[j] * g[off + j];
+                    sumG += gg;
+                    sumGx += gg * xh[off + j];
+                }
+                float meanG = sumG / d;
+                float meanGx = sumGx / d;
+                float inv = rs[r];
+                for (int j = 0; j < d; j++) {
+                    out[off + j] = inv * (gm[j] * g[off + j] - meanG - xh[off + j] * meanGx);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
+                                         float beta, Tensor gGamma, Tensor gBeta) {
+        check("gy", gy, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("gGamma", gGamma, d);
+        check("gBeta", gBeta, d);
+        checkScale(rows, rowsPerSample, scale);
+        float[] g = d(gy);
+        float[] xh = d(xhat);
+        float[] s = d(scale);
+        float[] gg = d(gGamma);
+        float[] gb = d(gBeta);
+        betaScale(gg, beta);
+        betaScale(gb, beta);
+        for (int r = 0; r < rows; r++) {
+            float f = s[r / rowsPerSample];
+            if (f == 0f) {
+                continue;
+            }
+            int off = r * d;
+            for (int j = 0; j < d; j++) {
+                float v = f * g[off + j];
+                gg[j] += v * xh[off + j];
+                gb[j] += v;
+            }
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
+                                    Tensor grad) {
+        check("logits", logits, (long) batch * classes);
+        check("labels", labels, batch);
+        check("mask", mask, batch);
+        check("loss", loss, batch);
+        check("grad", grad, (long) batch * classes);
+        float[] z = d(logits);
+        int[] y = i(labels);
+        float[] m = d(mask);
+        float[] l = d(loss);
+        float[] g = d(grad);
+        for (int b = 0; b < batch; b++) {
+            if (m[b] != 0f && (y[b] < 0 || y[b] >= classes)) {
+                throw new IllegalArgumentException("label " + y[b] + " of row " + b + " is outside [0, " + classes + ")");
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            int off = b * classes;
+            float w = m[b];
+            if (w == 0f) {
+                l[b] = 0f;
+                Arrays.fill(g, off, off + classes, 0f);
+                continue;
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, z[off + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                sum += Math.exp(z[off + c] - max);
+            }
+            double lse = max + Math.log(sum);
+            l[b] = (float) (w * (lse - z[off + y[b]]));
+            for (int c = 0; c < classes; c++) {
+                g[off + c] = (float) (w * Math.exp(z[off + c] - lse));
+            }
+            g[off + y[b]] -= w;
+        }
+    }
+
+    // ---------------------------------------------------------------- per-sample squared norms
+
+    @Override
+    public void linearNormsRowwise(int batch, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
+        check("a", a, (long) batch * d);
+        check("g", g, (long) batch * p);
+        check("out", out, batch);
+        float[] ad = d(a);
+        float[] gd = d(g);
+        float[] o = d(out);
+        for (int b = 0; b < batch; b++) {
+            double na = sumSquares(ad, b * d, d);
+            double ng = sumSquares(gd, b * p, p);
+            o[b] += (float) (na * ng + (bias ? ng : 0.0));
+        }
+    }
+
+    @Override
+    public void linearNormsGhost(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
+        check("a", a, (long) batch * seq * d);
+        check("g", g, (long) batch * seq * p);
+        check("out", out, batch);
+        float[] ad = d(a);
+        float[] gd = d(g);
+        float[] o = d(out);
+        Parallel.range(batch, 1, (b0, b1) -> {
+            float[] gsum = scratch(p);
+            for (int b = b0; b < b1; b++) {
+                double acc = 0;
+                for (int t = 0; t < seq; t++) {
+                    int at = (b * seq + t) * d;
+                    int gt = (b * seq + t) * p;
+                    acc += dot(ad, at, ad, at, d) * dot(gd, gt, gd, gt, p);
+                    for (int s = t + 1; s < seq; s++) {
+                        double ga = dot(gd, gt, gd, (b * seq + s) * p, p);
+                        if (ga != 0.0) {
+                            acc += 2.0 * dot(ad, at, ad, (b * seq + s) * d, d) * ga;
+                        }
+                    }
+                }
+                if (bias) {
+                    acc += groupSumSquares(gd, b * seq * p, seq, p, gsum);
+                }
+                o[b] += (float) acc;
+            }
+        });
+    }
+
+    @Override
+    public void linearNormsDirect(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
+        check("a", a, (long) batch * seq * d);
+        check("g", g, (long) batch * seq * p);
+        check("out", out, batch);
+        float[] ad = d(a);
+        float[] gd = d(g);
+        float[] o = d(out);
+        Parallel.range(batch, 1, (b0, b1) -> {
+            float[] w = scratch(d * p + p);
+            for (int b = b0; b < b1; b++) {
+                Arrays.fill(w, 0, d * p + p, 0f);
+                for (int t = 0; t < seq; t++) {
+                    int at = (b * seq + t) * d;
+                    int gt = (b * seq + t) * p;
+                    for (int x = 0; x < d; x++) {
+                        float av = ad[at + x];
+                        if (av == 0f) {
+                            continue;
+                        }
+                        int row = x * p;
+                        for (int j = 0; j < p; j++) {
+                            w[row + j] += av * gd[gt + j];
+                        }
+                    }
+                    if (bias) {
+                        int row = d * p;
+                        for (int j = 0; j < p; j++) {
+                            w[row + j] += gd[gt + j];
+                        }
+                    }
+                }
+                o[b] += (float) sumSquares(w, 0, bias ? d * p + p : d * p);
+            }
+        });
+    }
+
+    @Override
+    public void embeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
+        check("tokens", tokens, (long) batch * seq);
+        check("g", g, (long) batch * seq * d);
+        check("out", out, batch);
+        int[] tok = i(tokens);
+        float[] gd = d(g);
+        float[] o = d(out);
+        Parallel.range(batch, 4, (b0, b1) -> {
+            long[] keys = sortScratch(seq);
+            float[] acc = scratch(d);
+            for (int b = b0; b < b1; b++) {
+                // Group positions by token: equal tokens share one embedding row, so their
+                // gradients add before the norm (the token-equality mask of the ghost norm).
+                for (int t = 0; t < seq; t++) {
+                    keys[t] = ((long) tok[b * seq + t] << 32) | t;
+                }
+                Arrays.sort(keys, 0, seq);
+                double total = 0;
+                int t = 0;
+                while (t < seq) {
+                    int id = (int) (keys[t] >>> 32);
+                    int first = (int) keys[t];
+                    int u = t + 1;
+                    if (u < seq && (int) (keys[u] >>> 32) == id) {
+                        System.arraycopy(gd, (b * seq + first) * d, acc, 0, d);
+                        while (u < seq && (int) (keys[u] >>> 32) == id) {
+                            int pos = (b * seq + (int) keys[u]) * d;
+                            for (int j = 0; j < d; j++) {
+                                acc[j] += gd[pos + j];
+                            }
+                            u++;
+                        }
+                        total += sumSquares(acc, 0, d);
+                    } else {
+                        total += sumSquares(gd, (b * seq + first) * d, d);
+                    }
+                    t = u;
+                }
+                o[b] += (float) total;
+            }
+        });
+    }
+
+    @Override
+    public void layerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
+        check("gy", gy, (long) batch * seq * d);
+        check("xhat", xhat, (long) batch * seq * d);
+        check("out", out, batch);
+        float[] g = d(gy);
+        float[] xh = d(xhat);
+        float[] o = d(out);
+        Parallel.range(batch, 8, (b0, b1) -> {
+            float[] w = scratch(2 * d);
+            for (int b = b0; b < b1; b++) {
+                Arrays.fill(w, 0, 2 * d, 0f);
+                for (int t = 0; t < seq; t++) {
+                    int off = (b * seq + t) * d;
+                    for (int j = 0; j < d; j++) {
+                        w[j] += g[off + j] * xh[off + j];
+                        w[d + j] += g[off + j];
+                    }
+                }
+                o[b] += (float) sumSquares(w, 0, 2 * d);
+            }
+        });
+    }
+
+    @Override
+    public void biasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
+        check("g", g, (long) batch * seq * p);
+        check("out", out, batch);
+        float[] gd = d(g);
+        float[] o = d(out);
+        float[] w = scratch(p);
+        for (int b = 0; b < batch; b++) {
+            o[b] += (float) groupSumSquares(gd, b * seq * p, seq, p, w);
+        }
+    }
+
+    // ---------------------------------------------------------------- clipping
+
+    @Override
+    public void clipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
+                            Tensor factors) {
+        check("sqNorms", sqNorms, batch);
+        check("mask", mask, batch);
+        check("factors", factors, batch);
+        float[] n = d(sqNorms);
+        float[] m = d(mask);
+        float[] f = d(factors);
+        for (int b = 0; b < batch; b++) {
+            if (m[b] == 0f) {
+                f[b] = 0f;
+                continue;
+            }
+            double norm = Math.sqrt(n[b]);
+            double c = clipNorm / (norm + stabilizer);
+            f[b] = (float) (normalize ? c : Math.min(1.0, c));
+        }
+    }
+
+    // ---------------------------------------------------------------- fused updates
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
+                          float weightDecay, Tensor velocity) {
+        sameSize("param", param, "gradSum", gradSum);
+        if (momentum != 0f) {
+            if (velocity == null) {
+                throw new IllegalArgumentException("momentum " + momentum + " needs a velocity tensor");
+            }
+            sameSize("param", param, "velocity", velocity);
+        }
+        float[] w = d(param);
+        float[] g = d(gradSum);
+        float[] v = velocity == null ? null : d(velocity);
+        float[] z = normals(noise, w.length);
+        int zo = noise.offset();
+        float std = noise.stddev();
+        Parallel.range(w.length, ELEMENT_GRAIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                float gi = g[i];
+                if (z != null) {
+                    gi += std * z[zo + i];
+                }
+                gi = gi * gradScale + weightDecay * w[i];
+                if (v != null) {
+                    gi = momentum * v[i] + gi;
+                    v[i] = gi;
+                }
+                w[i] -= lr * gi;
+            }
+        });
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
+                           float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
+        sameSize("param", param, "gradSum", gradSum);
+        sameSize("param", param, "m", m);
+        sameSize("param", param, "v", v);
+        if (t < 1) {
+            throw new IllegalArgumentException("Adam step count t must be >= 1, got " + t);
+        }
+        float[] w = d(param);
+        float[] g = d(gradSum);
+        float[] md = d(m);
+        float[] vd = d(v);
+        float[] z = normals(noise, w.length);
+        int zo = noise.offset();
+        float std = noise.stddev();
+        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
+        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        Parallel.range(w.length, ELEMENT_GRAIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                float gi = g[i];
+                if (z != null) {
+                    gi += std * z[zo + i];
+                }
+                gi *= gradScale;
+                float mi = beta1 * md[i] + (1f - beta1) * gi;
+                float vi = beta2 * vd[i] + (1f - beta2) * gi * gi;
+                md[i] = mi;
+                vd[i] = vi;
+                w[i] -= lr * (mi * c1 / ((float) Math.sqrt(vi * c2) + eps) + weightDecay * w[i]);
+            }
+        });
+    }
+
+    /** The standard normals of an update, or null for none. */
+    private static float[] normals(UpdateNoise noise, int n) {
+        if (noise.isNone()) {
+            return null;
+        }
+        if (noise.normals() == null) {
+            throw new IllegalArgumentException("the CPU backend needs prefetched normals in UpdateNoise");
+        }
+        if (noise.offset() < 0 || (long) noise.offset() + n > noise.normals().length) {
+            throw new IllegalArgumentException("noise normals [" + noise.offset() + ", " + (noise.offset() + n)
+                    + ") exceed the buffer of " + noise.normals().length);
+        }
+        return noise.normals();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static float[] d(Tensor t) {
+        if (t instanceof CpuTensor c) {
+            return c.data;
+        }
+        throw new IllegalArgumentException("tensor " + t + " belongs to backend " + t.backend().name() + ", not cpu");
+    }
+
+    static int[] i(IntTensor t) {
+        if (t instanceof CpuIntTensor c) {
+            return c.data;
+        }
+        throw new IllegalArgumentException("tensor " + t + " belongs to backend " + t.backend().name() + ", not cpu");
+    }
+
+    private static void check(String name, Tensor t, long expected) {
+        if (t.size() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
+                    + " elements, expected " + expected);
+        }
+    }
+
+    private static void check(String name, IntTensor t, long expected) {
+        if (t.size() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
+                    + " elements, expected " + expected);
+        }
+    }
+
+    private static void checkScale(int rows, int rowsPerSample, Tensor scale) {
+        if (rowsPerSample <= 0 || rows % rowsPerSample != 0) {
+            throw new IllegalArgumentException("rowsPerSample " + rowsPerSample + " must be > 0 and divide rows " + rows);
+        }
+        check("scale", scale, rows / rowsPerSample);
+    }
+
+    private static void sameSize(String an, Tensor a, String bn, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("tensors '" + an + "' " + a.shape() + " and '" + bn + "' " + b.shape()
+                    + " must have the same size");
+        }
+    }
+
+    private static void betaScale(float[] o, float beta) {
+        if (beta == 0f) {
+            Arrays.fill(o, 0f);
+        } else if (beta != 1f) {
+            for (int j = 0; j < o.length; j++) {
+                o[j] *= beta;
+            }
+        }
+    }
+
+    private static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static long[] sortScratch(int n) {
+        long[] s = SORT_SCRATCH.get();
+        if (s.length < n) {
+            s = new long[n];
+            SORT_SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    /** Sum of squares in double, four independent accumulators for instruction-level parallelism. */
+    static double sumSquares(float[] x, int off, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            float a = x[off + j];
+            float b = x[off + j + 1];
+            float c = x[off + j + 2];
+            float e = x[off + j + 3];
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += e * e;
+        }
+        for (; j < n; j++) {
+            float a = x[off + j];
+            s0 += a * a;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Dot product with four float accumulators, summed in double. */
+    static double dot(float[] x, int xo, float[] y, int yo, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += x[xo + j] * y[yo + j];
+            s1 += x[xo + j + 1] * y[yo + j + 1];
+            s2 += x[xo + j + 2] * y[yo + j + 2];
+            s3 += x[xo + j + 3] * y[yo + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[xo + j] * y[yo + j];
+        }
+        return (double) s0 + s1 + s2 + s3;
+    }
+
+    /** {@code ||sum_t x[off + t*p .. +p]||^2} over {@code seq} rows, using {@code w} as scratch. */
+    private static double groupSumSquares(float[] x, int off, int seq, int p, float[] w) {
+        Arrays.fill(w, 0, p, 0f);
+        for (int t = 0; t < seq; t++) {
+            int o = off + t * p;
+            for (int j = 0; j < p; j++) {
+                w[j] += x[o + j];
+            }
+        }
+        return sumSquares(w, 0, p);
+    }
+}

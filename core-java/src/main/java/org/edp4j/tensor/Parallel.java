@@ -1,0 +1,77 @@
+package org.edp4j.tensor;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Splits a loop over {@code [0, n)} into ranges run on the common fork-join pool.
+ *
+ * <p>Ranges smaller than the grain run on the caller's thread: forking costs microseconds, so
+ * small loops stay serial.
+ */
+final class Parallel {
+    /** A loop body over {@code [start, end)}. */
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int start, int end);
+    }
+
+    private static final int THREADS = Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1);
+
+    private Parallel() {
+    }
+
+    /** Number of threads a loop may use (the common pool plus the caller). */
+    static int threads() {
+        return THREADS;
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} ranges of at least
+     * {@code grain} indices each (aligned to {@code align}).
+     */
+    static void range(int n, int grain, int align, RangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1) {
+            body.run(0, n);
+            return;
+        }
+        int per = (n + chunks - 1) / chunks;
+        per = (per + align - 1) / align * align;
+        ForkJoinPool.commonPool().invoke(new Task(body, 0, n, per));
+    }
+
+    static void range(int n, int grain, RangeBody body) {
+        range(n, grain, 1, body);
+    }
+
+    private static final class Task extends RecursiveAction {
+        private final RangeBody body;
+        private final int start;
+        private final int end;
+        private final int per;
+
+        Task(RangeBody body, int start, int end, int per) {
+            this.body = body;
+            this.start = start;
+            this.end = end;
+            this.per = per;
+        }
+
+        @Override
+        protected void compute() {
+            if (end - start <= per) {
+                body.run(start, end);
+                return;
+            }
+            int mid = start + per;
+            Task rest = new Task(body, mid, end, per);
+            rest.fork();
+            body.run(start, mid);
+            rest.join();
+        }
+    }
+}
