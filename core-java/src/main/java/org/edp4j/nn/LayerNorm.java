@@ -1,0 +1,87 @@
+package org.edp4j.nn;
+
+import java.util.List;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Tensor;
+
+/**
+ * Layer normalization over the last dimension, {@code y = gamma * (x - mean) / sqrt(var + eps) + beta},
+ * on {@code [B, d]} or {@code [B, T, d]}.
+ *
+ * <p>Per-sample squared norm, direct (the parameters are small):
+ * {@code ||sum_t g_it * xhat_it||^2 + ||sum_t g_it||^2}.
+ */
+public final class LayerNorm implements Layer {
+    private final Backend backend;
+    private final int dim;
+    private final float eps;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    private Tensor output;
+    private Tensor xhat;
+    private Tensor rstd;
+    private Tensor gradIn;
+    private Tensor gradOut;
+
+    /** @param dim normalized width, &gt; 0; {@code eps} 1e-5 as in PyTorch */
+    public LayerNorm(Backend backend, int dim) {
+        if (dim <= 0) {
+            throw new IllegalArgumentException("LayerNorm width must be > 0, got " + dim);
+        }
+        this.backend = backend;
+        this.dim = dim;
+        this.eps = 1e-5f;
+        this.gamma = new Parameter("gamma", backend.tensor(Init.constant(dim, 1f), dim));
+        this.beta = new Parameter("beta", backend.zeros(dim));
+    }
+
+    public Parameter gamma() {
+        return gamma;
+    }
+
+    public Parameter beta() {
+        return beta;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Batch batch) {
+        Buffers.requireLast("LayerNorm(" + dim + ")", x, dim);
+        int[] dims = x.shape().dims();
+        int rows = x.shape().rows();
+        output = Buffers.ensure(backend, output, dims);
+        xhat = Buffers.ensure(backend, xhat, dims);
+        gradIn = Buffers.ensure(backend, gradIn, dims);
+        rstd = Buffers.ensure(backend, rstd, rows);
+        backend.layerNorm(rows, dim, eps, x, gamma.value(), beta.value(), output, xhat, rstd);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor g, Batch batch) {
+        gradOut = g;
+        backend.layerNormBackward(xhat.shape().rows(), dim, g, xhat, rstd, gamma.value(), gradIn);
+        return gradIn;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
+        backend.layerNormNorms(xhat.dim(0), Buffers.rowsPerSample(xhat), dim, gradOut, xhat, sqNorms);
+    }
+
+    @Override
+    public void clippedSum(Batch batch, Tensor factors, float b) {
+        backend.layerNormParamGradScaled(xhat.shape().rows(), dim, Buffers.rowsPerSample(xhat), gradOut, xhat, factors,
+                b, gamma.grad(), beta.grad());
+    }
+
+    @Override
+    public String describe() {
+        return "LayerNorm(" + dim + ")";
+    }
+}

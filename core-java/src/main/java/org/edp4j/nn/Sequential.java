@@ -1,0 +1,120 @@
+package org.edp4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Tensor;
+
+/**
+ * Layers applied in order. The input is the batch itself: dense features for the first layer, or
+ * the token ids that an {@link Embedding} reads.
+ */
+public final class Sequential {
+    private final Backend backend;
+    private final List<Layer> layers;
+    private final List<Parameter> parameters;
+    private final List<Layer> trainable;
+    private float[] hostLogits;
+
+    public Sequential(Backend backend, List<Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a Sequential model needs at least one layer");
+        }
+        this.backend = backend;
+        this.layers = List.copyOf(layers);
+        List<Parameter> ps = new ArrayList<>();
+        List<Layer> tl = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.parameters());
+            if (!l.parameters().isEmpty()) {
+                tl.add(l);
+            }
+        }
+        this.parameters = Collections.unmodifiableList(ps);
+        this.trainable = Collections.unmodifiableList(tl);
+    }
+
+    public static Sequential of(Backend backend, Layer... layers) {
+        return new Sequential(backend, List.of(layers));
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Layers with parameters, in order: the groups of per-layer clipping. */
+    public List<Layer> trainableLayers() {
+        return trainable;
+    }
+
+    /** All parameters in a fixed order (the order of noise elements and checkpoints). */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** Total number of trainable scalars. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /** Runs the batch through every layer; returns the logits {@code [B, classes]}. */
+    public Tensor forward(Batch batch) {
+        Tensor x = batch.features();
+        for (Layer l : layers) {
+            x = l.forward(x, batch);
+        }
+        return x;
+    }
+
+    /** Back-propagates {@code dL/d logits} through every layer, last to first. */
+    public void backward(Tensor gradLogits, Batch batch) {
+        Tensor g = gradLogits;
+        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+            g = layers.get(i).backward(g, batch);
+        }
+    }
+
+    /**
+     * The predicted class of each real row of the batch (forward pass and argmax).
+     *
+     * @return {@code [batch.size()]} class indices
+     */
+    public int[] predict(Batch batch) {
+        Tensor logits = forward(batch);
+        int k = batch.classes();
+        if (hostLogits == null || hostLogits.length != logits.size()) {
+            hostLogits = new float[logits.size()];
+        }
+        logits.copyTo(hostLogits);
+        int[] out = new int[batch.size()];
+        for (int b = 0; b < out.length; b++) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
+                if (hostLogits[b * k + c] > hostLogits[b * k + best]) {
+                    best = c;
+                }
+            }
+            out[b] = best;
+        }
+        return out;
+    }
+
+    /** One line per layer, and the parameter count. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        for (Layer l : layers) {
+            sb.append("  ").append(l.describe()).append('\n');
+        }
+        sb.append("  parameters: ").append(parameterCount());
+        return sb.toString();
+    }
+}
