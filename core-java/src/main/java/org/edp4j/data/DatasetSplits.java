@@ -13,6 +13,10 @@ import java.util.Objects;
 public record DatasetSplits(TextDataset train, TextDataset test) {
 
     /**
+     * Checks the splits.
+     *
+     * @param train the training split; not null
+     * @param test  the test split; not null, same class names as train
      * @throws NullPointerException     if train or test is null
      * @throws IllegalArgumentException if the two splits have different class names
      */

@@ -18,6 +18,10 @@ public record TextExample(String text, int label, String group, String id) {
     /**
      * Checks the components.
      *
+     * @param text  the text; not null
+     * @param label the class index, {@code >= 0}
+     * @param group the source group; not null
+     * @param id    the id within the group; not null
      * @throws NullPointerException     if text, group or id is null
      * @throws IllegalArgumentException if label is negative
      */
