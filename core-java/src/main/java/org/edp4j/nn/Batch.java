@@ -38,6 +38,7 @@ public final class Batch implements AutoCloseable {
     private final float[] hostTokenMask;
     private final int[] hostLabels;
     private final float[] hostRowMask;
+    private final int[] rowIds;
     private int size;
 
     private Batch(Backend backend, int capacity, int width, boolean tokenInput, int classes) {
@@ -60,6 +61,7 @@ public final class Batch implements AutoCloseable {
         this.rowMask = backend.zeros(capacity);
         this.hostLabels = new int[capacity];
         this.hostRowMask = new float[capacity];
+        this.rowIds = new int[capacity];
         if (tokenInput) {
             this.features = null;
             this.hostFeatures = null;
@@ -182,6 +184,7 @@ public final class Batch implements AutoCloseable {
         for (int r = 0; r < capacity; r++) {
             boolean real = r < count;
             hostLabels[r] = real ? y[rows[r]] : 0;
+            rowIds[r] = real ? rows[r] : -1;
             hostRowMask[r] = real ? 1f : 0f;
         }
         size = count;
@@ -243,6 +246,11 @@ public final class Batch implements AutoCloseable {
     /** 1 for real rows, 0 for padding {@code [capacity]}. */
     public Tensor rowMask() {
         return rowMask;
+    }
+
+    /** The dataset index of batch row {@code r}, or -1 for a padding row. */
+    public int rowId(int r) {
+        return rowIds[r];
     }
 
     /** The host copy of the labels of the last load. */

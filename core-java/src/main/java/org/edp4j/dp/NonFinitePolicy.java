@@ -1,0 +1,12 @@
+package org.edp4j.dp;
+
+/** What a private step does with an example whose gradient is NaN or infinite. */
+public enum NonFinitePolicy {
+    /** Throw {@link NonFiniteGradientException} naming the example; nothing is updated. The default. */
+    THROW,
+    /**
+     * Give the example clip factor 0 (it contributes nothing) and go on. This keeps the privacy
+     * guarantee (a factor in [0, 1] never raises the sensitivity) but hides a numerical problem.
+     */
+    SKIP_SAMPLE
+}
