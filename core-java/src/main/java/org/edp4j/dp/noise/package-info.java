@@ -57,8 +57,8 @@
  * full of holes, and that the set of doubles reachable by {@code x + noise} depends on {@code x}: one
  * output can reveal the secret exactly. Jin, McMurtry, Rubinstein and Ohrimenko (2022, "Are We There Yet?
  * Timing and Floating-Point Attacks on Differential Privacy Systems", IEEE S&amp;P) extended this to the
- * Gaussian samplers of DP libraries (Box–Muller, polar and Ziggurat in float and double), including
- * DP-SGD implementations, and added timing attacks on samplers with data-dependent running time.
+ * Gaussian samplers used by DP libraries (Box–Muller, polar and Ziggurat methods), and added timing attacks
+ * on samplers whose running time depends on the sampled value.
  * Mitigations here:
  * <ul>
  *   <li><b>Full-precision uniforms that are never 0 or 1.</b> {@code U = (m + 0.5) / 2^52} with a 52-bit
