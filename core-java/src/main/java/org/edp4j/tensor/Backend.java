@@ -16,6 +16,9 @@ package org.edp4j.tensor;
  *       whatever {@code out} held, NaN included).
  *   <li>Every operation checks that tensor sizes match the sizes given and throws
  *       {@link IllegalArgumentException} naming the tensor and the expected size.
+ *   <li>In the scaled (clipped-sum) operations a row whose scale is exactly 0 contributes
+ *       nothing, even when its activations or gradients are NaN: such rows are skipped, not
+ *       multiplied by 0 (this is how a padding row or a dropped non-finite example stays out).
  *   <li>Operations are asynchronous on device backends; reading a tensor back to the host
  *       ({@link Tensor#copyTo}) waits for them.
  * </ul>
@@ -24,6 +27,15 @@ public interface Backend {
 
     /** A short name: "cpu", "cuda". */
     String name();
+
+    /**
+     * True when the fused updates draw their Gaussian noise themselves from
+     * {@link UpdateNoise#key()} (a device backend); false when they read prefetched normals from
+     * {@link UpdateNoise#normals()} (the CPU, which fills them off the critical path).
+     */
+    default boolean drawsNoise() {
+        return false;
+    }
 
     // ---------------------------------------------------------------- memory
 

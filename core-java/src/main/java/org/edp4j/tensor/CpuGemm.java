@@ -128,11 +128,11 @@ final class CpuGemm {
                         float s = alpha;
                         if (scale != null) {
                             s *= scale[p / rowsPerScale];
+                            if (s == 0f) {
+                                continue;
+                            }
                         }
                         float a0 = (transA ? a[p * m + i] : a[i * k + p]) * s;
-                        if (a0 == 0f) {
-                            continue;
-                        }
                         int bRow = p * n;
                         for (int j = j0; j < j1; j++) {
                             c[c0 + j] += a0 * b[bRow + j];

@@ -1,0 +1,494 @@
+package org.edp4j.dp;
+
+import java.util.List;
+import org.edp4j.dp.noise.GaussianNoise;
+import org.edp4j.dp.noise.NoisePrefetcher;
+import org.edp4j.nn.Batch;
+import org.edp4j.nn.Layer;
+import org.edp4j.nn.Parameter;
+import org.edp4j.nn.Sequential;
+import org.edp4j.nn.SoftmaxCrossEntropy;
+import org.edp4j.privacy.PrivacyAccountant;
+import org.edp4j.privacy.PrivacyBudget;
+import org.edp4j.privacy.RdpAccountant;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Tensor;
+import org.edp4j.tensor.UpdateNoise;
+
+/**
+ * DP-SGD / DP-Adam with book-keeping clipping: one backward pass per physical batch, per-sample
+ * norms without per-sample gradients, clipped sums as one GEMM per layer, noise fused into the
+ * update.
+ *
+ * <p>A step is named stages, each usable on its own:
+ * <pre>{@code
+ * opt.zeroGrad();                 // open a logical step
+ * for (Batch b : physicalBatches) // one or more (a Poisson batch can exceed the capacity)
+ *     opt.accumulate(b);          // forward, backward, norms, clip factors, clipped sum
+ * StepReport r = opt.step();      // budget check, noise + scale + update, accounting
+ * }</pre>
+ *
+ * <p>Noise: {@code N(0, (sigma C)^2)} on every coordinate of the summed gradient, then division by
+ * the expected batch size {@code q n}. The noise of parameter element j at step t is element
+ * {@code offset_p + j} of stream {@link GaussianNoise#GRADIENT_NOISE} with nonce t, so no noise is
+ * ever reused, and the CPU prefetches it on a worker thread while the step computes.
+ *
+ * <p>The non-private step (see {@link Builder#nonPrivate()}) is the same code with {@code c_i} =
+ * the row mask: no norms, no noise, no accounting, and the same scaling by the expected batch size.
+ *
+ * <p>Failures leave the model as it was: bad input is refused when the batch is loaded; a
+ * non-finite per-sample gradient throws {@link NonFiniteGradientException} (policy
+ * {@link NonFinitePolicy#THROW}) during {@link #accumulate}; a step that would pass the budget
+ * throws {@link org.edp4j.privacy.PrivacyBudgetExceededException} at the start of {@link #step()};
+ * parameters and optimizer state change only after every check passed.
+ *
+ * <p>Not thread-safe: one training loop drives one optimizer.
+ */
+public final class PrivateOptimizer implements AutoCloseable {
+    private final Sequential model;
+    private final Backend backend;
+    private final Optimizer optimizer;
+    private final Clipping clipping;
+    private final boolean isPrivate;
+    private final double sampleRate;
+    private final double expectedBatchSize;
+    private final GaussianNoise noise;
+    private final int[] noiseKey;
+    private final PrivacyAccountant accountant;
+    private final PrivacyBudget budget;
+    private final NonFinitePolicy nonFinitePolicy;
+    private final SoftmaxCrossEntropy loss;
+    private final List<Parameter> parameters;
+    private final List<Layer> groups;
+    private final long[] noiseOffsets;
+    private NoisePrefetcher prefetcher;
+
+    private double noiseMultiplier;
+    private double clipNorm;
+    private long stepsTaken;
+
+    // Per-step scratch, allocated on the first batch of a capacity.
+    private Tensor[] sqNorms;
+    private Tensor[] factors;
+    private float[] hostNorms;
+    private float[] hostFactors;
+    private int[] badRows;
+
+    private boolean stepOpen;
+    private int physicalBatches;
+    private int examples;
+    private double lossSum;
+    private int clippedCount;
+    private int unclippedCount;
+
+    private PrivateOptimizer(Builder b) {
+        this.model = b.model;
+        this.backend = b.model.backend();
+        this.optimizer = b.optimizer;
+        this.clipping = b.clipping;
+        this.isPrivate = b.isPrivate;
+        this.sampleRate = b.sampleRate;
+        this.expectedBatchSize = b.sampleRate * b.datasetSize;
+        this.noiseMultiplier = b.noiseMultiplier;
+        this.clipNorm = b.clipping.clipNorm();
+        this.noise = b.noise != null ? b.noise : (isPrivate ? GaussianNoise.secure() : null);
+        this.noiseKey = noise == null ? null : noise.key();
+        this.budget = b.budget;
+        this.accountant = b.budget != null ? b.budget.accountant()
+                : (b.accountant != null ? b.accountant : (isPrivate ? new RdpAccountant() : null));
+        this.nonFinitePolicy = b.nonFinitePolicy;
+        this.loss = new SoftmaxCrossEntropy(backend);
+        this.parameters = model.parameters();
+        this.groups = clipping.mode() == ClippingMode.PER_LAYER ? model.trainableLayers() : List.of();
+        this.noiseOffsets = new long[parameters.size()];
+        long off = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            noiseOffsets[i] = off;
+            off += parameters.get(i).size();
+        }
+        if (off > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("models above 2^31-1 parameters are not supported, got " + off);
+        }
+        if (isPrivate) {
+            // Fail early if the adaptive split of the noise is impossible.
+            clipping.gradientNoiseMultiplier(noiseMultiplier, expectedBatchSize);
+            if (!backend.drawsNoise() && noiseMultiplier > 0) {
+                prefetcher = new NoisePrefetcher(noise, GaussianNoise.GRADIENT_NOISE, (int) off);
+            }
+        }
+        optimizer.attach(parameters);
+    }
+
+    /** Starts configuring a private optimizer for {@code model}. */
+    public static Builder builder(Sequential model, Optimizer optimizer) {
+        return new Builder(model, optimizer);
+    }
+
+    /** Opens a logical step: the next {@link #accumulate} overwrites the gradient sums. */
+    public void zeroGrad() {
+        stepOpen = true;
+        physicalBatches = 0;
+        examples = 0;
+        lossSum = 0;
+        clippedCount = 0;
+        unclippedCount = 0;
+    }
+
+    /**
+     * Forward and backward over one physical batch, then (private) per-sample norms and clip
+     * factors, then the clipped sums added to the parameters' gradient buffers.
+     *
+     * @return the summed loss of the batch's real rows
+     * @throws IllegalStateException when {@link #zeroGrad()} was not called since the last step
+     * @throws NonFiniteGradientException for a NaN or infinite per-sample gradient (policy THROW)
+     */
+    public double accumulate(Batch batch) {
+        if (!stepOpen) {
+            throw new IllegalStateException("call zeroGrad() before accumulate(): gradients from the previous step "
+                    + "would otherwise be mixed into this one, and their privacy was already spent");
+        }
+        Tensor logits = model.forward(batch);
+        double l = loss.forward(logits, batch);
+        model.backward(loss.gradient(), batch);
+        float beta = physicalBatches == 0 ? 0f : 1f;
+        if (!isPrivate) {
+            for (Layer layer : model.layers()) {
+                layer.clippedSum(batch, batch.rowMask(), beta);
+            }
+        } else if (groups.isEmpty()) {
+            Tensor f = computeFactors(batch, 0, model.layers(), clipNorm);
+            for (Layer layer : model.layers()) {
+                layer.clippedSum(batch, f, beta);
+            }
+        } else {
+            double perLayer = clipNorm / Math.sqrt(groups.size());
+            for (int g = 0; g < groups.size(); g++) {
+                Tensor f = computeFactors(batch, g, List.of(groups.get(g)), perLayer);
+                groups.get(g).clippedSum(batch, f, beta);
+            }
+        }
+        physicalBatches++;
+        examples += batch.size();
+        lossSum += l;
+        return l;
+    }
+
+    /** Norms of {@code layers} for group {@code g}, checked, turned into clip factors. */
+    private Tensor computeFactors(Batch batch, int g, List<Layer> layers, double bound) {
+        int cap = batch.capacity();
+        ensureScratch(cap);
+        Tensor sq = sqNorms[g];
+        backend.fill(sq, 0f);
+        for (Layer layer : layers) {
+            layer.addSquaredNorms(batch, sq);
+        }
+        sq.copyTo(hostNorms);
+        int bad = 0;
+        for (int r = 0; r < batch.size(); r++) {
+            if (!Float.isFinite(hostNorms[r])) {
+                if (nonFinitePolicy == NonFinitePolicy.THROW) {
+                    throw new NonFiniteGradientException(batch.rowId(r), "the gradient of example " + batch.rowId(r)
+                            + " (batch row " + r + ") is not finite (squared norm " + hostNorms[r]
+                            + "); nothing was updated");
+                }
+                badRows[bad++] = r;
+            } else if (g == 0) {
+                if (Math.sqrt(hostNorms[r]) <= bound) {
+                    unclippedCount++;
+                } else {
+                    clippedCount++;
+                }
+            }
+        }
+        boolean automatic = clipping.mode() == ClippingMode.AUTOMATIC;
+        float stabilizer = (float) (automatic ? clipping.gamma() : Clipping.STABILIZER);
+        backend.clipFactors(cap, sq, batch.rowMask(), (float) bound, stabilizer, automatic, factors[g]);
+        if (bad > 0) {
+            // SKIP_SAMPLE: factor 0 drops the example; the kernels skip rows with factor 0, so its
+            // NaN never reaches the sum.
+            factors[g].copyTo(hostFactors);
+            for (int k = 0; k < bad; k++) {
+                hostFactors[badRows[k]] = 0f;
+            }
+            factors[g].copyFrom(hostFactors);
+        }
+        return factors[g];
+    }
+
+    private void ensureScratch(int cap) {
+        int n = Math.max(1, groups.size());
+        if (sqNorms == null || sqNorms[0].size() != cap) {
+            sqNorms = new Tensor[n];
+            factors = new Tensor[n];
+            for (int g = 0; g < n; g++) {
+                sqNorms[g] = backend.zeros(cap);
+                factors[g] = backend.zeros(cap);
+            }
+            hostNorms = new float[cap];
+            hostFactors = new float[cap];
+            badRows = new int[cap];
+        }
+    }
+
+    /**
+     * Ends the logical step: checks the budget, adds noise, scales by {@code 1 / (q n)}, updates
+     * every parameter, records the step with the accountant, and (ADAPTIVE) moves the clip bound.
+     *
+     * @throws org.edp4j.privacy.PrivacyBudgetExceededException before any change, when this step
+     *     would pass the budget
+     * @throws NonFiniteGradientException (non-private) when a summed gradient is not finite
+     * @throws IllegalStateException when {@link #zeroGrad()} was not called
+     */
+    public StepReport step() {
+        if (!stepOpen) {
+            throw new IllegalStateException("call zeroGrad() and accumulate() before step()");
+        }
+        if (physicalBatches == 0) {
+            // An empty Poisson batch: the sum is 0, and it still gets noise.
+            for (Parameter p : parameters) {
+                backend.fill(p.grad(), 0f);
+            }
+        }
+        if (isPrivate && budget != null) {
+            budget.checkStep(noiseMultiplier, sampleRate);
+        }
+        if (!isPrivate) {
+            for (Parameter p : parameters) {
+                if (!backend.allFinite(p.grad())) {
+                    throw new NonFiniteGradientException(-1, "the summed gradient of " + p
+                            + " is not finite; nothing was updated");
+                }
+            }
+        }
+        long step = stepsTaken;
+        double usedClip = clipNorm;
+        double std = 0;
+        float[] normals = null;
+        if (isPrivate) {
+            std = clipping.gradientNoiseMultiplier(noiseMultiplier, expectedBatchSize) * clipNorm;
+            if (prefetcher != null) {
+                normals = prefetcher.take(step);
+            }
+        }
+        float gradScale = (float) (1.0 / expectedBatchSize);
+        for (int i = 0; i < parameters.size(); i++) {
+            UpdateNoise un = std == 0 ? UpdateNoise.NONE
+                    : new UpdateNoise((float) std, normals, (int) noiseOffsets[i], noiseKey,
+                            GaussianNoise.GRADIENT_NOISE, step, noiseOffsets[i]);
+            optimizer.update(i, parameters.get(i), un, gradScale, step + 1);
+        }
+        if (isPrivate) {
+            if (budget != null) {
+                budget.recordStep(noiseMultiplier, sampleRate);
+            } else {
+                accountant.step(noiseMultiplier, sampleRate);
+            }
+            if (clipping.mode() == ClippingMode.ADAPTIVE) {
+                updateClipNorm(step);
+            }
+        }
+        stepsTaken++;
+        stepOpen = false;
+        double clippedFraction = isPrivate && examples > 0 ? clippedCount / (double) examples : Double.NaN;
+        return new StepReport(step, examples, lossSum, usedClip, clippedFraction, std);
+    }
+
+    /**
+     * Andrew et al. 2021: {@code b~ = (sum_i (1[||g_i|| <= C] - 1/2) + N(0, sigma_b^2)) / (q n) + 1/2},
+     * then {@code C <- C exp(-eta (b~ - gamma))}.
+     */
+    private void updateClipNorm(long step) {
+        double sb = clipping.countNoiseStddevFor(expectedBatchSize);
+        double centred = unclippedCount - 0.5 * (unclippedCount + clippedCount);
+        double noisy = centred + sb * noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, step, 0);
+        double fraction = noisy / expectedBatchSize + 0.5;
+        clipNorm = clipNorm * Math.exp(-clipping.quantileLearningRate() * (fraction - clipping.targetQuantile()));
+    }
+
+    /** The clip factors of the last physical batch for clipping group {@code g} (tests). */
+    Tensor lastFactors(int g) {
+        return factors[g];
+    }
+
+    /** Steps taken so far (the nonce of the next step's noise). */
+    public long stepsTaken() {
+        return stepsTaken;
+    }
+
+    /** The current clip bound (it moves under ADAPTIVE clipping). */
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    public double noiseMultiplier() {
+        return noiseMultiplier;
+    }
+
+    /**
+     * Changes the noise multiplier for the following steps (a schedule, e.g. decay per epoch);
+     * the accountant records each step with the multiplier it used.
+     *
+     * @param sigma &gt; 0 (private) and finite
+     */
+    public void setNoiseMultiplier(double sigma) {
+        if (isPrivate && !(sigma > 0) || Double.isInfinite(sigma) || Double.isNaN(sigma)) {
+            throw new IllegalArgumentException("noise multiplier must be > 0 and finite, got " + sigma);
+        }
+        clipping.gradientNoiseMultiplier(sigma, expectedBatchSize);
+        this.noiseMultiplier = sigma;
+    }
+
+    /**
+     * Restores the position of a checkpointed run: the number of steps already taken (so the next
+     * step draws fresh noise and fresh sampling coins) and the clip bound.
+     */
+    public void restoreProgress(long steps, double clip) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        }
+        if (!(clip > 0) || Double.isInfinite(clip)) {
+            throw new IllegalArgumentException("clip norm must be > 0 and finite, got " + clip);
+        }
+        this.stepsTaken = steps;
+        this.clipNorm = clip;
+    }
+
+    public boolean isPrivate() {
+        return isPrivate;
+    }
+
+    public double sampleRate() {
+        return sampleRate;
+    }
+
+    public double expectedBatchSize() {
+        return expectedBatchSize;
+    }
+
+    /** The accountant recording this optimizer's steps (null for a non-private optimizer). */
+    public PrivacyAccountant accountant() {
+        return accountant;
+    }
+
+    /** The privacy budget, or null. */
+    public PrivacyBudget budget() {
+        return budget;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Clipping clipping() {
+        return clipping;
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    /** The noise generator (null for a non-private optimizer). */
+    public GaussianNoise noise() {
+        return noise;
+    }
+
+    @Override
+    public void close() {
+        if (prefetcher != null) {
+            prefetcher.close();
+        }
+    }
+
+    /** Configuration of a {@link PrivateOptimizer}. */
+    public static final class Builder {
+        private final Sequential model;
+        private final Optimizer optimizer;
+        private Clipping clipping = Clipping.flat(1.0);
+        private boolean isPrivate = true;
+        private double noiseMultiplier = Double.NaN;
+        private double sampleRate = Double.NaN;
+        private long datasetSize = -1;
+        private GaussianNoise noise;
+        private PrivacyAccountant accountant;
+        private PrivacyBudget budget;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.THROW;
+
+        private Builder(Sequential model, Optimizer optimizer) {
+            if (model == null || optimizer == null) {
+                throw new IllegalArgumentException("model and optimizer must not be null");
+            }
+            this.model = model;
+            this.optimizer = optimizer;
+        }
+
+        /** Clipping mode and bound (default: flat, C = 1). */
+        public Builder clipping(Clipping c) {
+            this.clipping = c;
+            return this;
+        }
+
+        /** Noise multiplier sigma, &gt;= 0 (0 gives no privacy: the accountant says infinity). */
+        public Builder noiseMultiplier(double sigma) {
+            if (!(sigma >= 0) || Double.isInfinite(sigma)) {
+                throw new IllegalArgumentException("noise multiplier sigma must be >= 0 and finite, got " + sigma);
+            }
+            this.noiseMultiplier = sigma;
+            return this;
+        }
+
+        /** Poisson sampling rate q in (0, 1] and dataset size n &gt; 0: the expected batch is q n. */
+        public Builder sampling(double q, long n) {
+            if (!(q > 0 && q <= 1)) {
+                throw new IllegalArgumentException("sampling rate q must be in (0, 1], got " + q);
+            }
+            if (n <= 0) {
+                throw new IllegalArgumentException("dataset size must be > 0, got " + n);
+            }
+            this.sampleRate = q;
+            this.datasetSize = n;
+            return this;
+        }
+
+        /** The noise and sampling generator (default {@link GaussianNoise#secure()}). */
+        public Builder noise(GaussianNoise g) {
+            this.noise = g;
+            return this;
+        }
+
+        /** Records steps with this accountant (default: a new {@link RdpAccountant}). */
+        public Builder accountant(PrivacyAccountant a) {
+            this.accountant = a;
+            return this;
+        }
+
+        /** Refuses steps that would pass the budget; its accountant records the steps. */
+        public Builder budget(PrivacyBudget b) {
+            this.budget = b;
+            return this;
+        }
+
+        public Builder nonFinitePolicy(NonFinitePolicy p) {
+            this.nonFinitePolicy = p;
+            return this;
+        }
+
+        /** The ordinary step: same code, c_i = row mask, no norms, no noise, no accounting. */
+        public Builder nonPrivate() {
+            this.isPrivate = false;
+            return this;
+        }
+
+        public PrivateOptimizer build() {
+            if (Double.isNaN(sampleRate)) {
+                throw new IllegalArgumentException("sampling(q, n) is required: the gradient is scaled by q n");
+            }
+            if (isPrivate && Double.isNaN(noiseMultiplier)) {
+                throw new IllegalArgumentException("a private optimizer needs noiseMultiplier(sigma)");
+            }
+            if (!isPrivate) {
+                noiseMultiplier = 0;
+            }
+            return new PrivateOptimizer(this);
+        }
+    }
+}

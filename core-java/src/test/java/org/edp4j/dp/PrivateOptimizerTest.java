@@ -1,0 +1,322 @@
+package org.edp4j.dp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.edp4j.data.SyntheticClassification;
+import org.edp4j.dp.noise.GaussianNoise;
+import org.edp4j.nn.Batch;
+import org.edp4j.nn.Layer;
+import org.edp4j.nn.Models;
+import org.edp4j.nn.Parameter;
+import org.edp4j.nn.Sequential;
+import org.edp4j.privacy.PrivacyBudget;
+import org.edp4j.privacy.PrivacyBudgetExceededException;
+import org.edp4j.privacy.RdpAccountant;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Tensor;
+import org.edp4j.tensor.TestBackends;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PrivateOptimizerTest {
+    static List<Backend> backends() {
+        return TestBackends.all();
+    }
+
+    static final SyntheticClassification TASK = SyntheticClassification.gaussianClusters(2500, 20, 4, 3.0, 11);
+
+    static BatchLoader loader(SyntheticClassification d) {
+        return (b, rows, from, count) -> {
+            int[] r = java.util.Arrays.copyOfRange(rows, from, from + count);
+            b.loadDense(d.features(), d.labels(), r, count);
+        };
+    }
+
+    static double train(Backend be, boolean priv, Clipping clipping, int epochs) {
+        SyntheticClassification train = TASK.head(2000);
+        SyntheticClassification test = TASK.tail(2000);
+        Sequential model = Models.mlp(be, new SplittableRandom(1), 20, 32, 4);
+        GaussianNoise g = GaussianNoise.insecureSeeded(5);
+        double q = 64.0 / 2000;
+        PrivateOptimizer.Builder b = PrivateOptimizer.builder(model, Sgd.withMomentum(0.5, 0.5))
+                .clipping(clipping).sampling(q, 2000).noise(g);
+        b = priv ? b.noiseMultiplier(1.0) : b.nonPrivate();
+        try (PrivateOptimizer opt = b.build();
+             Batch batch = Batch.dense(be, PoissonSampler.suggestedCapacity(2000, q), 20, 4)) {
+            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(g, 2000, q), batch, loader(train));
+            for (int s = 0; s < epochs * loop.stepsPerEpoch(); s++) {
+                loop.step();
+            }
+            return Evaluation.accuracy(model, batch, loader(test), test.labels());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void privateAndNonPrivateTrainingLearn(Backend be) {
+        double priv = train(be, true, Clipping.flat(1.0), 3);
+        double plain = train(be, false, Clipping.flat(1.0), 3);
+        assertTrue(priv >= 0.9, "private accuracy " + priv);
+        assertTrue(plain >= 0.9, "non-private accuracy " + plain);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClippingMode.class)
+    void everyClippingModeLearns(ClippingMode mode) {
+        Clipping c = switch (mode) {
+            case FLAT -> Clipping.flat(1.0);
+            case PER_LAYER -> Clipping.perLayer(1.0);
+            case AUTOMATIC -> Clipping.automatic(1.0);
+            case ADAPTIVE -> Clipping.adaptive(1.0);
+        };
+        double acc = train(TestBackends.all().get(0), true, c, 3);
+        assertTrue(acc >= 0.9, mode + " accuracy " + acc);
+    }
+
+    /** A small batch with large gradients (C tiny), so every mode really clips. */
+    static PrivateOptimizer clippingSetup(Backend be, Clipping c, Sequential model, Batch batch) {
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = batch.capacity();
+        float[] x = new float[n * 6];
+        int[] y = new int[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextGaussian() * 3);
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(3);
+        }
+        batch.loadDense(x, y, ModelGradientAccess.identity(n - 1), n - 1); // last row is padding
+        PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(0.1)).clipping(c)
+                .noiseMultiplier(1).sampling(0.5, 20).noise(GaussianNoise.insecureSeeded(1)).build();
+        opt.zeroGrad();
+        opt.accumulate(batch);
+        return opt;
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void flatClippingBoundsEveryPerSampleGradient(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 6, 8, 3);
+        Batch batch = Batch.dense(be, 9, 6, 3);
+        double c = 0.05;
+        PrivateOptimizer opt = clippingSetup(be, Clipping.flat(c), model, batch);
+        float[] f = opt.lastFactors(0).toArray();
+        Tensor sq = be.zeros(9);
+        for (Layer l : model.layers()) {
+            l.addSquaredNorms(batch, sq);
+        }
+        float[] norms = sq.toArray();
+        int clipped = 0;
+        for (int i = 0; i < 8; i++) {
+            double clippedNorm = f[i] * Math.sqrt(norms[i]);
+            assertTrue(clippedNorm <= c * (1 + 1e-5), "sample " + i + " has clipped norm " + clippedNorm);
+            clipped += f[i] < 1 ? 1 : 0;
+        }
+        assertTrue(clipped > 0, "the test must exercise clipping");
+        assertEquals(0f, f[8], "a padding row gets factor 0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void perLayerClippingBoundsEveryLayer(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 6, 8, 8, 3);
+        Batch batch = Batch.dense(be, 9, 6, 3);
+        double c = 0.05;
+        PrivateOptimizer opt = clippingSetup(be, Clipping.perLayer(c), model, batch);
+        List<Layer> groups = model.trainableLayers();
+        double bound = c / Math.sqrt(groups.size());
+        for (int g = 0; g < groups.size(); g++) {
+            float[] f = opt.lastFactors(g).toArray();
+            Tensor sq = be.zeros(9);
+            groups.get(g).addSquaredNorms(batch, sq);
+            float[] norms = sq.toArray();
+            for (int i = 0; i < 8; i++) {
+                assertTrue(f[i] * Math.sqrt(norms[i]) <= bound * (1 + 1e-5), "layer " + g + " sample " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void emptyBatchStillGetsExactlyTheStreamsNoise(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 5, 4, 3);
+        GaussianNoise g = GaussianNoise.insecureSeeded(42);
+        double q = 0.1;
+        int n = 50;
+        double sigma = 1.3;
+        double clip = 0.7;
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(1.0)).clipping(Clipping.flat(clip))
+                .noiseMultiplier(sigma).sampling(q, n).noise(g).build();
+             Batch batch = Batch.dense(be, 4, 5, 3)) {
+            List<float[]> before = snapshot(model.parameters());
+            opt.zeroGrad();
+            batch.loadDense(new float[0], new int[0], new int[0], 0);
+            opt.accumulate(batch);
+            StepReport r = opt.step();
+            assertEquals(0, r.examples());
+            long offset = 0;
+            for (int p = 0; p < model.parameters().size(); p++) {
+                float[] after = model.parameters().get(p).value().toArray();
+                for (int j = 0; j < after.length; j++) {
+                    double z = g.normal(GaussianNoise.GRADIENT_NOISE, 0, offset + j);
+                    double expected = before.get(p)[j] - sigma * clip * z / (q * n);
+                    assertEquals(expected, after[j], 1e-5 * Math.max(1, Math.abs(expected)), "param " + p + "[" + j + "]");
+                }
+                offset += after.length;
+            }
+            assertEquals(1, opt.accountant().totalSteps());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void budgetRefusesTheStepBeforeAnythingChanges(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 20, 8, 4);
+        GaussianNoise g = GaussianNoise.insecureSeeded(9);
+        double q = 0.05;
+        PrivacyBudget budget = new PrivacyBudget(new RdpAccountant(), 1.0, 1e-5);
+        Adam adam = Adam.of(0.01);
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, adam).noiseMultiplier(1.0).sampling(q, 2000)
+                .noise(g).budget(budget).build();
+             Batch batch = Batch.dense(be, 300, 20, 4)) {
+            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(g, 2000, q), batch, loader(TASK.head(2000)));
+            PrivacyBudgetExceededException refused = null;
+            for (int s = 0; s < 10_000 && refused == null; s++) {
+                List<float[]> params = snapshot(model.parameters());
+                List<float[]> state = snapshotTensors(adam.state());
+                long steps = opt.stepsTaken();
+                double spent = budget.spentEpsilon();
+                try {
+                    loop.step();
+                } catch (PrivacyBudgetExceededException e) {
+                    refused = e;
+                    assertSame(params, snapshot(model.parameters()));
+                    assertSame(state, snapshotTensors(adam.state()));
+                    assertEquals(steps, opt.stepsTaken());
+                    assertEquals(spent, budget.spentEpsilon());
+                }
+            }
+            assertTrue(refused != null, "the budget must eventually refuse a step");
+            assertTrue(budget.spentEpsilon() <= 1.0, "spent " + budget.spentEpsilon());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void nonFiniteGradientThrowsNamingTheExampleAndChangesNothing(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 3, 4, 2);
+        float[] x = {1, 2, 3, 3e38f, 3e38f, -3e38f, 0.5f, 0.1f, 0.2f};
+        int[] y = {0, 1, 0};
+        try (Batch batch = Batch.dense(be, 4, 3, 2);
+             PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(0.1)).noiseMultiplier(1)
+                     .sampling(0.5, 3).noise(GaussianNoise.insecureSeeded(1)).build()) {
+            batch.loadDense(x, y, new int[] {0, 1, 2}, 3);
+            List<float[]> before = snapshot(model.parameters());
+            opt.zeroGrad();
+            NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class, () -> opt.accumulate(batch));
+            assertEquals(1, e.sampleIndex());
+            assertSame(before, snapshot(model.parameters()));
+            assertEquals(0, opt.stepsTaken());
+        }
+        Sequential model2 = Models.mlp(be, new SplittableRandom(2), 3, 4, 2);
+        try (Batch batch = Batch.dense(be, 4, 3, 2);
+             PrivateOptimizer opt = PrivateOptimizer.builder(model2, Sgd.plain(0.1)).noiseMultiplier(1)
+                     .sampling(0.5, 3).noise(GaussianNoise.insecureSeeded(1))
+                     .nonFinitePolicy(NonFinitePolicy.SKIP_SAMPLE).build()) {
+            batch.loadDense(x, y, new int[] {0, 1, 2}, 3);
+            opt.zeroGrad();
+            opt.accumulate(batch);
+            opt.step();
+            for (Parameter p : model2.parameters()) {
+                assertTrue(be.allFinite(p.value()), p + " stays finite when the example is skipped");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void stepWithoutZeroGradIsRefused(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 3, 2);
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(0.1)).noiseMultiplier(1)
+                .sampling(0.5, 3).noise(GaussianNoise.insecureSeeded(1)).build()) {
+            assertThrows(IllegalStateException.class, opt::step);
+            assertThrows(IllegalStateException.class, () -> opt.accumulate(Batch.dense(be, 2, 3, 2)));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void badInputIsRefusedWhenLoaded(Backend be) {
+        Batch batch = Batch.dense(be, 2, 2, 3);
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> batch.loadDense(new float[] {1, Float.NaN}, new int[] {0}, new int[] {0}, 1));
+        assertTrue(nan.getMessage().contains("NaN"), nan.getMessage());
+        IllegalArgumentException label = assertThrows(IllegalArgumentException.class,
+                () -> batch.loadDense(new float[] {1, 2}, new int[] {3}, new int[] {0}, 1));
+        assertEquals("label 3 of example 0 is outside [0, 3)", label.getMessage());
+        Batch tokens = Batch.tokens(be, 2, 3, 2);
+        IllegalArgumentException oov = assertThrows(IllegalArgumentException.class,
+                () -> tokens.loadTokens(new int[] {1, 7, 0}, new int[] {1}, new int[] {0}, 1, 5));
+        assertEquals("token id 7 at position 1 of example 0 is outside the vocabulary [0, 5)", oov.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void adaptiveClippingMovesTheBoundTowardTheQuantile(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 20, 8, 4);
+        GaussianNoise g = GaussianNoise.insecureSeeded(3);
+        double q = 0.05;
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(0.01))
+                .clipping(Clipping.adaptive(100.0)).noiseMultiplier(1.0).sampling(q, 2000).noise(g).build();
+             Batch batch = Batch.dense(be, 300, 20, 4)) {
+            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(g, 2000, q), batch, loader(TASK.head(2000)));
+            for (int s = 0; s < 40; s++) {
+                loop.step();
+            }
+            // Every norm is far below 100, so the unclipped fraction is 1 > 0.5 and C shrinks
+            // by about exp(-0.2 * 0.5) per step.
+            assertTrue(opt.clipNorm() < 100 * Math.exp(-0.1 * 40) * 1.5, "clip norm " + opt.clipNorm());
+        }
+    }
+
+    static List<float[]> snapshot(List<Parameter> ps) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : ps) {
+            out.add(p.value().toArray());
+        }
+        return out;
+    }
+
+    static List<float[]> snapshotTensors(List<Tensor> ts) {
+        List<float[]> out = new ArrayList<>();
+        for (Tensor t : ts) {
+            out.add(t.toArray());
+        }
+        return out;
+    }
+
+    static void assertSame(List<float[]> a, List<float[]> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i), "tensor " + i + " changed");
+        }
+    }
+
+    /** Shared helpers of the nn tests. */
+    static final class ModelGradientAccess {
+        static int[] identity(int n) {
+            int[] r = new int[n];
+            for (int i = 0; i < n; i++) {
+                r[i] = i;
+            }
+            return r;
+        }
+    }
+}
