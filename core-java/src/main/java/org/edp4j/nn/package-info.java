@@ -1,0 +1,29 @@
+/**
+ * Layers and models with the two hooks of book-keeping DP-SGD.
+ *
+ * <p>Every {@link org.edp4j.nn.Layer} has forward, backward, and: the per-sample squared norm of
+ * its parameters' gradient, added to a {@code [B]} vector without materializing per-sample
+ * gradients; and the clipped sum {@code sum_i c_i grad_i} written into its parameters' gradient
+ * buffers. The rules (DESIGN.md, step 4):
+ *
+ * <table>
+ *   <caption>Per-sample squared norms</caption>
+ *   <tr><th>layer</th><th>squared norm of sample i</th><th>cost</th></tr>
+ *   <tr><td>Linear on [B, d]</td><td>{@code ||a_i||^2 ||g_i||^2}</td><td>{@code d + p}</td></tr>
+ *   <tr><td>Linear on [B, T, d], ghost</td><td>{@code sum_{t,s} (a_it.a_is)(g_it.g_is)}</td><td>{@code T^2 (d + p)}</td></tr>
+ *   <tr><td>Linear on [B, T, d], direct</td><td>{@code ||A_i^T G_i||_F^2}</td><td>{@code T d p}</td></tr>
+ *   <tr><td>Embedding</td><td>{@code sum_{t,s: tok_t = tok_s} g_it.g_is}</td><td>{@code T d} (grouping)</td></tr>
+ *   <tr><td>LayerNorm, Bias</td><td>direct</td><td>{@code T d}</td></tr>
+ * </table>
+ *
+ * <p>A {@link org.edp4j.nn.Batch} has a fixed capacity and a row mask: Poisson batches of any
+ * size, the empty one included, run through the same shapes. Losses are summed per sample
+ * ({@link org.edp4j.nn.SoftmaxCrossEntropy}), never averaged before clipping.
+ *
+ * <pre>{@code
+ * Sequential model = Models.bag(backend, new SplittableRandom(1), 20_000, 128, 128, 2);
+ * Batch batch = Batch.tokens(backend, 352, 128, 2);
+ * batch.loadTokens(tokens, labels, rows, count, 20_000);
+ * }</pre>
+ */
+package org.edp4j.nn;
