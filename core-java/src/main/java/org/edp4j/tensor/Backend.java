@@ -204,7 +204,8 @@ public interface Backend {
      * Fused noise, scale and SGD with momentum, element by element:
      * {@code g = (gradSum + noise) * gradScale + weightDecay * param};
      * {@code v = momentum * v + g}; {@code param -= lr * v}. {@code velocity} may be null when
-     * {@code momentum == 0}. Modifies param and velocity; not gradSum.
+     * {@code momentum == 0}. Computed in double (noise added before any rounding) and rounded to
+     * float once. Modifies param and velocity; not gradSum.
      */
     void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
                    float weightDecay, Tensor velocity);
@@ -214,6 +215,7 @@ public interface Backend {
      * {@code weightDecay > 0}): {@code g = (gradSum + noise) * gradScale};
      * {@code m = b1 m + (1-b1) g}; {@code v = b2 v + (1-b2) g^2};
      * {@code param -= lr (mhat / (sqrt(vhat) + eps) + weightDecay param)} with step count {@code t >= 1}.
+     * Computed in double and rounded to float once.
      */
     void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
                     float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v);

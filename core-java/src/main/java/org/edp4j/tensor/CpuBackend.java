@@ -706,18 +706,20 @@ public final class CpuBackend implements Backend {
         float[] z = normals(noise, w.length);
         int zo = noise.offset();
         float std = noise.stddev();
+        // In double, rounded to float once at the end: the noise is added before any rounding
+        // (see org.edp4j.dp.noise, floating-point attacks).
         Parallel.range(w.length, ELEMENT_GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
-                float gi = g[i];
+                double gi = g[i];
                 if (z != null) {
-                    gi += std * z[zo + i];
+                    gi += (double) std * z[zo + i];
                 }
-                gi = gi * gradScale + weightDecay * w[i];
+                gi = gi * gradScale + (double) weightDecay * w[i];
                 if (v != null) {
-                    gi = momentum * v[i] + gi;
-                    v[i] = gi;
+                    gi = (double) momentum * v[i] + gi;
+                    v[i] = (float) gi;
                 }
-                w[i] -= lr * gi;
+                w[i] = (float) (w[i] - (double) lr * gi);
             }
         });
     }
@@ -738,20 +740,20 @@ public final class CpuBackend implements Backend {
         float[] z = normals(noise, w.length);
         int zo = noise.offset();
         float std = noise.stddev();
-        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
-        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        double c1 = 1.0 / (1.0 - Math.pow(beta1, t));
+        double c2 = 1.0 / (1.0 - Math.pow(beta2, t));
         Parallel.range(w.length, ELEMENT_GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
-                float gi = g[i];
+                double gi = g[i];
                 if (z != null) {
-                    gi += std * z[zo + i];
+                    gi += (double) std * z[zo + i];
                 }
                 gi *= gradScale;
-                float mi = beta1 * md[i] + (1f - beta1) * gi;
-                float vi = beta2 * vd[i] + (1f - beta2) * gi * gi;
-                md[i] = mi;
-                vd[i] = vi;
-                w[i] -= lr * (mi * c1 / ((float) Math.sqrt(vi * c2) + eps) + weightDecay * w[i]);
+                double mi = beta1 * md[i] + (1.0 - beta1) * gi;
+                double vi = beta2 * vd[i] + (1.0 - beta2) * gi * gi;
+                md[i] = (float) mi;
+                vd[i] = (float) vi;
+                w[i] = (float) (w[i] - lr * (mi * c1 / (Math.sqrt(vi * c2) + eps) + (double) weightDecay * w[i]));
             }
         });
     }
