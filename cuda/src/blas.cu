@@ -1,0 +1,158 @@
+// cuBLAS behind edp4j: loaded with dlopen("libcublas.so.13") the first time a backend starts.
+//
+// Why not link it: no cuBLAS needs to exist on the build machine (it has none), the JNI library
+// must load where there is no driver (the probe runs first), and linking libcublas_static would
+// put ~100 MB into a jar. We declare the five prototypes we call; they are stable C ABI since
+// CUDA 11 (cublasSgemm_v2, cublasSgemmStridedBatched, cublasCreate_v2, cublasSetStream_v2,
+// cublasSetWorkspace_v2) and exist in every CUDA 13.x cuBLAS.
+//
+// Row-major on column-major: a row-major [r,c] matrix is the column-major [c,r] matrix, its
+// transpose. So row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the
+// operands and the sizes m, n; leading dimensions are row lengths.
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <mutex>
+#include "blas.cuh"
+
+typedef struct cublasContext* cublasHandle_t;
+typedef int (*create_fn)(cublasHandle_t*);
+typedef int (*destroy_fn)(cublasHandle_t);
+typedef int (*set_stream_fn)(cublasHandle_t, cudaStream_t);
+typedef int (*set_workspace_fn)(cublasHandle_t, void*, size_t);
+typedef int (*sgemm_fn)(cublasHandle_t, int, int, int, int, int, const float*, const float*, int, const float*,
+                        int, const float*, float*, int);
+typedef int (*sgemm_strided_fn)(cublasHandle_t, int, int, int, int, int, const float*, const float*, int,
+                                long long, const float*, int, long long, const float*, float*, int, long long, int);
+
+static const int OP_N = 0, OP_T = 1;  // cublasOperation_t
+
+static struct {
+    void* lib;
+    create_fn create;
+    destroy_fn destroy;
+    set_stream_fn set_stream;
+    set_workspace_fn set_workspace;  // may be null (then cuBLAS allocates its own workspace)
+    sgemm_fn sgemm;
+    sgemm_strided_fn sgemm_strided;
+} cb;
+static std::mutex cb_lock;
+
+static int blas_status(int s) {
+    return s == 0 ? 0 : EDP4J_ERR_CUBLAS_BASE + s;
+}
+
+extern "C" int edp4j_blas_load(const char* path) {
+    std::lock_guard<std::mutex> guard(cb_lock);
+    if (cb.lib != nullptr) return 0;
+    void* lib = nullptr;
+    if (path != nullptr && path[0] != 0) {
+        lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    } else {
+        lib = dlopen("libcublas.so.13", RTLD_NOW | RTLD_LOCAL);
+        const char* home = getenv("CUDA_HOME");
+        char buf[1024];
+        if (lib == nullptr && home != nullptr) {
+            snprintf(buf, sizeof buf, "%s/lib64/libcublas.so.13", home);
+            lib = dlopen(buf, RTLD_NOW | RTLD_LOCAL);
+        }
+        if (lib == nullptr) lib = dlopen("/usr/local/cuda/lib64/libcublas.so.13", RTLD_NOW | RTLD_LOCAL);
+    }
+    if (lib == nullptr) return EDP4J_ERR_NO_CUBLAS;
+    cb.create = (create_fn) dlsym(lib, "cublasCreate_v2");
+    cb.destroy = (destroy_fn) dlsym(lib, "cublasDestroy_v2");
+    cb.set_stream = (set_stream_fn) dlsym(lib, "cublasSetStream_v2");
+    cb.set_workspace = (set_workspace_fn) dlsym(lib, "cublasSetWorkspace_v2");
+    cb.sgemm = (sgemm_fn) dlsym(lib, "cublasSgemm_v2");
+    cb.sgemm_strided = (sgemm_strided_fn) dlsym(lib, "cublasSgemmStridedBatched");
+    if (!cb.create || !cb.destroy || !cb.set_stream || !cb.sgemm || !cb.sgemm_strided) {
+        dlclose(lib);
+        cb = {};
+        return EDP4J_ERR_CUBLAS_SYMBOL;
+    }
+    cb.lib = lib;
+    return 0;
+}
+
+extern "C" int edp4j_blas_create(uintptr_t* handle, uintptr_t stream, uintptr_t workspace, long long workspaceBytes) {
+    *handle = 0;
+    if (cb.lib == nullptr) return EDP4J_ERR_NO_CUBLAS;
+    cublasHandle_t h = nullptr;
+    EDP4J_TRY(blas_status(cb.create(&h)));
+    int s = blas_status(cb.set_stream(h, S(stream)));
+    // Our own workspace keeps cuBLAS from allocating inside a step.
+    if (s == 0 && workspace != 0 && cb.set_workspace != nullptr) {
+        s = blas_status(cb.set_workspace(h, (void*) workspace, (size_t) workspaceBytes));
+    }
+    if (s != 0) {
+        cb.destroy(h);
+        return s;
+    }
+    *handle = (uintptr_t) h;
+    return 0;
+}
+
+extern "C" int edp4j_blas_destroy(uintptr_t handle) {
+    if (handle == 0 || cb.lib == nullptr) return 0;
+    return blas_status(cb.destroy((cublasHandle_t) handle));
+}
+
+__global__ void scale_kernel_beta(float* x, long long n, float beta) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        x[i] = beta == 0.0f ? 0.0f : beta * x[i];
+    }
+}
+
+extern "C" int edp4j_gemm(uintptr_t handle, int transA, int transB, int m, int n, int k, float alpha,
+                          uintptr_t a, uintptr_t b, float beta, uintptr_t c) {
+    if (m < 0 || n < 0 || k < 0) return EDP4J_ERR_BAD_ARGUMENT;
+    if (m == 0 || n == 0) return 0;
+    if (k == 0) return EDP4J_ERR_BAD_ARGUMENT;  // C = beta C: the caller scales C itself
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    return blas_status(cb.sgemm((cublasHandle_t) handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m, k,
+                                &alpha, CF(b), ldb, CF(a), lda, &beta, F(c), n));
+}
+
+// out[r, j] = x[r, j] * scale[r / rowsPerSample]
+__global__ void scale_rows_kernel(float* out, const float* x, const float* scale, int rows, int cols, int rowsPerSample) {
+    long long n = (long long) rows * cols;
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        int r = (int) (i / cols);
+        out[i] = x[i] * scale[r / rowsPerSample];
+    }
+}
+
+extern "C" int edp4j_gemm_scaled_tn(uintptr_t handle, uintptr_t stream, int rows, int m, int n, int rowsPerSample,
+                                    uintptr_t a, uintptr_t g, uintptr_t scale, float beta, uintptr_t c,
+                                    uintptr_t scratch) {
+    if (rows < 0 || m < 0 || n < 0 || rowsPerSample <= 0) return EDP4J_ERR_BAD_ARGUMENT;
+    if (m == 0 || n == 0) return 0;
+    if (rows == 0) {
+        scale_kernel_beta<<<grid_for((long long) m * n), BLOCK, 0, S(stream)>>>(F(c), (long long) m * n, beta);
+        EDP4J_LAUNCHED();
+    }
+    // Scale the narrower operand's rows into scratch, then C = A^T G (+ beta C) in one GEMM.
+    bool scaleA = m <= n;
+    int cols = scaleA ? m : n;
+    scale_rows_kernel<<<grid_for((long long) rows * cols), BLOCK, 0, S(stream)>>>(
+        F(scratch), CF(scaleA ? a : g), CF(scale), rows, cols, rowsPerSample);
+    EDP4J_TRY(cudaGetLastError());
+    return edp4j_gemm(handle, 1, 0, m, n, rows, 1.0f, scaleA ? scratch : a, scaleA ? g : scratch, beta, c);
+}
+
+int blas_gram_batched(uintptr_t handle, int count, int T, int cols, const float* x, float* out) {
+    const float one = 1.0f, zero = 0.0f;
+    // Row-major X_i [T,cols] is column-major X_i^T [cols,T]; (X_i^T)^T (X_i^T) = X_i X_i^T, symmetric.
+    return blas_status(cb.sgemm_strided((cublasHandle_t) handle, OP_T, OP_N, T, T, cols, &one,
+                                        x, cols, (long long) T * cols, x, cols, (long long) T * cols,
+                                        &zero, out, T, (long long) T * T, count));
+}
+
+int blas_atg_batched(uintptr_t handle, int count, int T, int d, int p, const float* a, const float* g, float* w) {
+    const float one = 1.0f, zero = 0.0f;
+    // Row-major W_i [d,p] is column-major W_i^T [p,d] = G_i^T A_i = (col-major G_i^T)(col-major A_i^T)^T.
+    return blas_status(cb.sgemm_strided((cublasHandle_t) handle, OP_N, OP_T, p, d, T, &one,
+                                        g, p, (long long) T * p, a, d, (long long) T * d,
+                                        &zero, w, p, (long long) d * p, count));
+}

@@ -1,0 +1,8 @@
+// cuBLAS, resolved at run time (see blas.cu): the few entry points the kernels of other files use.
+#pragma once
+#include "common.cuh"
+
+// Row-major, per sample i < count: out_i[T,T] = X_i X_i^T for X_i = x + i*T*cols ([T, cols]).
+int blas_gram_batched(uintptr_t handle, int count, int T, int cols, const float* x, float* out);
+// Row-major, per sample i < count: W_i[d,p] = A_i^T G_i for A_i [T,d], G_i [T,p].
+int blas_atg_batched(uintptr_t handle, int count, int T, int d, int p, const float* a, const float* g, float* w);

@@ -1,0 +1,51 @@
+// Whole-tensor reductions that return a value to the host: sum (in double) and all-finite.
+// Two passes, deterministic: up to 1024 blocks write partials, one block adds them.
+#include "common.cuh"
+
+static const int REDUCE_BLOCKS = 1024;
+
+// partial[blockIdx.x] = sum over this block's grid-stride share, in double.
+// finite: sums (x - x), which is 0 for finite x and NaN for NaN or +-inf.
+__global__ void __launch_bounds__(BLOCK) partial_sum_kernel(long long n, const float* x, double* partial, int finite) {
+    __shared__ double shared[32];
+    double acc = 0.0;
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        float v = x[i];
+        acc += finite ? (double) (v - v) : (double) v;
+    }
+    acc = block_sum(acc, shared);
+    if (threadIdx.x == 0) partial[blockIdx.x] = acc;
+}
+
+__global__ void __launch_bounds__(1024) final_sum_kernel(int count, double* partial) {
+    __shared__ double shared[32];
+    double acc = 0.0;
+    for (int i = threadIdx.x; i < count; i += blockDim.x) acc += partial[i];
+    acc = block_sum(acc, shared);
+    if (threadIdx.x == 0) partial[0] = acc;
+}
+
+static int reduce_sync(long long n, uintptr_t x, uintptr_t scratch, int finite, double* result, uintptr_t stream) {
+    *result = 0.0;
+    if (n <= 0) return (int) cudaStreamSynchronize(S(stream));
+    unsigned int blocks = ceil_div(n, BLOCK);
+    if (blocks > REDUCE_BLOCKS) blocks = REDUCE_BLOCKS;
+    double* partial = reinterpret_cast<double*>(scratch);
+    partial_sum_kernel<<<blocks, BLOCK, 0, S(stream)>>>(n, CF(x), partial, finite);
+    EDP4J_TRY(cudaGetLastError());
+    final_sum_kernel<<<1, 1024, 0, S(stream)>>>((int) blocks, partial);
+    EDP4J_TRY(cudaGetLastError());
+    EDP4J_TRY(cudaMemcpyAsync(result, partial, sizeof(double), cudaMemcpyDeviceToHost, S(stream)));
+    return (int) cudaStreamSynchronize(S(stream));
+}
+
+extern "C" int edp4j_sum_sync(long long n, uintptr_t x, uintptr_t scratch, double* result, uintptr_t stream) {
+    return reduce_sync(n, x, scratch, 0, result, stream);
+}
+
+extern "C" int edp4j_all_finite_sync(long long n, uintptr_t x, uintptr_t scratch, int* result, uintptr_t stream) {
+    double r = 0.0;
+    int s = reduce_sync(n, x, scratch, 1, &r, stream);
+    *result = s == 0 && r == 0.0;
+    return s;
+}

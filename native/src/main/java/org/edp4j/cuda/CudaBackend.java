@@ -1,0 +1,609 @@
+package org.edp4j.cuda;
+
+import static org.edp4j.cuda.CudaNative.*;
+
+import org.edp4j.tensor.Activation;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.IntTensor;
+import org.edp4j.tensor.Shape;
+import org.edp4j.tensor.Tensor;
+import org.edp4j.tensor.UpdateNoise;
+
+/**
+ * The CUDA backend: the kernels of module {@code cuda} behind {@link Backend}, on device 0.
+ *
+ * <ul>
+ *   <li>Memory: every tensor and scratch buffer comes from a {@link DeviceArena} allocated up front
+ *       (size: constructor argument, else system property {@value #ARENA_PROPERTY} in bytes, else half
+ *       the free device memory). Nothing calls {@code cudaMalloc} inside a step; {@link #growArena}
+ *       adds memory between steps. Running out is a {@link CudaException} (cudaErrorMemoryAllocation).
+ *   <li>One stream per backend: operations are asynchronous and ordered; {@link Tensor#copyTo},
+ *       {@link #sum}, {@link #allFinite} and {@link #synchronize} wait.
+ *   <li>Every CUDA/cuBLAS status is checked: a failure is a {@link CudaException} naming the op and
+ *       the error. GEMMs use cuBLAS (loaded at run time, see docs/cuda.md), FP32 (no TF32).
+ *   <li>Token ids and labels are checked on the device: a bad one is not used, and the next
+ *       synchronizing call throws {@link IllegalArgumentException} naming it (the CPU backend throws
+ *       at the call itself).
+ *   <li>Noise: fused updates draw the ChaCha20 normals of {@link UpdateNoise} in-kernel from its key.
+ * </ul>
+ *
+ * <p>Not thread-safe: use one backend from one thread at a time (closing tensors from any thread is fine).
+ */
+public final class CudaBackend implements Backend, AutoCloseable {
+    /** System property: arena size in bytes. */
+    public static final String ARENA_PROPERTY = "edp4j.cuda.arenaBytes";
+    /** System property: path of libcublas.so.13 when it is not on the loader path. */
+    public static final String CUBLAS_PROPERTY = "edp4j.cuda.cublas";
+    /** System property: float capacity of the scratch buffer of ghost and direct norms (default 16 Mi floats). */
+    public static final String NORM_SCRATCH_PROPERTY = "edp4j.cuda.normScratchFloats";
+
+    private static final long CUBLAS_WORKSPACE = 32L << 20;
+    private static final int REDUCE_SCRATCH_DOUBLES = 1024;
+
+    private final DeviceArena arena;
+    private final long stream;
+    private final long blas;
+    private final long blasWorkspace;
+    private final long bad;          // int[4] {flag, op, position, value}
+    private final long reduceScratch;
+    private final long normScratchFloats;
+    private long scratch;            // growable, reused by every op that needs one
+    private long scratchFloats;
+    private boolean closed;
+
+    /** A backend with an arena sized by {@value #ARENA_PROPERTY}, else half the free device memory. */
+    public CudaBackend() {
+        this(defaultArenaBytes());
+    }
+
+    /**
+     * A backend on device 0 with an arena of {@code arenaBytes}.
+     *
+     * @throws CudaException when there is no device, cuBLAS cannot be loaded, or the arena cannot be allocated
+     */
+    public CudaBackend(long arenaBytes) {
+        long[] out = new long[1];
+        CudaException.check(edp4j_stream_create(out), "stream create");
+        stream = out[0];
+        DeviceArena a = null;
+        long h = 0;
+        try {
+            a = new DeviceArena(arenaBytes);
+            CudaException.check(edp4j_blas_load(System.getProperty(CUBLAS_PROPERTY, "")),
+                    "load cuBLAS (libcublas.so.13; set -D" + CUBLAS_PROPERTY + "=PATH)");
+            long ws = a.alloc(CUBLAS_WORKSPACE);
+            CudaException.check(edp4j_blas_create(out, stream, ws, CUBLAS_WORKSPACE), "cublasCreate");
+            h = out[0];
+            blasWorkspace = ws;
+            bad = a.alloc(16);
+            CudaException.check(edp4j_memset_zero(bad, 16, stream), "memset");
+            reduceScratch = a.alloc(8L * REDUCE_SCRATCH_DOUBLES);
+        } catch (RuntimeException e) {
+            if (h != 0) {
+                edp4j_blas_destroy(h);
+            }
+            if (a != null) {
+                a.close();
+            }
+            edp4j_stream_destroy(stream);
+            throw e;
+        }
+        arena = a;
+        blas = h;
+        normScratchFloats = Long.getLong(NORM_SCRATCH_PROPERTY, 16L << 20);
+        synchronize();
+    }
+
+    private static long defaultArenaBytes() {
+        Long p = Long.getLong(ARENA_PROPERTY);
+        if (p != null) {
+            return p;
+        }
+        long[] free = new long[1];
+        long[] total = new long[1];
+        CudaException.check(edp4j_mem_info(free, total), "cudaMemGetInfo");
+        return Math.max(64L << 20, free[0] / 2);
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    DeviceArena arena() {
+        return arena;
+    }
+
+    long stream() {
+        return stream;
+    }
+
+    /** Adds {@code bytes} of device memory to the arena (one cudaMalloc). Call between steps. */
+    public void growArena(long bytes) {
+        arena.grow(bytes);
+    }
+
+    /** Bytes of the arena: {@code {capacity, in use, largest free block}}. */
+    public long[] arenaStats() {
+        return new long[] {arena.capacity(), arena.inUse(), arena.largestFree()};
+    }
+
+    /** Waits for every queued operation; throws for a bad token id or label seen since the last wait. */
+    public void synchronize() {
+        CudaException.check(edp4j_stream_sync(stream), "stream synchronize");
+        checkBadInput();
+    }
+
+    /** Reads the device's bad-input record (after a synchronizing call) and throws if it is set. */
+    void checkBadInput() {
+        int[] rec = new int[4];
+        CudaException.check(edp4j_copy_d2h_sync(rec, bad, 16, stream), "read bad-input record");
+        if (rec[0] == 0) {
+            return;
+        }
+        CudaException.check(edp4j_memset_zero(bad, 16, stream), "memset");
+        switch (rec[1]) {
+            case OP_EMBEDDING_LOOKUP, OP_EMBEDDING_SCATTER -> throw new IllegalArgumentException("token id " + rec[3]
+                    + " at position " + rec[2] + " is outside the vocabulary (found on the device by "
+                    + (rec[1] == OP_EMBEDDING_LOOKUP ? "embeddingLookup" : "embeddingScatterAddScaled")
+                    + "; the row was not used)");
+            default -> throw new IllegalArgumentException("label " + rec[3] + " of row " + rec[2]
+                    + " is outside [0, classes) (found on the device by softmaxCrossEntropy; the row was zeroed)");
+        }
+    }
+
+    /** Waits for the stream and frees the arena, cuBLAS and the stream. Tensors are unusable after. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        edp4j_stream_sync(stream);
+        edp4j_blas_destroy(blas);
+        arena.close();
+        edp4j_stream_destroy(stream);
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor zeros(int... dims) {
+        CudaTensor t = new CudaTensor(this, Shape.of(dims));
+        CudaException.check(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "zeros");
+        return t;
+    }
+
+    @Override
+    public Tensor tensor(float[] values, int... dims) {
+        Shape s = Shape.of(dims);
+        if (values.length != s.size()) {
+            throw new IllegalArgumentException("values has " + values.length + " elements, shape " + s + " needs " + s.size());
+        }
+        CudaTensor t = new CudaTensor(this, s);
+        t.copyFrom(values);
+        return t;
+    }
+
+    @Override
+    public IntTensor intZeros(int... dims) {
+        CudaIntTensor t = new CudaIntTensor(this, Shape.of(dims));
+        CudaException.check(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "intZeros");
+        return t;
+    }
+
+    @Override
+    public IntTensor intTensor(int[] values, int... dims) {
+        Shape s = Shape.of(dims);
+        if (values.length != s.size()) {
+            throw new IllegalArgumentException("values has " + values.length + " elements, shape " + s + " needs " + s.size());
+        }
+        CudaIntTensor t = new CudaIntTensor(this, s);
+        t.copyFrom(values);
+        return t;
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        CudaException.check(edp4j_fill(p(t), t.size(), value, stream), "fill");
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (src.size() != dst.size()) {
+            throw new IllegalArgumentException("copy: source " + src.shape() + " and destination " + dst.shape()
+                    + " differ in size");
+        }
+        CudaException.check(edp4j_copy_d2d(p(dst), p(src), 4L * src.size(), stream), "copy");
+    }
+
+    // ---------------------------------------------------------------- dense linear algebra
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta,
+                     Tensor c) {
+        check("A", a, (long) m * k);
+        check("B", b, (long) k * n);
+        check("C", c, (long) m * n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            betaScale(c, beta);
+            return;
+        }
+        CudaException.check(edp4j_gemm(blas, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, p(a), p(b), beta, p(c)),
+                "gemm");
+    }
+
+    @Override
+    public void gemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
+                             Tensor c) {
+        check("A", a, (long) rows * m);
+        check("G", g, (long) rows * n);
+        check("C", c, (long) m * n);
+        checkScale(rows, rowsPerSample, scale);
+        long s = scratch((long) rows * Math.min(m, n));
+        CudaException.check(edp4j_gemm_scaled_tn(blas, stream, rows, m, n, rowsPerSample, p(a), p(g), p(scale), beta,
+                p(c), s), "gemmScaledTN");
+    }
+
+    @Override
+    public void columnSumScaled(int rows, int cols, int rowsPerSample, Tensor g, Tensor scale, float beta, Tensor out) {
+        check("g", g, (long) rows * cols);
+        check("out", out, cols);
+        checkScale(rows, rowsPerSample, scale);
+        CudaException.check(edp4j_column_sum_scaled(rows, cols, rowsPerSample, p(g), p(scale), beta, p(out), stream),
+                "columnSumScaled");
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, Tensor bias, Tensor x) {
+        check("bias", bias, cols);
+        check("x", x, (long) rows * cols);
+        CudaException.check(edp4j_add_row_vector(rows, cols, p(bias), p(x), stream), "addRowVector");
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void activation(Activation f, Tensor x, Tensor y) {
+        sameSize("x", x, "y", y);
+        CudaException.check(edp4j_activation(f.ordinal(), x.size(), p(x), p(y), stream), "activation " + f);
+    }
+
+    @Override
+    public void activationBackward(Activation f, Tensor x, Tensor y, Tensor gy, Tensor gx) {
+        sameSize("x", x, "y", y);
+        sameSize("x", x, "gy", gy);
+        sameSize("x", x, "gx", gx);
+        CudaException.check(edp4j_activation_backward(f.ordinal(), x.size(), p(x), p(y), p(gy), p(gx), stream),
+                "activationBackward " + f);
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        sameSize("x", x, "y", y);
+        CudaException.check(edp4j_axpy(x.size(), alpha, p(x), p(y), stream), "axpy");
+    }
+
+    @Override
+    public void scale(float alpha, Tensor x) {
+        CudaException.check(edp4j_scale(x.size(), alpha, p(x), stream), "scale");
+    }
+
+    @Override
+    public double sum(Tensor x) {
+        double[] r = new double[1];
+        CudaException.check(edp4j_sum_sync(x.size(), p(x), reduceScratch, r, stream), "sum");
+        checkBadInput();
+        return r[0];
+    }
+
+    @Override
+    public boolean allFinite(Tensor x) {
+        int[] r = new int[1];
+        CudaException.check(edp4j_all_finite_sync(x.size(), p(x), reduceScratch, r, stream), "allFinite");
+        checkBadInput();
+        return r[0] != 0;
+    }
+
+    // ---------------------------------------------------------------- embedding, pooling, normalization
+
+    @Override
+    public void embeddingLookup(int n, int d, Tensor table, IntTensor tokens, Tensor out) {
+        check("tokens", tokens, n);
+        check("out", out, (long) n * d);
+        int vocab = vocab(table, d);
+        CudaException.check(edp4j_embedding_lookup(n, d, vocab, p(table), p(tokens), p(out), bad, stream),
+                "embeddingLookup");
+    }
+
+    @Override
+    public void embeddingScatterAddScaled(int n, int d, int rowsPerSample, IntTensor tokens, Tensor g, Tensor scale,
+                                          float beta, Tensor gradTable) {
+        check("tokens", tokens, n);
+        check("g", g, (long) n * d);
+        checkScale(n, rowsPerSample, scale);
+        int vocab = vocab(gradTable, d);
+        CudaException.check(edp4j_embedding_scatter_add_scaled(n, d, vocab, rowsPerSample, p(tokens), p(g), p(scale),
+                beta, p(gradTable), bad, stream), "embeddingScatterAddScaled");
+    }
+
+    @Override
+    public void maskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
+        check("x", x, (long) batch * seq * d);
+        check("mask", mask, (long) batch * seq);
+        check("out", out, (long) batch * d);
+        checkGridY(batch);
+        CudaException.check(edp4j_masked_mean_pool(batch, seq, d, p(x), p(mask), p(out), stream), "maskedMeanPool");
+    }
+
+    @Override
+    public void maskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx) {
+        check("gOut", gOut, (long) batch * d);
+        check("mask", mask, (long) batch * seq);
+        check("gx", gx, (long) batch * seq * d);
+        checkGridY(batch);
+        CudaException.check(edp4j_masked_mean_pool_backward(batch, seq, d, p(gOut), p(mask), p(gx), stream),
+                "maskedMeanPoolBackward");
+    }
+
+    @Override
+    public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
+                          Tensor rstd) {
+        check("x", x, (long) rows * d);
+        check("gamma", gamma, d);
+        check("beta", beta, d);
+        check("y", y, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("rstd", rstd, rows);
+        CudaException.check(edp4j_layernorm(rows, d, eps, p(x), p(gamma), p(beta), p(y), p(xhat), p(rstd), stream),
+                "layerNorm");
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
+        check("gy", gy, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("rstd", rstd, rows);
+        check("gamma", gamma, d);
+        check("gx", gx, (long) rows * d);
+        CudaException.check(edp4j_layernorm_backward(rows, d, p(gy), p(xhat), p(rstd), p(gamma), p(gx), stream),
+                "layerNormBackward");
+    }
+
+    @Override
+    public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
+                                         float beta, Tensor gGamma, Tensor gBeta) {
+        check("gy", gy, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("gGamma", gGamma, d);
+        check("gBeta", gBeta, d);
+        checkScale(rows, rowsPerSample, scale);
+        CudaException.check(edp4j_layernorm_param_grad_scaled(rows, d, rowsPerSample, p(gy), p(xhat), p(scale), beta,
+                p(gGamma), p(gBeta), stream), "layerNormParamGradScaled");
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
+                                    Tensor grad) {
+        check("logits", logits, (long) batch * classes);
+        check("labels", labels, batch);
+        check("mask", mask, batch);
+        check("loss", loss, batch);
+        check("grad", grad, (long) batch * classes);
+        CudaException.check(edp4j_softmax_xent(batch, classes, p(logits), p(labels), p(mask), p(loss), p(grad), bad,
+                stream), "softmaxCrossEntropy");
+    }
+
+    // ---------------------------------------------------------------- per-sample squared norms
+
+    @Override
+    public void linearNormsRowwise(int batch, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
+        check("a", a, (long) batch * d);
+        check("g", g, (long) batch * p);
+        check("out", out, batch);
+        CudaException.check(edp4j_linear_norms_rowwise(batch, d, p, p(a), p(g), bias ? 1 : 0, p(out), stream),
+                "linearNormsRowwise");
+    }
+
+    @Override
+    public void linearNormsGhost(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
+        check("a", a, (long) batch * seq * d);
+        check("g", g, (long) batch * seq * p);
+        check("out", out, batch);
+        long perSample = 2L * seq * seq;
+        long cap = chunkCapacity(batch, perSample);
+        long s = scratch(cap);
+        CudaException.check(edp4j_linear_norms_ghost(blas, batch, seq, d, p, p(a), p(g), bias ? 1 : 0, p(out), s, cap,
+                stream), "linearNormsGhost");
+    }
+
+    @Override
+    public void linearNormsDirect(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
+        check("a", a, (long) batch * seq * d);
+        check("g", g, (long) batch * seq * p);
+        check("out", out, batch);
+        long perSample = (long) d * p;
+        long cap = chunkCapacity(batch, perSample);
+        long s = scratch(cap);
+        CudaException.check(edp4j_linear_norms_direct(blas, batch, seq, d, p, p(a), p(g), bias ? 1 : 0, p(out), s, cap,
+                stream), "linearNormsDirect");
+    }
+
+    @Override
+    public void embeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
+        check("tokens", tokens, (long) batch * seq);
+        check("g", g, (long) batch * seq * d);
+        check("out", out, batch);
+        CudaException.check(edp4j_embedding_norms(batch, seq, d, p(tokens), p(g), p(out), stream), "embeddingNorms");
+    }
+
+    @Override
+    public void layerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
+        check("gy", gy, (long) batch * seq * d);
+        check("xhat", xhat, (long) batch * seq * d);
+        check("out", out, batch);
+        CudaException.check(edp4j_layernorm_norms(batch, seq, d, p(gy), p(xhat), p(out), stream), "layerNormNorms");
+    }
+
+    @Override
+    public void biasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
+        check("g", g, (long) batch * seq * p);
+        check("out", out, batch);
+        CudaException.check(edp4j_bias_norms(batch, seq, p, p(g), p(out), stream), "biasNorms");
+    }
+
+    // ---------------------------------------------------------------- clipping
+
+    @Override
+    public void clipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
+                            Tensor factors) {
+        check("sqNorms", sqNorms, batch);
+        check("mask", mask, batch);
+        check("factors", factors, batch);
+        CudaException.check(edp4j_clip_factors(batch, p(sqNorms), p(mask), clipNorm, stabilizer, normalize ? 1 : 0,
+                p(factors), stream), "clipFactors");
+    }
+
+    // ---------------------------------------------------------------- fused updates
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
+                          float weightDecay, Tensor velocity) {
+        sameSize("param", param, "gradSum", gradSum);
+        if (momentum != 0f) {
+            if (velocity == null) {
+                throw new IllegalArgumentException("momentum " + momentum + " needs a velocity tensor");
+            }
+        }
+        if (velocity != null) {
+            sameSize("param", param, "velocity", velocity);
+        }
+        int[] key = key(noise);
+        CudaException.check(edp4j_sgd_update(param.size(), p(param), p(gradSum), noise.stddev(), key, noise.streamId(),
+                noise.step(), noise.firstElement(), gradScale, lr, momentum, weightDecay,
+                velocity == null ? 0 : p(velocity), stream), "sgdUpdate");
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
+                           float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
+        sameSize("param", param, "gradSum", gradSum);
+        sameSize("param", param, "m", m);
+        sameSize("param", param, "v", v);
+        if (t < 1) {
+            throw new IllegalArgumentException("Adam step count t must be >= 1, got " + t);
+        }
+        int[] key = key(noise);
+        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
+        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        CudaException.check(edp4j_adam_update(param.size(), p(param), p(gradSum), noise.stddev(), key,
+                noise.streamId(), noise.step(), noise.firstElement(), gradScale, lr, beta1, beta2, eps, weightDecay,
+                c1, c2, p(m), p(v), stream), "adamUpdate");
+    }
+
+    /** The key of a noisy update (checked), or null for none. */
+    private static int[] key(UpdateNoise noise) {
+        if (noise.isNone()) {
+            return null;
+        }
+        if (noise.key() == null || noise.key().length != 8) {
+            throw new IllegalArgumentException("the CUDA backend draws noise from UpdateNoise.key, which must hold 8 "
+                    + "words (a 256-bit ChaCha20 key); got " + (noise.key() == null ? "null" : noise.key().length + " words"));
+        }
+        if (noise.firstElement() < 0) {
+            throw new IllegalArgumentException("UpdateNoise.firstElement must be >= 0, got " + noise.firstElement());
+        }
+        return noise.key();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A scratch buffer of at least {@code floats}, grown from the arena when needed (no cudaMalloc). */
+    private long scratch(long floats) {
+        if (floats > scratchFloats) {
+            arena.free(scratch);
+            scratch = 0;
+            scratchFloats = 0;
+            scratch = arena.alloc(4L * floats);
+            scratchFloats = floats;
+        }
+        return scratch;
+    }
+
+    /** Floats of scratch for per-sample chunks: whole batch when it fits the cap, at least one sample. */
+    private long chunkCapacity(int batch, long perSample) {
+        if (batch == 0 || perSample == 0) {
+            return 0;
+        }
+        long samples = Math.max(1, Math.min(batch, normScratchFloats / perSample));
+        return samples * perSample;
+    }
+
+    private void betaScale(Tensor c, float beta) {
+        if (beta == 0f) {
+            fill(c, 0f);
+        } else if (beta != 1f) {
+            scale(beta, c);
+        }
+    }
+
+    private long p(Tensor t) {
+        if (t instanceof CudaTensor c && c.backend() == this) {
+            return c.ptr();
+        }
+        throw new IllegalArgumentException("tensor " + t + " belongs to backend " + t.backend().name()
+                + (t.backend() instanceof CudaBackend ? " (another instance)" : "") + ", not this cuda backend");
+    }
+
+    private long p(IntTensor t) {
+        if (t instanceof CudaIntTensor c && c.backend() == this) {
+            return c.ptr();
+        }
+        throw new IllegalArgumentException("tensor " + t + " belongs to backend " + t.backend().name()
+                + (t.backend() instanceof CudaBackend ? " (another instance)" : "") + ", not this cuda backend");
+    }
+
+    private static int vocab(Tensor table, int d) {
+        if (table.size() % Math.max(1, d) != 0) {
+            throw new IllegalArgumentException("table " + table.shape() + " is not a [vocab, " + d + "] matrix");
+        }
+        return d == 0 ? 0 : table.size() / d;
+    }
+
+    private static void checkGridY(int batch) {
+        if (batch > 65535) {
+            throw new IllegalArgumentException("batch " + batch + " exceeds 65535, the CUDA pooling kernels' limit");
+        }
+    }
+
+    private static void check(String name, Tensor t, long expected) {
+        if (t.size() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
+                    + " elements, expected " + expected);
+        }
+    }
+
+    private static void check(String name, IntTensor t, long expected) {
+        if (t.size() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
+                    + " elements, expected " + expected);
+        }
+    }
+
+    private static void checkScale(int rows, int rowsPerSample, Tensor scale) {
+        if (rowsPerSample <= 0 || rows % rowsPerSample != 0) {
+            throw new IllegalArgumentException("rowsPerSample " + rowsPerSample + " must be > 0 and divide rows " + rows);
+        }
+        check("scale", scale, rows / rowsPerSample);
+    }
+
+    private static void sameSize(String an, Tensor a, String bn, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("tensors '" + an + "' " + a.shape() + " and '" + bn + "' " + b.shape()
+                    + " must have the same size");
+        }
+    }
+}
