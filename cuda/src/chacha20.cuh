@@ -2,7 +2,7 @@
 //
 // Stream (key, streamId, step): element j is z_{j % 8} of block j / 8, where block c is the
 // ChaCha20 block with counter (uint32) c and nonce words (streamId, (int) step, (int)(step >>> 32)).
-// Its 16 output words form x_k = word[2k] | word[2k+1] << 32 (k < 8), u_k = ((x_k >>> 11) + 0.5) 2^-53,
+// Its 16 output words form x_k = word[2k] | word[2k+1] << 32 (k < 8), u_k = ((x_k >>> 12) + 0.5) 2^-52,
 // and each pair gives z_{2m} = sqrt(-2 ln u_{2m}) cos(2 pi u_{2m+1}), z_{2m+1} = ... sin(...), in double.
 // The CPU twin is org.edp4j.dp.noise.GaussianNoise; a float64 reference lives in the native tests.
 // The _rn intrinsics keep nvcc from contracting into FMAs, so every step rounds as Java's does.
@@ -46,10 +46,10 @@ __device__ __forceinline__ void chacha20_block(const ChaChaKey& key, uint32_t co
     for (int i = 0; i < 16; i++) out[i] += s[i];
 }
 
-// u = ((x >>> 11) + 0.5) * 2^-53, in (0, 1).
+// u = ((x >>> 12) + 0.5) * 2^-52, exact in double and in [2^-53, 1 - 2^-53] (GaussianNoise's formula).
 __device__ __forceinline__ double chacha_uniform(uint32_t lo, uint32_t hi) {
     uint64_t x = ((uint64_t) hi << 32) | lo;
-    return __dmul_rn(__dadd_rn((double) (x >> 11), 0.5), 1.1102230246251565e-16 /* 2^-53 */);
+    return __dmul_rn(__dadd_rn((double) (x >> 12), 0.5), 2.220446049250313e-16 /* 2^-52 */);
 }
 
 // Box-Muller on one pair of uniforms: (z0, z1) = sqrt(-2 ln u0) (cos 2 pi u1, sin 2 pi u1).

@@ -4,7 +4,8 @@
 //
 // A thread owns one ChaCha20 block = 8 consecutive stream elements; parameter element i is stream
 // element firstElement + i, so the first and last blocks may be partial. Noise added to element i
-// is (float)(stddev * z) rounded once from double, as the CPU's prefetched normals then multiply.
+// stddev * (float) z, as on the CPU (whose prefetched normals are float32): the noise is added to
+// the gradient sum in double and the update is computed in double, rounded to float once.
 #include "common.cuh"
 #include "chacha20.cuh"
 
@@ -14,13 +15,13 @@ struct SgdOp {
     float* v;  // may be null when momentum == 0
     float gradScale, lr, momentum, weightDecay;
 
-    __device__ __forceinline__ void operator()(long long i, float noise) const {
-        float gi = (g[i] + noise) * gradScale + weightDecay * w[i];
+    __device__ __forceinline__ void operator()(long long i, double noise) const {
+        double gi = ((double) g[i] + noise) * gradScale + (double) weightDecay * w[i];
         if (v != nullptr) {
-            gi = momentum * v[i] + gi;
-            v[i] = gi;
+            gi = (double) momentum * v[i] + gi;
+            v[i] = (float) gi;
         }
-        w[i] -= lr * gi;
+        w[i] = (float) (w[i] - (double) lr * gi);
     }
 };
 
@@ -31,13 +32,13 @@ struct AdamOp {
     float* v;
     float gradScale, lr, beta1, beta2, eps, weightDecay, c1, c2;
 
-    __device__ __forceinline__ void operator()(long long i, float noise) const {
-        float gi = (g[i] + noise) * gradScale;
-        float mi = beta1 * m[i] + (1.0f - beta1) * gi;
-        float vi = beta2 * v[i] + (1.0f - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= lr * (mi * c1 / (sqrtf(vi * c2) + eps) + weightDecay * w[i]);
+    __device__ __forceinline__ void operator()(long long i, double noise) const {
+        double gi = ((double) g[i] + noise) * gradScale;
+        double mi = (double) beta1 * m[i] + (1.0 - beta1) * gi;
+        double vi = (double) beta2 * v[i] + (1.0 - beta2) * gi * gi;
+        m[i] = (float) mi;
+        v[i] = (float) vi;
+        w[i] = (float) (w[i] - (double) lr * (mi * c1 / (sqrt(vi * c2) + eps) + (double) weightDecay * w[i]));
     }
 };
 
@@ -54,13 +55,13 @@ __global__ void __launch_bounds__(BLOCK) noisy_update_kernel(long long n, long l
         for (int pair = 0; pair < 4; pair++) {
             const long long i0 = c * 8 + 2 * pair - first;  // parameter index of z_{2 pair}
             if (i0 + 1 < 0 || i0 >= n) continue;
-            float n0 = 0.0f, n1 = 0.0f;
+            double n0 = 0.0, n1 = 0.0;
             if (stddev != 0.0f) {
                 double z0, z1;
                 box_muller(chacha_uniform(words[4 * pair], words[4 * pair + 1]),
                            chacha_uniform(words[4 * pair + 2], words[4 * pair + 3]), &z0, &z1);
-                n0 = __double2float_rn(__dmul_rn((double) stddev, z0));
-                n1 = __double2float_rn(__dmul_rn((double) stddev, z1));
+                n0 = (double) stddev * (double) __double2float_rn(z0);
+                n1 = (double) stddev * (double) __double2float_rn(z1);
             }
             if (i0 >= 0) op(i0, n0);
             if (i0 + 1 < n) op(i0 + 1, n1);
@@ -73,6 +74,9 @@ static int launch_update(long long n, float stddev, const int* key, int streamId
                          Op op, uintptr_t stream) {
     if (n <= 0) return 0;
     if (first < 0 || (stddev != 0.0f && key == nullptr)) return EDP4J_ERR_BAD_ARGUMENT;
+    // A stream has 2^32 blocks of 8 elements; past that the 32-bit counter would wrap and reuse
+    // noise (GaussianNoise.MAX_ELEMENTS refuses the same on the CPU).
+    if (stddev != 0.0f && first + n > (1LL << 35)) return EDP4J_ERR_BAD_ARGUMENT;
     ChaChaKey k = {};
     if (key != nullptr) {
         for (int i = 0; i < 8; i++) k.k[i] = (uint32_t) key[i];

@@ -110,6 +110,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return "cuda";
     }
 
+    /** The fused update kernels draw the ChaCha20 noise themselves from {@code UpdateNoise.key()}. */
+    @Override
+    public boolean drawsNoise() {
+        return true;
+    }
+
     DeviceArena arena() {
         return arena;
     }

@@ -4,7 +4,7 @@ package org.edp4j.cuda;
  * A float64 reference of edp4j's noise stream, written from its definition (independent of
  * org.edp4j.dp.noise): ChaCha20 block function of RFC 8439, nonce words
  * {@code (streamId, (int) step, (int) (step >>> 32))}, block counter {@code j / 8}; the 16 words of a
- * block form {@code x_k = word[2k] | word[2k+1] << 32}, {@code u_k = ((x_k >>> 11) + 0.5) 2^-53}, and
+ * block form {@code x_k = word[2k] | word[2k+1] << 32}, {@code u_k = ((x_k >>> 12) + 0.5) 2^-52}, and
  * Box-Muller on {@code (u_2m, u_2m+1)}: {@code z_2m = sqrt(-2 ln u_2m) cos(2 pi u_2m+1)},
  * {@code z_2m+1 = sqrt(-2 ln u_2m) sin(2 pi u_2m+1)}; element j is {@code z_{j % 8}} of block {@code j / 8}.
  */
@@ -70,6 +70,6 @@ final class ChaChaNoiseReference {
 
     static double uniform(int lo, int hi) {
         long x = ((long) hi << 32) | (lo & 0xffffffffL);
-        return ((x >>> 11) + 0.5) * 0x1.0p-53;
+        return ((x >>> 12) + 0.5) * 0x1.0p-52;
     }
 }

@@ -50,4 +50,19 @@ class ChaChaNoiseReferenceTest {
         assertTrue(Math.abs(mean) < 0.015, "mean " + mean);
         assertTrue(Math.abs(var - 1) < 0.02, "variance " + var);
     }
+
+    /** The reference the GPU stream is checked against is the CPU generator's stream. */
+    @Test
+    void referenceEqualsTheCpuGenerator() {
+        org.edp4j.dp.noise.GaussianNoise g = org.edp4j.dp.noise.GaussianNoise.insecureSeeded(42);
+        long[] firsts = {0, 3, 13, (1L << 35) - 21};
+        for (long first : firsts) {
+            double[] ref = ChaChaNoiseReference.normals(g.key(), 0, 7, first, 21);
+            for (int j = 0; j < ref.length; j++) {
+                double cpu = g.normal(0, 7, first + j);
+                org.junit.jupiter.api.Assertions.assertEquals(cpu, ref[j], 1e-12 * Math.max(1, Math.abs(cpu)),
+                        "element " + (first + j));
+            }
+        }
+    }
 }
