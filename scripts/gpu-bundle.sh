@@ -25,7 +25,10 @@ jlink --add-modules java.base,java.logging,java.management,jdk.management,jdk.un
 # 2. Jars: edp4j-cuda (classes, tests, JNI library), its runtime dependencies, the console launcher
 cp native/target/edp4j-cuda-"$version".jar native/target/edp4j-cuda-"$version"-tests.jar \
    native/target/edp4j-cuda-"$version"-linux-x86_64.jar "$out/lib/"
-mvn -B -q ${OFFLINE:+-o} -pl native dependency:copy-dependencies -DincludeScope=runtime -DexcludeTypes=pom \
+# test scope brings core-java's test jar (the layer / DP suite that sweeps every backend) and jqwik;
+# JUnit itself comes from the console launcher, so its jars are left out (two Jupiter engines clash).
+mvn -B -q ${OFFLINE:+-o} -pl native dependency:copy-dependencies -DincludeScope=test -DexcludeTypes=pom \
+  -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian \
   -DoutputDirectory="$root/$out/lib"
 mvn -B -q ${OFFLINE:+-o} dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_console \
   -DoutputDirectory="$root/$out" -Dmdep.stripVersion=true

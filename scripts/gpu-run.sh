@@ -41,7 +41,7 @@ for s in $stages; do
       row info "$([ -n "$gpu" ] && echo ok || echo FAIL)" "${gpu:-nvidia-smi found no GPU}"
       ;;
     tests)
-      wrap='' junit tests --select-package org.edp4j.cuda
+      wrap='' junit tests --select-package org.edp4j
       rc=$?
       row tests "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(grep -E 'tests (successful|failed|skipped|aborted)' "$out/tests.log" | tr -s ' ' | tr '\n' ' ')"
       ;;
