@@ -67,7 +67,8 @@ int edp4j_gemm(uintptr_t handle, int transA, int transB, int m, int n, int k, fl
                uintptr_t a, uintptr_t b, float beta, uintptr_t c);
 /**
  * C[m,n] = A^T diag(s) G + beta C, A [rows,m], G [rows,n], s[r] = scale[r / rowsPerSample].
- * Scales the rows of the narrower of A and G into `scratch` (rows * min(m,n) floats), then one GEMM.
+ * Scales the rows of A and zeroes the rows of G whose factor is 0 into `scratch` (rows * (m+n) floats),
+ * then one GEMM; rows with factor 0 contribute nothing even when they hold NaN.
  */
 int edp4j_gemm_scaled_tn(uintptr_t handle, uintptr_t stream, int rows, int m, int n, int rowsPerSample,
                          uintptr_t a, uintptr_t g, uintptr_t scale, float beta, uintptr_t c, uintptr_t scratch);

@@ -114,12 +114,15 @@ extern "C" int edp4j_gemm(uintptr_t handle, int transA, int transB, int m, int n
                                 &alpha, CF(b), ldb, CF(a), lda, &beta, F(c), n));
 }
 
-// out[r, j] = x[r, j] * scale[r / rowsPerSample]
-__global__ void scale_rows_kernel(float* out, const float* x, const float* scale, int rows, int cols, int rowsPerSample) {
+// out[r, j] = s == 0 ? 0 : x[r, j] * (maskOnly ? 1 : s), s = scale[r / rowsPerSample]. A row with
+// factor 0 becomes exact zeros even when x holds NaN (Backend's contract: such rows are skipped).
+__global__ void scale_rows_kernel(float* out, const float* x, const float* scale, int rows, int cols, int rowsPerSample,
+                                  bool maskOnly) {
     long long n = (long long) rows * cols;
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
         int r = (int) (i / cols);
-        out[i] = x[i] * scale[r / rowsPerSample];
+        float s = scale[r / rowsPerSample];
+        out[i] = s == 0.0f ? 0.0f : (maskOnly ? x[i] : x[i] * s);
     }
 }
 
@@ -132,13 +135,18 @@ extern "C" int edp4j_gemm_scaled_tn(uintptr_t handle, uintptr_t stream, int rows
         scale_kernel_beta<<<grid_for((long long) m * n), BLOCK, 0, S(stream)>>>(F(c), (long long) m * n, beta);
         EDP4J_LAUNCHED();
     }
-    // Scale the narrower operand's rows into scratch, then C = A^T G (+ beta C) in one GEMM.
-    bool scaleA = m <= n;
-    int cols = scaleA ? m : n;
-    scale_rows_kernel<<<grid_for((long long) rows * cols), BLOCK, 0, S(stream)>>>(
-        F(scratch), CF(scaleA ? a : g), CF(scale), rows, cols, rowsPerSample);
+    // Scale A's rows and zero G's rows of factor 0, both into scratch ([rows, m] then [rows, n]),
+    // then C = A'^T G' (+ beta C) in one GEMM. Zeroing both sides keeps a skipped NaN row out of
+    // the sum (0 * NaN would be NaN); the two copies cost far less than the GEMM itself.
+    float* sa = F(scratch);
+    float* sg = F(scratch) + (long long) rows * m;
+    scale_rows_kernel<<<grid_for((long long) rows * m), BLOCK, 0, S(stream)>>>(sa, CF(a), CF(scale), rows, m,
+                                                                                rowsPerSample, false);
     EDP4J_TRY(cudaGetLastError());
-    return edp4j_gemm(handle, 1, 0, m, n, rows, 1.0f, scaleA ? scratch : a, scaleA ? g : scratch, beta, c);
+    scale_rows_kernel<<<grid_for((long long) rows * n), BLOCK, 0, S(stream)>>>(sg, CF(g), CF(scale), rows, n,
+                                                                                rowsPerSample, true);
+    EDP4J_TRY(cudaGetLastError());
+    return edp4j_gemm(handle, 1, 0, m, n, rows, 1.0f, (uintptr_t) sa, (uintptr_t) sg, beta, c);
 }
 
 int blas_gram_batched(uintptr_t handle, int count, int T, int cols, const float* x, float* out) {

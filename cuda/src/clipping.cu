@@ -37,6 +37,7 @@ __global__ void __launch_bounds__(BLOCK) column_sums_kernel(int rows, int cols, 
     if (j < cols) {
         for (int r = ry; r < rows; r += ROW_LANES) {
             float f = scale[r / rowsPerSample];
+            if (f == 0.0f) continue;  // skipped, not multiplied: a NaN row with factor 0 stays out
             long long k = (long long) r * cols + j;
             float v = f * g[k];
             acc += v;

@@ -152,6 +152,32 @@ class BackendOpsTest {
         assertTrue(e.getMessage().contains("token id 4"), e.getMessage());
     }
 
+    /** Backend's contract: a row with factor exactly 0 is skipped, so its NaN stays out of every clipped sum. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void rowsWithFactorZeroAreSkippedEvenWhenNaN(Backend be) {
+        int rows = 4;
+        float[] a = {1, 2, Float.NaN, 4, 5, 6, 7, 8};        // [4, 2]: row 1 has a NaN
+        float[] g = {1, Float.NaN, 3, Float.NaN, 5, 6, 7, 8};  // [4, 2]: rows 0 and 1 have NaN
+        float[] scale = {0f, 1f};                              // rowsPerSample 2: sample 0 (rows 0, 1) dropped
+        Tensor ts = be.tensor(scale, 2);
+        Tensor c = be.zeros(2, 2);
+        be.gemmScaledTN(rows, 2, 2, 2, be.tensor(a, rows, 2), be.tensor(g, rows, 2), ts, 0f, c);
+        assertTrue(be.allFinite(c), "gemmScaledTN");
+        Tensor col = be.zeros(2);
+        be.columnSumScaled(rows, 2, 2, be.tensor(g, rows, 2), ts, 0f, col);
+        assertTrue(be.allFinite(col), "columnSumScaled");
+        Tensor table = be.zeros(3, 2);
+        be.embeddingScatterAddScaled(rows, 2, 2, be.intTensor(new int[] {0, 1, 2, 1}, rows), be.tensor(g, rows, 2), ts,
+                0f, table);
+        assertTrue(be.allFinite(table), "embeddingScatterAddScaled");
+        Tensor gg = be.zeros(2);
+        Tensor gb = be.zeros(2);
+        be.layerNormParamGradScaled(rows, 2, 2, be.tensor(g, rows, 2), be.tensor(a, rows, 2), ts, 0f, gg, gb);
+        assertTrue(be.allFinite(gg) && be.allFinite(gb), "layerNormParamGradScaled");
+        assertEquals(5 * 5 + 7 * 7, c.toArray()[0], 1e-5, "only rows 2 and 3 count");
+    }
+
     static double ref(Activation f, double x) {
         return switch (f) {
             case RELU -> Math.max(0, x);

@@ -249,7 +249,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("G", g, (long) rows * n);
         check("C", c, (long) m * n);
         checkScale(rows, rowsPerSample, scale);
-        long s = scratch((long) rows * Math.min(m, n));
+        long s = scratch((long) rows * ((long) m + n));
         CudaException.check(edp4j_gemm_scaled_tn(blas, stream, rows, m, n, rowsPerSample, p(a), p(g), p(scale), beta,
                 p(c), s), "gemmScaledTN");
     }
