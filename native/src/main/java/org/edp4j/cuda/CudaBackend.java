@@ -1,5 +1,9 @@
 package org.edp4j.cuda;
 
+import static org.edp4j.tensor.BackendChecks.check;
+import static org.edp4j.tensor.BackendChecks.checkScale;
+import static org.edp4j.tensor.BackendChecks.sameSize;
+
 import static org.edp4j.cuda.CudaNative.*;
 
 import org.edp4j.tensor.Activation;
@@ -582,34 +586,6 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private static void checkGridY(int batch) {
         if (batch > 65535) {
             throw new IllegalArgumentException("batch " + batch + " exceeds 65535, the CUDA pooling kernels' limit");
-        }
-    }
-
-    private static void check(String name, Tensor t, long expected) {
-        if (t.size() != expected) {
-            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
-                    + " elements, expected " + expected);
-        }
-    }
-
-    private static void check(String name, IntTensor t, long expected) {
-        if (t.size() != expected) {
-            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
-                    + " elements, expected " + expected);
-        }
-    }
-
-    private static void checkScale(int rows, int rowsPerSample, Tensor scale) {
-        if (rowsPerSample <= 0 || rows % rowsPerSample != 0) {
-            throw new IllegalArgumentException("rowsPerSample " + rowsPerSample + " must be > 0 and divide rows " + rows);
-        }
-        check("scale", scale, rows / rowsPerSample);
-    }
-
-    private static void sameSize(String an, Tensor a, String bn, Tensor b) {
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException("tensors '" + an + "' " + a.shape() + " and '" + bn + "' " + b.shape()
-                    + " must have the same size");
         }
     }
 }

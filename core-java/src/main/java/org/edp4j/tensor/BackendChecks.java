@@ -1,0 +1,43 @@
+package org.edp4j.tensor;
+
+/**
+ * The argument checks every {@link Backend} makes, with the same messages on every backend:
+ * sizes that do not match what an operation was told throw {@link IllegalArgumentException} naming
+ * the tensor and the expected size.
+ */
+public final class BackendChecks {
+    private BackendChecks() {
+    }
+
+    /** @throws IllegalArgumentException unless {@code t} has exactly {@code expected} elements */
+    public static void check(String name, Tensor t, long expected) {
+        if (t.size() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
+                    + " elements, expected " + expected);
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code t} has exactly {@code expected} elements */
+    public static void check(String name, IntTensor t, long expected) {
+        if (t.size() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " has " + t.size()
+                    + " elements, expected " + expected);
+        }
+    }
+
+    /** A per-sample scale of {@code rows / rowsPerSample} entries; {@code rowsPerSample} must divide {@code rows}. */
+    public static void checkScale(int rows, int rowsPerSample, Tensor scale) {
+        if (rowsPerSample <= 0 || rows % rowsPerSample != 0) {
+            throw new IllegalArgumentException("rowsPerSample " + rowsPerSample + " must be > 0 and divide rows " + rows);
+        }
+        check("scale", scale, rows / rowsPerSample);
+    }
+
+    /** @throws IllegalArgumentException unless {@code a} and {@code b} have the same number of elements */
+    public static void sameSize(String an, Tensor a, String bn, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("tensors '" + an + "' " + a.shape() + " and '" + bn + "' " + b.shape()
+                    + " must have the same size");
+        }
+    }
+}
