@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Fft {
 
     private static final int MAX_CACHED = 1 << 22;
+    /** Elements per cache block of the early stages (2 x 64 KiB of doubles). */
+    private static final int BLOCK = 1 << 13;
     private static final ConcurrentHashMap<Integer, Fft> CACHE = new ConcurrentHashMap<>();
 
     private final int n;
@@ -175,36 +177,48 @@ final class Fft {
                 im[j] = t;
             }
         }
-        // first stage: twiddle 1
-        for (int a = 0; a + 1 < half; a += 2) {
-            double xr = re[a + 1];
-            double xi = im[a + 1];
-            re[a + 1] = re[a] - xr;
-            im[a + 1] = im[a] - xi;
-            re[a] += xr;
-            im[a] += xi;
-        }
         double sign = inverse ? -1.0 : 1.0;
-        for (int len = 4; len <= half; len <<= 1) {
-            int h = len >> 1;
-            int off = h - 1;
-            for (int start = 0; start < half; start += len) {
-                for (int k = 0; k < h; k++) {
-                    double wr = twRe[off + k];
-                    double wi = sign * twIm[off + k];
-                    int a = start + k;
-                    int b = a + h;
-                    double br = re[b];
-                    double bi = im[b];
-                    double xr = br * wr - bi * wi;
-                    double xi = br * wi + bi * wr;
-                    double ar = re[a];
-                    double ai = im[a];
-                    re[b] = ar - xr;
-                    im[b] = ai - xi;
-                    re[a] = ar + xr;
-                    im[a] = ai + xi;
-                }
+        // Stages with len <= BLOCK only mix elements inside aligned blocks of BLOCK elements, so
+        // they are done block by block while the block is in cache; the wider stages sweep all.
+        int block = Math.min(half, BLOCK);
+        for (int base = 0; base < half; base += block) {
+            for (int a = base; a < base + block; a += 2) { // len 2: twiddle 1
+                double xr = re[a + 1];
+                double xi = im[a + 1];
+                re[a + 1] = re[a] - xr;
+                im[a + 1] = im[a] - xi;
+                re[a] += xr;
+                im[a] += xi;
+            }
+            for (int len = 4; len <= block; len <<= 1) {
+                stage(re, im, len, base, base + block, sign);
+            }
+        }
+        for (int len = block << 1; len <= half; len <<= 1) {
+            stage(re, im, len, 0, half, sign);
+        }
+    }
+
+    /** One radix-2 stage of butterfly span {@code len} over {@code [from, to)}. */
+    private void stage(double[] re, double[] im, int len, int from, int to, double sign) {
+        int h = len >> 1;
+        int off = h - 1;
+        for (int start = from; start < to; start += len) {
+            for (int k = 0; k < h; k++) {
+                double wr = twRe[off + k];
+                double wi = sign * twIm[off + k];
+                int a = start + k;
+                int b = a + h;
+                double br = re[b];
+                double bi = im[b];
+                double xr = br * wr - bi * wi;
+                double xi = br * wi + bi * wr;
+                double ar = re[a];
+                double ai = im[a];
+                re[b] = ar - xr;
+                im[b] = ai - xi;
+                re[a] = ar + xr;
+                im[a] = ai + xi;
             }
         }
     }
