@@ -7,7 +7,8 @@ import java.util.function.Supplier;
  * most steps a noise multiplier allows.
  *
  * <p>Both search with a fresh accountant per trial, holding one run {@code (sigma, q, steps)}.
- * {@link #noiseMultiplierFor} brackets sigma by doubling/halving from 1, then bisects until
+ * {@link #noiseMultiplierFor} brackets sigma by doubling/halving from 1, then narrows the bracket by
+ * safeguarded regula falsi (Illinois; a bisection every fourth step) until
  * {@code (hi - lo) <= relTol * hi} and returns {@code hi}, which meets the target: the answer is at
  * most {@code relTol} (relative) above the smallest sigma that does. Epsilon decreases with sigma
  * for both accountants (for PRV up to its stated error). {@link #maxSteps} is exact for RDP, whose
@@ -59,11 +60,16 @@ public final class NoiseCalibration {
         }
         double lo;
         double hi;
-        if (epsilon(accountant, 1.0, sampleRate, steps, delta) <= targetEpsilon) {
+        double eLo = Double.NaN;
+        double eHi;
+        double e1 = epsilon(accountant, 1.0, sampleRate, steps, delta);
+        if (e1 <= targetEpsilon) {
             hi = 1.0;
+            eHi = e1;
             lo = 0.5;
-            while (epsilon(accountant, lo, sampleRate, steps, delta) <= targetEpsilon) {
+            while ((eLo = epsilon(accountant, lo, sampleRate, steps, delta)) <= targetEpsilon) {
                 hi = lo;
+                eHi = eLo;
                 lo /= 2;
                 if (lo < 1e-6) {
                     return hi;
@@ -71,9 +77,11 @@ public final class NoiseCalibration {
             }
         } else {
             lo = 1.0;
+            eLo = e1;
             hi = 2.0;
-            while (epsilon(accountant, hi, sampleRate, steps, delta) > targetEpsilon) {
+            while ((eHi = epsilon(accountant, hi, sampleRate, steps, delta)) > targetEpsilon) {
                 lo = hi;
+                eLo = eHi;
                 hi *= 2;
                 if (hi > MAX_NOISE_MULTIPLIER) {
                     throw new IllegalArgumentException("targetEpsilon " + targetEpsilon
@@ -81,12 +89,37 @@ public final class NoiseCalibration {
                 }
             }
         }
-        while (hi - lo > relTol * hi) {
-            double mid = 0.5 * (lo + hi);
-            if (epsilon(accountant, mid, sampleRate, steps, delta) <= targetEpsilon) {
+        // Illinois (modified regula falsi) on g(sigma) = epsilon(sigma) - target, keeping the bracket
+        // g(lo) > 0 >= g(hi): epsilon is smooth in sigma, so this needs far fewer evaluations than
+        // bisection (each is a full PRV computation). Safeguards: the trial point stays a quarter
+        // tolerance inside the bracket, so every step shrinks it, and every fourth step bisects.
+        double gLo = eLo - targetEpsilon;
+        double gHi = eHi - targetEpsilon;
+        int kept = 0;
+        for (int it = 1; hi - lo > relTol * hi; it++) {
+            double mid;
+            if (it % 4 == 0 || !(gLo > gHi) || Double.isInfinite(gLo)) {
+                mid = 0.5 * (lo + hi);
+            } else {
+                mid = hi - gHi * (hi - lo) / (gHi - gLo);
+                double guard = 0.25 * relTol * hi;
+                mid = Math.min(Math.max(mid, lo + guard), hi - guard);
+            }
+            double g = epsilon(accountant, mid, sampleRate, steps, delta) - targetEpsilon;
+            if (g <= 0) {
                 hi = mid;
+                gHi = g;
+                if (kept == -1) {
+                    gLo *= 0.5; // Illinois: the lo end was kept twice in a row
+                }
+                kept = -1;
             } else {
                 lo = mid;
+                gLo = g;
+                if (kept == 1) {
+                    gHi *= 0.5;
+                }
+                kept = 1;
             }
         }
         return hi;

@@ -67,6 +67,16 @@ public final class PrvAccountant implements PrivacyAccountant {
 
     private static final double MAX_WINDOW = 500.0;
     private static final int MIN_GRID_SIZE = 1 << 10;
+    /**
+     * Total mass per run (all its steps together) the discretisation may leave out of the upper tail:
+     * {@code 2^-100}, counted in the delta slack, where it is far below one ulp of the slack.
+     */
+    private static final double TAIL_CUT = 0x1.0p-100;
+    /** {@code log} of a spectral magnitude below which {@code exp} underflows to 0. */
+    private static final double UNDERFLOW = -745.2;
+    /** The discretisation checks the exact tail mass every {@code CHECK} cells (a power of two). */
+    private static final int CHECK = 256;
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
     private final double epsError;
     private final double deltaErrorRatio;
@@ -208,13 +218,17 @@ public final class PrvAccountant implements PrivacyAccountant {
         }
         aLow = Math.min(aLow, -floor);
         double h = epsError / hoeff;
-        double core = Math.max(aUp, aLow);
-        double halfWidth = core + epsError + m * h / 2 + 2 * h;
+        // Window [lowEdge, lowEdge + width): the tail bounds plus, on each side, the margin
+        // r + m h/2 + 2h for the discretisation (rounding errors and mean shifts), plus 2h for
+        // aligning the window to the lattice. The composed Y is not centred
+        // (its lower tail bound is usually much closer to 0 than its upper one), so the window is
+        // not symmetric: this takes about 30% fewer cells than [-max, max] for the same mesh.
+        double width = aUp + aLow + 2 * (epsError + m * h / 2 + 2 * h) + 2 * h;
         double rdpEps = rdp.getEpsilon(delta);
-        if (!(halfWidth < MAX_WINDOW)) {
+        if (!(width < 2 * MAX_WINDOW)) {
             return new EpsilonBounds(0, rdpEps, rdpEps, 0, 0, 0, 0);
         }
-        long cells = (long) Math.ceil(2 * halfWidth / h);
+        long cells = (long) Math.ceil(width / h);
         int n = MIN_GRID_SIZE;
         while (n < cells && n < maxGridSize) {
             n <<= 1;
@@ -222,46 +236,60 @@ public final class PrvAccountant implements PrivacyAccountant {
         if (n < cells) {
             // grid cap: widen the mesh until the window, which grows with it, fits
             for (int it = 0; it < 50; it++) {
-                h = 2 * halfWidth / n;
+                h = width / n;
                 double r = h * hoeff;
-                double need = core + r + m * h / 2 + 2 * h;
-                if (need <= halfWidth) {
+                double need = aUp + aLow + 2 * (r + m * h / 2 + 2 * h) + 2 * h;
+                if (need <= width) {
                     break;
                 }
-                halfWidth = need * 1.05;
+                width = need * 1.05;
             }
-            if (!(halfWidth < MAX_WINDOW)) {
+            if (!(width < 2 * MAX_WINDOW)) {
                 return new EpsilonBounds(0, rdpEps, rdpEps, 0, 0, 0, 0);
             }
         }
-        h = 2 * halfWidth / n;
+        h = width / n;
         double r = h * hoeff;
+        double lowEdge = -(aLow + r + m * h / 2 + 2 * h);
+        // composed lattice indices J in [jMin, jMin + n), value J h + shift; J lives at J mod n
+        long jMin = (long) Math.floor(lowEdge / h);
+        long jMax = jMin + n - 1;
 
-        Fft fft = new Fft(n);
-        double[] logMag = new double[n];
-        double[] phase = new double[n];
-        double[] re = new double[n];
-        double[] im = new double[n];
+        Fft fft = Fft.forSize(n);
+        int bins = n / 2 + 1;
+        double[] x = new double[n];
+        double[] re = new double[bins];
+        double[] im = new double[bins];
+        double[] logMag = new double[bins];
+        double[] phase = new double[bins];
         double shift = 0;
         double truncated = 0;
         for (Map.Entry<MechanismRun, Long> e : runs.entrySet()) {
             double q = e.getKey().sampleRate();
             double sigma = e.getKey().noiseMultiplier();
             long count = e.getValue();
-            java.util.Arrays.fill(im, 0.0);
-            double[] info = discretise(q, sigma, n, h, re);
+            double[] info = discretise(q, sigma, n, h, jMin, jMax, TAIL_CUT / count, x);
             shift += count * info[0];
             truncated += count * info[1];
-            fft.forward(re, im);
-            for (int k = 0; k < n; k++) {
+            fft.forwardReal(x, re, im);
+            // Phi_k^count in polar form. |Phi_k| <= 1, so logMag only decreases as runs are added:
+            // once below UNDERFLOW the bin is 0 in the end and its phase is not needed.
+            for (int k = 0; k < bins; k++) {
+                double lm = logMag[k];
+                if (lm < UNDERFLOW) {
+                    continue;
+                }
                 double mag2 = re[k] * re[k] + im[k] * im[k];
-                logMag[k] += count * (0.5 * Math.log(mag2));
-                phase[k] += count * Math.atan2(im[k], re[k]);
+                lm += count * (0.5 * Math.log(mag2));
+                logMag[k] = lm;
+                if (lm >= UNDERFLOW) {
+                    phase[k] += count * Math.atan2(im[k], re[k]);
+                }
             }
         }
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < bins; k++) {
             double lm = logMag[k];
-            if (lm < -745) {
+            if (lm < UNDERFLOW) {
                 re[k] = 0;
                 im[k] = 0;
             } else {
@@ -271,45 +299,64 @@ public final class PrvAccountant implements PrivacyAccountant {
                 im[k] = mag * Math.sin(ph);
             }
         }
-        fft.inverse(re, im);
-        // reorder: lattice index i in [-n/2, n/2) lives at position i mod n
-        double[] p = logMag;
-        double[] t = phase;
-        for (int j = 0; j < n; j++) {
-            int i = j - n / 2;
-            double v = re[Math.floorMod(i, n)];
-            p[j] = v > 0 ? v : 0.0;
-            t[j] = i * h + shift;
-        }
-        double slack = 3 * etaH + 2 * beta + truncated + n * 0x1.0p-51;
-        double[] d1 = re;
-        double[] d2 = im;
+        fft.inverseReal(re, im, x);
+        // p_j = mass of J = jMin + j (negative round-off clipped), and the suffix sums
+        // D1_j = sum_{i >= j} p_i and D2_j = sum_{i >= j} p_i e^{-t_i}, t_i = (jMin + i) h + shift.
+        // e^{-t_i} is exact (Math.exp) every 64 cells and multiplied by e^{h} in between (relative
+        // error below 64 ulps, i.e. below 1e-14 in epsilon).
+        double[] d1 = new double[n + 1];
+        double[] d2 = new double[n + 1];
+        double eh = Math.exp(h);
         double s1 = 0;
         double s2 = 0;
-        for (int k = n - 1; k >= 0; k--) {
-            s1 += p[k];
-            s2 += p[k] * Math.exp(-t[k]);
-            d1[k] = s1;
-            d2[k] = s2;
+        double w = 0;
+        for (int j = n - 1; j >= 0; j--) {
+            long jj = jMin + j;
+            if ((j & 63) == 63 || j == n - 1) {
+                w = Math.exp(-(jj * h + shift));
+            } else {
+                w *= eh;
+            }
+            double v = x[(int) Math.floorMod(jj, (long) n)];
+            if (v > 0) {
+                s1 += v;
+                s2 += v * w;
+            }
+            d1[j] = s1;
+            d2[j] = s2;
         }
-        double est = invert(t, d1, d2, delta);
-        double upper = delta - slack > 0 ? invert(t, d1, d2, delta - slack) + r : Double.POSITIVE_INFINITY;
-        double lower = Math.max(0.0, invert(t, d1, d2, delta + slack) - r);
+        double slack = 3 * etaH + 2 * beta + truncated + n * 0x1.0p-51;
+        double est = invert(jMin, h, shift, d1, d2, delta);
+        double upper = delta - slack > 0 ? invert(jMin, h, shift, d1, d2, delta - slack) + r
+                : Double.POSITIVE_INFINITY;
+        double lower = Math.max(0.0, invert(jMin, h, shift, d1, d2, delta + slack) - r);
         return new EpsilonBounds(lower, est, upper, r, slack, n, h);
     }
 
     /**
-     * {@code eps} with {@code delta_hat(eps) = target}: on {@code [t_{k-1}, t_k]},
-     * {@code delta_hat(eps) = D1_k - e^eps D2_k}, so {@code eps = log((D1_k - target)/D2_k)} for the
-     * largest {@code k} with {@code delta_hat(t_{k-1}) >= target}. Clamped at 0.
+     * {@code eps} with {@code delta_hat(eps) = target}, {@code t_j = (jMin + j) h + shift}: on
+     * {@code [t_{k-1}, t_k]}, {@code delta_hat(eps) = D1_k - e^eps D2_k}, so
+     * {@code eps = log((D1_k - target)/D2_k)} for the largest {@code k} with
+     * {@code delta_hat(t_{k-1}) >= target}. {@code delta_hat} is non-increasing, so {@code k} is
+     * found by bisection. Clamped at 0.
      */
-    private static double invert(double[] t, double[] d1, double[] d2, double target) {
-        for (int k = t.length - 1; k >= 1; k--) {
-            if (d2[k] > 0 && d1[k] - Math.exp(t[k - 1]) * d2[k] >= target) {
-                return Math.max(0.0, Math.log((d1[k] - target) / d2[k]));
+    private static double invert(long jMin, double h, double shift, double[] d1, double[] d2, double target) {
+        int n = d1.length - 1;
+        // invariant: ok(lo) or lo == 0; !ok(hi)
+        int lo = 0;
+        int hi = n;
+        while (hi - lo > 1) {
+            int k = (lo + hi) >>> 1;
+            if (d2[k] > 0 && d1[k] - Math.exp((jMin + k - 1) * h + shift) * d2[k] >= target) {
+                lo = k;
+            } else {
+                hi = k;
             }
         }
-        return 0.0;
+        if (lo == 0) {
+            return 0.0;
+        }
+        return Math.max(0.0, Math.log((d1[lo] - target) / d2[lo]));
     }
 
     /**
@@ -319,42 +366,116 @@ public final class PrvAccountant implements PrivacyAccountant {
      * @return {@code {mean shift s, mass outside the window}}
      */
     static double[] discretise(double q, double sigma, int n, double h, double[] out) {
+        return discretise(q, sigma, n, h, -n / 2, n / 2 - 1, 0.0, out);
+    }
+
+    /**
+     * Discretises one step's PRV on the lattice {@code t_i = i h}, {@code i in [iMin, iMax]}
+     * ({@code iMax - iMin < n}), writing the mass of the cell {@code [t_i - h/2, t_i + h/2)} at
+     * position {@code i mod n} of {@code out} (zeros elsewhere).
+     *
+     * <p>Only the cells that carry mass are evaluated: the support starts at {@code log(1-q)}, and
+     * the walk up stops as soon as the mass above the current cell is at most {@code tailCut}
+     * (the single-step PRV is concentrated on a few hundredths of a nat for small {@code q}, its
+     * upper tail is Gaussian in {@code z}, so this is typically a small part of the window). All mass
+     * left out is returned, and the caller adds it (times the step count) to the delta slack.
+     *
+     * @return {@code {mean shift s, mass outside the cells written}}
+     */
+    static double[] discretise(double q, double sigma, int n, double h, long iMin, long iMax, double tailCut,
+            double[] out) {
         java.util.Arrays.fill(out, 0.0);
-        int half = n / 2;
         double tl = q < 1 ? Math.log1p(-q) : Double.NEGATIVE_INFINITY;
-        int iLo = -half;
-        if (tl > (-half - 0.5) * h) {
-            iLo = (int) Math.max(-half, Math.floor(tl / h + 0.5) - 1);
+        long iLo = iMin;
+        if (tl > (iMin - 0.5) * h) {
+            iLo = (long) Math.max(iMin, Math.floor(tl / h + 0.5) - 1);
         }
+        // Cell masses. Where the cell is short in x (the PRV is monotone in the sample x, cell
+        // [a, b) in t is [x(a), x(b)) in x), the mass is the sum of the two Gaussian increments
+        // Phi(x(b)) - Phi(x(a)), each by its series around the midpoint (normalIncrement: one exp
+        // instead of two erfc, and no cancellation). Elsewhere, and every CHECK cells to test the
+        // tail cut, the cdf itself is used (differences on the side where F or 1 - F is small).
+        double mu = 1 / sigma;
         double[] fs = new double[2];
         cdf(q, sigma, (iLo - 0.5) * h, fs);
         double below = fs[0];
         double prevF = fs[0];
         double prevS = fs[1];
+        boolean prevExact = true;
+        double xPrev = xOf(q, sigma, (iLo - 0.5) * h);
         double md = 0;
         double mass = 0;
-        int i = iLo;
-        for (; i < half; i++) {
+        long i = iLo;
+        long iEnd = Math.min(iMax, iLo + n - 1);
+        for (; i <= iEnd; i++) {
             double b = (i + 0.5) * h;
-            cdf(q, sigma, b, fs);
-            double pm = fs[0] <= 0.5 ? fs[0] - prevF : prevS - fs[1];
-            if (pm < 0) {
-                pm = 0;
+            double xb = xOf(q, sigma, b);
+            double d = xb - xPrev;
+            double mid = 0.5 * (xb + xPrev);
+            double pm;
+            boolean check = ((i - iLo) & (CHECK - 1)) == CHECK - 1;
+            if (d <= 0.25 && Math.abs(mid) * d <= 0.25 && Math.abs(mid - mu) * d <= 0.25 && !check) {
+                pm = (1 - q) * normalIncrement(mid, d) + q * normalIncrement(mid - mu, d);
+                prevExact = false;
+            } else {
+                if (!prevExact) {
+                    cdf(q, sigma, b - h, fs);
+                    prevF = fs[0];
+                    prevS = fs[1];
+                }
+                cdf(q, sigma, b, fs);
+                pm = fs[0] <= 0.5 ? fs[0] - prevF : prevS - fs[1];
+                if (pm < 0) {
+                    pm = 0;
+                }
+                prevF = fs[0];
+                prevS = fs[1];
+                prevExact = true;
             }
-            out[Math.floorMod(i, n)] = pm;
+            xPrev = xb;
+            out[(int) Math.floorMod(i, (long) n)] = pm;
             md += pm * (i * h);
             mass += pm;
-            prevF = fs[0];
-            prevS = fs[1];
-            if (fs[1] < 1e-300 && fs[0] > 0.5) {
+            if (prevExact && fs[0] > 0.5 && (fs[1] <= tailCut || fs[1] < 1e-300)) {
                 break;
             }
         }
+        if (!prevExact) {
+            cdf(q, sigma, (Math.min(i, iEnd) + 0.5) * h, fs);
+            prevS = fs[1];
+        }
         double above = prevS;
-        double tHi = Math.min((half - 0.5) * h, (i + 0.5) * h);
+        double tHi = (Math.min(i, iEnd) + 0.5) * h;
         double mc = truncatedMean(q, sigma, (iLo - 0.5) * h, tHi);
         double s = (mc - md) / mass;
         return new double[] {s, below + above};
+    }
+
+    /**
+     * {@code Phi(m + d/2) - Phi(m - d/2)} for {@code d <= 1/4}, {@code |m| d <= 1/4}: with the
+     * Hermite generating function {@code e^{-ms - s^2/2} = sum_k He_k(m) (-s)^k/k!},
+     * <pre>  phi(m) d sum_j He_{2j}(m) (d/2)^{2j} / ((2j+1) (2j)!)</pre>
+     * whose terms fall at least like {@code 8^{-2j}/(2j)!}; summed to relative {@code 1e-17}.
+     */
+    static double normalIncrement(double m, double d) {
+        double c = 0.25 * d * d;
+        double a = 1; // He_{2j-2}
+        double b = m; // He_{2j-1}
+        double coef = 1;
+        double sum = 1;
+        for (int j = 1; j <= 20; j++) {
+            double e = m * b - (2 * j - 1) * a;
+            double o = m * e - (2 * j) * b;
+            coef *= c / ((2.0 * j - 1) * (2.0 * j));
+            double term = e * coef / (2 * j + 1);
+            sum += term;
+            a = e;
+            b = o;
+            if (Math.abs(term) <= 1e-17 * Math.abs(sum)) {
+                break;
+            }
+        }
+        return INV_SQRT_2PI * Math.exp(-0.5 * m * m) * d * sum;
     }
 
     /** {@code {F(t), 1 - F(t)}} of one step's PRV, each accurate where it is small. */
