@@ -252,7 +252,7 @@ public final class TextTrainingRun {
                         + " is inconsistent: " + steps + " steps, " + accountant.totalSteps() + " accounted, "
                         + epochsDone + " epochs");
             }
-            restoreTensors(model, optimizer, k, checkpointDir);
+            restoreParameters(model, k, checkpointDir);
         } else {
             noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
             accountant = new RdpAccountant();
@@ -274,6 +274,8 @@ public final class TextTrainingRun {
         try (PrivateOptimizer opt = b.build(); Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
              Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
             if (ck.isPresent()) {
+                // The optimizer's state exists once the private optimizer attached it.
+                restoreOptimizer(optimizer, ck.get(), checkpointDir);
                 opt.restoreProgress(steps, clip);
             }
             listener.start(true, model, sigma0, epochsDone);
@@ -379,16 +381,22 @@ public final class TextTrainingRun {
         return a[a.length / 2] / 1e9;
     }
 
-    private static void restoreTensors(Sequential model, Optimizer optimizer, Checkpoint k, Path dir) {
+    private static void restoreParameters(Sequential model, Checkpoint k, Path dir) {
         List<Parameter> ps = model.parameters();
-        List<Tensor> os = optimizer.state();
-        if (ps.size() != k.parameters().size() || os.size() != k.optimizerState().size()) {
+        if (ps.size() != k.parameters().size()) {
             throw new CheckpointException("checkpoint " + Checkpoint.file(dir) + " holds " + k.parameters().size()
-                    + " parameters and " + k.optimizerState().size() + " optimizer tensors, the model has "
-                    + ps.size() + " and " + os.size());
+                    + " parameters, the model has " + ps.size());
         }
         for (int i = 0; i < ps.size(); i++) {
             copyIn(ps.get(i).value(), k.parameters().get(i), dir);
+        }
+    }
+
+    private static void restoreOptimizer(Optimizer optimizer, Checkpoint k, Path dir) {
+        List<Tensor> os = optimizer.state();
+        if (os.size() != k.optimizerState().size()) {
+            throw new CheckpointException("checkpoint " + Checkpoint.file(dir) + " holds " + k.optimizerState().size()
+                    + " optimizer tensors, the optimizer has " + os.size());
         }
         for (int i = 0; i < os.size(); i++) {
             copyIn(os.get(i), k.optimizerState().get(i), dir);

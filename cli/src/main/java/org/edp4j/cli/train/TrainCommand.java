@@ -65,15 +65,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "delta, in (0, 1). Default: ${DEFAULT-VALUE}.")
     double delta;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "30",
             description = "Epochs (round(n / batch) Poisson steps each). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256",
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "1024",
             description = "Expected Poisson batch size q*n, in [1, n]. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--clip", paramLabel = "C", defaultValue = "1.0",
+    @Option(names = "--clip", paramLabel = "C", defaultValue = "0.1",
             description = "Clip bound C (initial bound for adaptive). Default: ${DEFAULT-VALUE}.")
     double clip;
 
@@ -130,21 +130,21 @@ public final class TrainCommand implements Callable<Integer> {
             description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.01", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.1", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "8000",
             description = "Vocabulary size (from the training split only). Default: ${DEFAULT-VALUE}.")
     int vocabSize;
 
-    @Option(names = "--max-len", paramLabel = "T", defaultValue = "128",
+    @Option(names = "--max-len", paramLabel = "T", defaultValue = "256",
             description = "Tokens kept per email. Default: ${DEFAULT-VALUE}.")
     int maxLen;
 
     @Option(names = "--dim", paramLabel = "D", defaultValue = "32", description = "Embedding width. Default: ${DEFAULT-VALUE}.")
     int dim;
 
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "32", description = "Hidden width. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "16", description = "Hidden width. Default: ${DEFAULT-VALUE}.")
     int hidden;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
