@@ -288,7 +288,7 @@ public final class TrainCommand implements Callable<Integer> {
             examples = 0;
             epochStart = System.nanoTime();
             if (bar) {
-                pb = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch + 1,
+                pb = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%s %d/%d", label, epoch + 1,
                                 c.epochs()))
                         .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).showSpeed()
                         .setSpeedUnit(ChronoUnit.SECONDS).setUpdateIntervalMillis(250)
@@ -302,8 +302,8 @@ public final class TrainCommand implements Callable<Integer> {
             examples += r.examples();
             if (pb != null) {
                 pb.step();
-                String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.3f", acc.getEpsilon(c.delta()));
-                pb.setExtraMessage(String.format(Locale.ROOT, "loss %.4f%s", lossSum / Math.max(1, examples), eps));
+                String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta()));
+                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", lossSum / Math.max(1, examples), eps));
             }
         }
 
