@@ -30,6 +30,8 @@ final class AccuracyPlot {
                         + results.get(0).delta() + ")")
                 .xAxisTitle("epsilon (RDP)").yAxisTitle("test accuracy (%)").build();
         chart.getStyler().setXAxisLogarithmic(n > 1 && eps[0] > 0);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         XYSeries dp = chart.addSeries("DP (bag model)", eps, acc);
         dp.setMarker(SeriesMarkers.CIRCLE);
