@@ -259,6 +259,7 @@ public final class TrainCommand implements Callable<Integer> {
         private double lossSum;
         private long examples;
         private long epochStart;
+        private long lastStep;
 
         Reporter(PrintWriter err, TrainConfig c, String label) {
             this.err = err;
@@ -300,6 +301,7 @@ public final class TrainCommand implements Callable<Integer> {
         public void step(StepReport r, PrivacyAccountant acc) {
             lossSum += r.loss();
             examples += r.examples();
+            lastStep = System.nanoTime();
             if (pb != null) {
                 pb.step();
                 String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta()));
@@ -313,7 +315,7 @@ public final class TrainCommand implements Callable<Integer> {
                 pb.close();
                 pb = null;
             }
-            double secs = (System.nanoTime() - epochStart) / 1e9;
+            double secs = (lastStep - epochStart) / 1e9;
             err.printf(Locale.ROOT, "%s epoch %d/%d: loss %.4f, test accuracy %.2f%%%s, %.1f steps/s%s%n", label,
                     epoch + 1, c.epochs(), meanLoss, 100 * testAccuracy,
                     acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", acc.getEpsilon(c.delta())),
