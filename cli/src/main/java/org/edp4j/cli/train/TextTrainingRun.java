@@ -1,0 +1,445 @@
+package org.edp4j.cli.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.edp4j.cli.train.Checkpoint.CheckpointException;
+import org.edp4j.data.DatasetSplits;
+import org.edp4j.data.EncodedDataset;
+import org.edp4j.data.Encoder;
+import org.edp4j.data.SpamAssassin;
+import org.edp4j.data.TextDataset;
+import org.edp4j.data.TextExample;
+import org.edp4j.data.Tokenizer;
+import org.edp4j.data.Vocabulary;
+import org.edp4j.dp.Adam;
+import org.edp4j.dp.BatchLoader;
+import org.edp4j.dp.Clipping;
+import org.edp4j.dp.Evaluation;
+import org.edp4j.dp.Optimizer;
+import org.edp4j.dp.PoissonSampler;
+import org.edp4j.dp.PrivateOptimizer;
+import org.edp4j.dp.Sgd;
+import org.edp4j.dp.StepReport;
+import org.edp4j.dp.TrainingLoop;
+import org.edp4j.dp.noise.GaussianNoise;
+import org.edp4j.nn.Batch;
+import org.edp4j.nn.Models;
+import org.edp4j.nn.Parameter;
+import org.edp4j.nn.Sequential;
+import org.edp4j.privacy.PrivacyAccountant;
+import org.edp4j.privacy.PrivacyAccountants;
+import org.edp4j.privacy.PrivacyBudget;
+import org.edp4j.privacy.PrvAccountant;
+import org.edp4j.privacy.RdpAccountant;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Tensor;
+
+/**
+ * Private (and, for comparison, non-private) text classification on the bundled SpamAssassin corpus:
+ * tokenize, fit the vocabulary on the training split only, encode, train a model with Poisson-sampled
+ * DP-SGD/DP-Adam for whole epochs, checkpoint after each epoch, evaluate on the test split.
+ *
+ * <pre>{@code
+ * TrainConfig c = ...;                                     // see TrainCommand for the defaults
+ * TextTrainingRun.Result dp = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), Path.of("ckpt"), listener);
+ * TextTrainingRun.Result plain = TextTrainingRun.trainNonPrivate(c, CpuBackend.instance(), listener);
+ * }</pre>
+ *
+ * <p><b>Resume.</b> With a checkpoint directory, a run first looks for {@code checkpoint.edp}: when
+ * there is one it must have been written with an equal {@link TrainConfig} (else
+ * {@link CheckpointException}); the model, optimizer moments, accountant, clip bound, step counter
+ * and noise key are restored and training continues at the next epoch. The step counter is the
+ * nonce of the noise and of the sampling coins, so the resumed run draws exactly the batches and
+ * noise the uninterrupted run would have drawn: steps lost after the last checkpoint are replayed
+ * bit for bit from the same state (nothing new is released), and no noise is ever used for a
+ * different step. The epsilon spent before the interruption is in the restored accountant.
+ */
+public final class TextTrainingRun {
+
+    /** Documents a token must appear in to enter the vocabulary. */
+    public static final int MIN_COUNT = 2;
+    /** Capacity of the evaluation batches. */
+    static final int EVAL_CAPACITY = 256;
+    /** Poisson steps whose time is left out of the per-step time (JIT warm-up). */
+    static final int WARMUP_STEPS = 5;
+
+    private TextTrainingRun() {
+    }
+
+    /** What the run reports while it trains. Every method may be left as is. */
+    public interface Listener {
+        /** Data encoded and model built; {@code resumedEpochs} epochs were restored from a checkpoint. */
+        default void start(boolean isPrivate, Sequential model, double sigma0, int resumedEpochs) {
+        }
+
+        /** Epoch {@code epoch} (0-based) begins with {@code steps} steps at noise multiplier {@code sigma}. */
+        default void epochStart(int epoch, int steps, double sigma) {
+        }
+
+        /** A step finished; {@code accountant} is null for the non-private run. */
+        default void step(StepReport report, PrivacyAccountant accountant) {
+        }
+
+        /** Epoch {@code epoch} ended (after its checkpoint was written). */
+        default void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant accountant) {
+        }
+    }
+
+    /** The encoded splits and the encoder. */
+    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test) {
+    }
+
+    /**
+     * The outcome of one run.
+     *
+     * @param isPrivate private or not
+     * @param accuracy test accuracy in [0, 1]
+     * @param epsilonRdp RDP epsilon at delta (NaN when not private)
+     * @param epsilonPrv PRV epsilon at delta (NaN when not private)
+     * @param delta the delta
+     * @param sigma0 noise multiplier of the first epoch (0 when not private)
+     * @param steps steps taken in total
+     * @param secondsPerStep median wall time of a step, warm-up steps left out
+     * @param trainSeconds wall time of all training steps (all processes when resumed)
+     * @param resumedEpochs epochs restored from a checkpoint (0 for a fresh run)
+     * @param epochAccuracy test accuracy after each epoch trained by this process
+     */
+    public record Result(boolean isPrivate, double accuracy, double epsilonRdp, double epsilonPrv, double delta,
+            double sigma0, long steps, double secondsPerStep, double trainSeconds, int resumedEpochs,
+            List<Double> epochAccuracy) {
+    }
+
+    /**
+     * Loads the corpus, subsamples the training split to {@code c.trainSize()} (seeded), fits the
+     * vocabulary on it (or uses {@code vocabulary}, e.g. from a checkpoint) and encodes both splits.
+     */
+    public static Data prepare(TrainConfig c, List<String> vocabulary) {
+        DatasetSplits splits = SpamAssassin.load();
+        TextDataset train = splits.train();
+        if (c.trainSize() < train.size()) {
+            int[] idx = new int[train.size()];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x5EEDDA7AL);
+            for (int i = idx.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+            int[] keep = Arrays.copyOf(idx, c.trainSize());
+            Arrays.sort(keep);
+            List<TextExample> ex = new ArrayList<>(keep.length);
+            for (int i : keep) {
+                ex.add(train.get(i));
+            }
+            train = TextDataset.of(ex, train.classNames());
+        }
+        Encoder enc = vocabulary == null
+                ? Encoder.fit(train, Tokenizer.standard(), c.vocabSize(), MIN_COUNT, c.maxLen())
+                : Encoder.of(Tokenizer.standard(), Vocabulary.of(vocabulary), c.maxLen());
+        return new Data(enc, enc.encode(train), enc.encode(splits.test()));
+    }
+
+    static Sequential buildModel(TrainConfig c, Backend backend, int vocab, int classes) {
+        // TrainConfig admits only "bag" so far.
+        return Models.bag(backend, new SplittableRandom(c.seed()), vocab, c.dim(), c.hidden(), classes);
+    }
+
+    static Optimizer buildOptimizer(TrainConfig c) {
+        return "sgd".equals(c.optimizer()) ? Sgd.withMomentum(c.lr(), 0.9) : Adam.of(c.lr());
+    }
+
+    static Clipping buildClipping(TrainConfig c) {
+        switch (c.clipping()) {
+            case "per-layer":
+                return Clipping.perLayer(c.clip());
+            case "automatic":
+                return Clipping.automatic(c.clip());
+            case "adaptive":
+                return Clipping.adaptive(c.clip());
+            default:
+                return Clipping.flat(c.clip());
+        }
+    }
+
+    /** The physical batch: mean plus two standard deviations; a larger Poisson batch is split (2% of steps). */
+    static int capacity(TrainConfig c) {
+        double mean = c.batchSize();
+        double sd = Math.sqrt(mean * (1 - c.sampleRate()));
+        return (int) Math.max(1, Math.min(c.trainSize(), Math.ceil(mean + 2 * sd)));
+    }
+
+    /** Loads rows of an encoded dataset into a token batch. */
+    static BatchLoader loader(EncodedDataset d, int vocab, int capacity) {
+        int[] tokens = d.tokens();
+        int[] labels = d.labels();
+        int[] scratch = new int[capacity];
+        return (batch, rows, from, count) -> {
+            System.arraycopy(rows, from, scratch, 0, count);
+            batch.loadTokens(tokens, labels, scratch, count, vocab);
+        };
+    }
+
+    /** The noise multiplier of the first epoch: given, or calibrated to the target over the whole schedule. */
+    public static double sigma0(TrainConfig c) {
+        if (!Double.isNaN(c.noiseMultiplier())) {
+            return c.noiseMultiplier();
+        }
+        return NoiseSchedule.parse(c.noiseSchedule()).calibrate(c.targetEpsilon(), c.delta(), c.sampleRate(),
+                c.stepsPerEpoch(), c.epochs());
+    }
+
+    /**
+     * Trains privately, resuming from and writing to {@code checkpointDir} when it is not null.
+     *
+     * @throws CheckpointException when the directory holds a corrupt checkpoint or one made with
+     *     another configuration
+     */
+    public static Result trainPrivate(TrainConfig c, Backend backend, Path checkpointDir, Listener listener) {
+        Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
+        if (ck.isPresent()) {
+            List<String> diff = ck.get().config().differences(c);
+            if (!diff.isEmpty()) {
+                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                        + " was made with other options: " + String.join("; ", diff)
+                        + "; rerun with the same options, or use another --checkpoint directory");
+            }
+        }
+        Data data = prepare(c, ck.map(Checkpoint::vocabulary).orElse(null));
+        int vocab = data.encoder().vocabulary().size();
+        int classes = data.train().numClasses();
+        Sequential model = buildModel(c, backend, vocab, classes);
+        Optimizer optimizer = buildOptimizer(c);
+        NoiseSchedule schedule = NoiseSchedule.parse(c.noiseSchedule());
+
+        GaussianNoise noise;
+        PrivacyAccountant accountant;
+        double sigma0;
+        int epochsDone = 0;
+        long steps = 0;
+        double clip = c.clip();
+        List<Long> stepNanos = new ArrayList<>();
+        long trainNanos = 0;
+        if (ck.isPresent()) {
+            Checkpoint k = ck.get();
+            Map<String, String> p = k.progress();
+            noise = k.insecureNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.fromKey(k.noiseKey());
+            if (!Arrays.equals(noise.key(), k.noiseKey())) {
+                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                        + " holds a noise key that does not match its --seed");
+            }
+            accountant = PrivacyAccountants.restore(k.accountantState());
+            sigma0 = Double.parseDouble(p.get("sigma0"));
+            epochsDone = Integer.parseInt(p.get("epochs-done"));
+            steps = Long.parseLong(p.get("steps"));
+            clip = Double.parseDouble(p.get("clip-norm"));
+            trainNanos = Long.parseLong(p.get("train-nanos"));
+            for (String s : p.getOrDefault("step-nanos", "").split(",")) {
+                if (!s.isEmpty()) {
+                    stepNanos.add(Long.parseLong(s));
+                }
+            }
+            if (accountant.totalSteps() != steps || steps != (long) epochsDone * c.stepsPerEpoch()) {
+                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                        + " is inconsistent: " + steps + " steps, " + accountant.totalSteps() + " accounted, "
+                        + epochsDone + " epochs");
+            }
+            restoreParameters(model, k, checkpointDir);
+        } else {
+            noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
+            accountant = new RdpAccountant();
+            sigma0 = sigma0(c);
+        }
+
+        int n = data.train().size();
+        PrivateOptimizer.Builder b = PrivateOptimizer.builder(model, optimizer)
+                .clipping(buildClipping(c))
+                .noiseMultiplier(schedule.sigma(sigma0, Math.min(epochsDone, c.epochs() - 1)))
+                .sampling(c.sampleRate(), n)
+                .noise(noise);
+        if (!Double.isNaN(c.targetEpsilon())) {
+            b.budget(new PrivacyBudget(accountant, c.targetEpsilon(), c.delta()));
+        } else {
+            b.accountant(accountant);
+        }
+        int cap = capacity(c);
+        try (PrivateOptimizer opt = b.build(); Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
+             Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
+            if (ck.isPresent()) {
+                // The optimizer's state exists once the private optimizer attached it.
+                restoreOptimizer(optimizer, ck.get(), checkpointDir);
+                opt.restoreProgress(steps, clip);
+            }
+            listener.start(true, model, sigma0, epochsDone);
+            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(noise, n, c.sampleRate()), batch,
+                    loader(data.train(), vocab, cap));
+            BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
+            int[] testLabels = data.test().labels();
+            List<Double> accs = new ArrayList<>();
+            for (int e = epochsDone; e < c.epochs(); e++) {
+                double sigma = schedule.sigma(sigma0, e);
+                opt.setNoiseMultiplier(sigma);
+                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, stepNanos, accs,
+                        model, evalBatch, testLoader, testLabels);
+                trainNanos += st.nanos();
+                if (checkpointDir != null) {
+                    save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
+                            opt.stepsTaken(), opt.clipNorm(), trainNanos, stepNanos);
+                }
+                listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), accountant);
+            }
+            double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
+            double rdp = accountant.getEpsilon(c.delta());
+            double prv = prvEpsilon(accountant, c.delta());
+            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), median(stepNanos),
+                    trainNanos / 1e9, epochsDone, accs);
+        }
+    }
+
+    /**
+     * The same model, data, batches and epochs with the ordinary step: no clipping, no noise, no
+     * accounting (the sampling coins come from a generator seeded with {@code --seed}).
+     */
+    public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
+        int vocab = data.encoder().vocabulary().size();
+        int classes = data.train().numClasses();
+        Sequential model = buildModel(c, backend, vocab, classes);
+        int n = data.train().size();
+        GaussianNoise coins = GaussianNoise.insecureSeeded(c.seed());
+        int cap = capacity(c);
+        List<Long> stepNanos = new ArrayList<>();
+        long trainNanos = 0;
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate()
+                .sampling(c.sampleRate(), n).build();
+             Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
+             Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
+            listener.start(false, model, 0, 0);
+            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(coins, n, c.sampleRate()), batch,
+                    loader(data.train(), vocab, cap));
+            BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
+            int[] testLabels = data.test().labels();
+            List<Double> accs = new ArrayList<>();
+            for (int e = 0; e < c.epochs(); e++) {
+                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, stepNanos, accs, model,
+                        evalBatch, testLoader, testLabels);
+                trainNanos += st.nanos();
+                listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
+            }
+            double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
+                    : accs.get(accs.size() - 1);
+            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(), median(stepNanos),
+                    trainNanos / 1e9, 0, accs);
+        }
+    }
+
+    private record EpochStats(long nanos, double meanLoss) {
+    }
+
+    private static EpochStats runEpoch(TrainingLoop loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
+            Listener listener, List<Long> stepNanos, List<Double> accs, Sequential model, Batch evalBatch,
+            BatchLoader testLoader, int[] testLabels) {
+        listener.epochStart(epoch, steps, sigma);
+        double loss = 0;
+        long examples = 0;
+        long total = 0;
+        for (int s = 0; s < steps; s++) {
+            long t0 = System.nanoTime();
+            StepReport r = loop.step();
+            long dt = System.nanoTime() - t0;
+            total += dt;
+            if (loop.optimizer().stepsTaken() > WARMUP_STEPS) {
+                stepNanos.add(dt);
+            }
+            loss += r.loss();
+            examples += r.examples();
+            listener.step(r, acc);
+        }
+        accs.add(Evaluation.accuracy(model, evalBatch, testLoader, testLabels));
+        return new EpochStats(total, examples == 0 ? Double.NaN : loss / examples);
+    }
+
+    /** The PRV epsilon of the history the RDP accountant recorded (PRV is tighter; both are valid bounds). */
+    public static double prvEpsilon(PrivacyAccountant rdp, double delta) {
+        PrvAccountant prv = new PrvAccountant();
+        rdp.history().forEach(r -> prv.step(r.noiseMultiplier(), r.sampleRate(), r.steps()));
+        return prv.getEpsilon(delta);
+    }
+
+    static double median(List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        long[] a = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        return a[a.length / 2] / 1e9;
+    }
+
+    private static void restoreParameters(Sequential model, Checkpoint k, Path dir) {
+        List<Parameter> ps = model.parameters();
+        if (ps.size() != k.parameters().size()) {
+            throw new CheckpointException("checkpoint " + Checkpoint.file(dir) + " holds " + k.parameters().size()
+                    + " parameters, the model has " + ps.size());
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            copyIn(ps.get(i).value(), k.parameters().get(i), dir);
+        }
+    }
+
+    private static void restoreOptimizer(Optimizer optimizer, Checkpoint k, Path dir) {
+        List<Tensor> os = optimizer.state();
+        if (os.size() != k.optimizerState().size()) {
+            throw new CheckpointException("checkpoint " + Checkpoint.file(dir) + " holds " + k.optimizerState().size()
+                    + " optimizer tensors, the optimizer has " + os.size());
+        }
+        for (int i = 0; i < os.size(); i++) {
+            copyIn(os.get(i), k.optimizerState().get(i), dir);
+        }
+    }
+
+    private static void copyIn(Tensor t, float[] values, Path dir) {
+        if (t.size() != values.length) {
+            throw new CheckpointException("checkpoint " + Checkpoint.file(dir) + " holds a tensor of " + values.length
+                    + " values where the model has " + t.shape());
+        }
+        t.copyFrom(values);
+    }
+
+    private static void save(Path dir, TrainConfig c, Data data, GaussianNoise noise, PrivacyAccountant acc,
+            Sequential model, Optimizer optimizer, double sigma0, int epochsDone, long steps, double clip,
+            long trainNanos, List<Long> stepNanos) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("epochs-done", Integer.toString(epochsDone));
+        p.put("steps", Long.toString(steps));
+        p.put("clip-norm", Double.toString(clip));
+        p.put("sigma0", Double.toString(sigma0));
+        p.put("train-nanos", Long.toString(trainNanos));
+        StringBuilder sn = new StringBuilder();
+        for (long x : stepNanos) {
+            if (sn.length() > 0) {
+                sn.append(',');
+            }
+            sn.append(x);
+        }
+        p.put("step-nanos", sn.toString());
+        List<String> names = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        List<Parameter> ps = model.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            names.add(i + ":" + ps.get(i));
+            values.add(ps.get(i).value().toArray());
+        }
+        List<float[]> state = new ArrayList<>();
+        for (Tensor t : optimizer.state()) {
+            state.add(t.toArray());
+        }
+        new Checkpoint(c, p, data.encoder().vocabulary().tokens(), !noise.isSecure(), noise.key(), acc.saveState(),
+                names, values, state).save(dir);
+    }
+}

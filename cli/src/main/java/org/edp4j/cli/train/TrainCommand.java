@@ -1,0 +1,326 @@
+package org.edp4j.cli.train;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.edp4j.cli.train.Checkpoint.CheckpointException;
+import org.edp4j.data.SpamAssassin;
+import org.edp4j.dp.StepReport;
+import org.edp4j.nn.Sequential;
+import org.edp4j.privacy.PrivacyAccountant;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Backends;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code edp train}: private text classification (spam or ham) on the bundled SpamAssassin corpus,
+ * with a non-private comparison, a results table, JSON, an accuracy-against-epsilon plot and
+ * resumable checkpoints. See {@code docs/train.md}.
+ *
+ * <p>Exit codes: 0 success; 1 a run-time failure (e.g. a corrupt or mismatched checkpoint, an
+ * unwritable file), with one line on standard error; 2 a bad option, with one line on standard error.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Differentially private spam classification on the bundled SpamAssassin corpus "
+                + "(4,717 train / 1,180 test emails), with a non-private comparison.",
+                "Default: bag-of-embeddings model, DP-Adam, epsilon 3 at delta 1e-5 (RDP), secure noise."})
+public final class TrainCommand implements Callable<Integer> {
+
+    /** Default target epsilon when neither --target-epsilon nor --noise-multiplier is given. */
+    public static final double DEFAULT_EPSILON = 3.0;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "bag",
+            description = "Model: bag (embedding + masked mean-pool + MLP). Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--target-epsilon", paramLabel = "EPS",
+            description = "Calibrate the noise so the whole run is (EPS, delta)-DP by the RDP accountant. "
+                    + "Default: 3 unless --noise-multiplier is given.")
+    Double targetEpsilon;
+
+    @Option(names = "--noise-multiplier", paramLabel = "SIGMA",
+            description = "Use this noise multiplier (first epoch's, with a schedule) instead of a target epsilon.")
+    Double noiseMultiplier;
+
+    @Option(names = "--delta", paramLabel = "DELTA", defaultValue = "1e-5",
+            description = "delta, in (0, 1). Default: ${DEFAULT-VALUE}.")
+    double delta;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "30",
+            description = "Epochs (round(n / batch) Poisson steps each). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "1024",
+            description = "Expected Poisson batch size q*n, in [1, n]. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--clip", paramLabel = "C", defaultValue = "0.1",
+            description = "Clip bound C (initial bound for adaptive). Default: ${DEFAULT-VALUE}.")
+    double clip;
+
+    @Option(names = "--clipping", paramLabel = "MODE", defaultValue = "flat",
+            description = "flat | per-layer | automatic | adaptive. Default: ${DEFAULT-VALUE}.")
+    String clipping;
+
+    @Option(names = "--noise-schedule", paramLabel = "SPEC", defaultValue = "constant",
+            description = "constant, or decay:R (sigma of epoch e = sigma_0 * R^e, R in (0, 1]); every step "
+                    + "is accounted with its sigma, and a target epsilon calibrates sigma_0 over the whole "
+                    + "schedule. Default: ${DEFAULT-VALUE}.")
+    String noiseSchedule;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto | cpu | cuda. Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
+            description = "Seed of the model initialization and of --max-train's subsample. The noise and the "
+                    + "Poisson sampling use a secret random key unless --insecure-seed-noise. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--insecure-seed-noise",
+            description = "NOT PRIVATE: derive the noise and sampling key from --seed (reproducible runs, tests). "
+                    + "Anyone who knows the seed can remove the noise.")
+    boolean insecureSeedNoise;
+
+    @Option(names = "--compare-nondp", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also train the same model without privacy and compare (default: on; "
+                    + "--no-compare-nondp to skip).")
+    boolean compareNonDp;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as one JSON object.")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Draw test accuracy against epsilon (and the non-private line) to a PNG.")
+    Path plot;
+
+    @Option(names = "--sweep-epsilon", paramLabel = "EPS,...", split = ",",
+            description = "Train once per target epsilon (e.g. 0.5,1,2,4,8); the table, JSON and plot show each.")
+    List<Double> sweepEpsilon;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Save the run after every epoch to DIR/checkpoint.edp (atomically, owner-only) and resume "
+                    + "from it. It holds the SECRET noise key: keep it as private as the training data.")
+    Path checkpoint;
+
+    @Option(names = "--max-train", paramLabel = "N", defaultValue = "4717",
+            description = "Train on a seeded subsample of at most N emails (quick runs, CI). Default: all (${DEFAULT-VALUE}).")
+    int maxTrain;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.1", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "8000",
+            description = "Vocabulary size (from the training split only). Default: ${DEFAULT-VALUE}.")
+    int vocabSize;
+
+    @Option(names = "--max-len", paramLabel = "T", defaultValue = "256",
+            description = "Tokens kept per email. Default: ${DEFAULT-VALUE}.")
+    int maxLen;
+
+    @Option(names = "--dim", paramLabel = "D", defaultValue = "32", description = "Embedding width. Default: ${DEFAULT-VALUE}.")
+    int dim;
+
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "16", description = "Hidden width. Default: ${DEFAULT-VALUE}.")
+    int hidden;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Progress bar per epoch on a terminal, one line per epoch otherwise (default: on).")
+    boolean progress;
+
+    @Override
+    public Integer call() {
+        TrainConfig config = config();
+        if (sweepEpsilon != null && checkpoint != null) {
+            throw usage("--sweep-epsilon cannot be combined with --checkpoint (one checkpoint holds one run)");
+        }
+        if (sweepEpsilon != null && noiseMultiplier != null) {
+            throw usage("--sweep-epsilon sets the target epsilon of each run; drop --noise-multiplier");
+        }
+        List<TrainConfig> runs = new ArrayList<>();
+        if (sweepEpsilon != null) {
+            for (Double e : sweepEpsilon) {
+                if (e == null || !(e > 0) || e.isInfinite()) {
+                    throw usage("--sweep-epsilon values must be > 0 and finite, got " + e);
+                }
+                runs.add(config.withTargetEpsilon(e));
+            }
+        } else {
+            runs.add(config);
+        }
+        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw usage("--plot must name a .png file, got " + plot);
+        }
+        Backend be;
+        try {
+            be = Backends.byName(backend);
+        } catch (IllegalArgumentException e) {
+            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+        } catch (IllegalStateException e) {
+            return fail(e.getMessage());
+        }
+
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        try {
+            err.printf(Locale.ROOT, "edp train: %s model, %d train / %d test emails, backend %s%s%n", config.model(),
+                    config.trainSize(), SpamAssassin.TEST_SIZE, be.name(),
+                    config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
+            List<TextTrainingRun.Result> results = new ArrayList<>();
+            for (TrainConfig rc : runs) {
+                results.add(TextTrainingRun.trainPrivate(rc, be, checkpoint, new Reporter(err, rc, "DP")));
+            }
+            TextTrainingRun.Result plain = null;
+            if (compareNonDp) {
+                TextTrainingRun.Data data = TextTrainingRun.prepare(config, null);
+                plain = TextTrainingRun.trainNonPrivate(config, data, be, new Reporter(err, config, "non-DP"));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Report report = new Report(runs, results, plain, seconds, be.name());
+            out.print(report.table());
+            out.flush();
+            if (json != null) {
+                writeFile(json, report.json());
+            }
+            if (plot != null) {
+                AccuracyPlot.write(plot, results, plain);
+            }
+            return 0;
+        } catch (CheckpointException | IllegalArgumentException | IllegalStateException e) {
+            return fail(e.getMessage());
+        } catch (IOException e) {
+            return fail(e.toString());
+        }
+    }
+
+    private TrainConfig config() {
+        if (targetEpsilon != null && noiseMultiplier != null) {
+            throw usage("give --target-epsilon or --noise-multiplier, not both");
+        }
+        double eps = noiseMultiplier != null ? Double.NaN : targetEpsilon != null ? targetEpsilon : DEFAULT_EPSILON;
+        double sigma = noiseMultiplier != null ? noiseMultiplier : Double.NaN;
+        try {
+            return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, eps, sigma,
+                    delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private int fail(String message) {
+        spec.commandLine().getErr().println("edp train: " + message);
+        spec.commandLine().getErr().flush();
+        return 1;
+    }
+
+    private static void writeFile(Path p, String text) throws IOException {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    /** Progress bar per epoch on a terminal (steps/s, loss, epsilon so far), else a line per epoch. */
+    private final class Reporter implements TextTrainingRun.Listener {
+        private final PrintWriter err;
+        private final TrainConfig c;
+        private final String label;
+        private final boolean bar = progress && System.console() != null;
+        private ProgressBar pb;
+        private double lossSum;
+        private long examples;
+        private long epochStart;
+        private long lastStep;
+
+        Reporter(PrintWriter err, TrainConfig c, String label) {
+            this.err = err;
+            this.c = c;
+            this.label = label;
+        }
+
+        @Override
+        public void start(boolean isPrivate, Sequential model, double sigma0, int resumedEpochs) {
+            if (isPrivate) {
+                err.printf(Locale.ROOT, "%s: %,d parameters, batch %d of %d (q = %.4f), %d epochs x %d steps, "
+                                + "sigma_0 = %.4f (%s), clip %s %.3g%s%n", label, model.parameterCount(), c.batchSize(),
+                        c.trainSize(), c.sampleRate(), c.epochs(), c.stepsPerEpoch(), sigma0,
+                        Double.isNaN(c.targetEpsilon()) ? "given"
+                                : String.format(Locale.ROOT, "for epsilon %.3g at delta %.1e", c.targetEpsilon(),
+                                        c.delta()), c.clipping(), c.clip(),
+                        resumedEpochs > 0 ? ", resumed after epoch " + resumedEpochs : "");
+            } else {
+                err.printf(Locale.ROOT, "%s: same model, batches and epochs, no clipping or noise%n", label);
+            }
+            err.flush();
+        }
+
+        @Override
+        public void epochStart(int epoch, int steps, double sigma) {
+            lossSum = 0;
+            examples = 0;
+            epochStart = System.nanoTime();
+            if (bar) {
+                pb = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%s %d/%d", label, epoch + 1,
+                                c.epochs()))
+                        .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).showSpeed()
+                        .setSpeedUnit(ChronoUnit.SECONDS).setUpdateIntervalMillis(250)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            }
+        }
+
+        @Override
+        public void step(StepReport r, PrivacyAccountant acc) {
+            lossSum += r.loss();
+            examples += r.examples();
+            lastStep = System.nanoTime();
+            if (pb != null) {
+                pb.step();
+                String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta()));
+                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", lossSum / Math.max(1, examples), eps));
+            }
+        }
+
+        @Override
+        public void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant acc) {
+            if (pb != null) {
+                pb.close();
+                pb = null;
+            }
+            double secs = (lastStep - epochStart) / 1e9;
+            err.printf(Locale.ROOT, "%s epoch %d/%d: loss %.4f, test accuracy %.2f%%%s, %.1f steps/s%s%n", label,
+                    epoch + 1, c.epochs(), meanLoss, 100 * testAccuracy,
+                    acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", acc.getEpsilon(c.delta())),
+                    c.stepsPerEpoch() / secs, checkpoint != null && acc != null ? ", checkpoint saved" : "");
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.edp4j.cli.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.edp4j.data.SpamAssassin;
+
+/**
+ * Everything that decides what a private text-classification run computes: data, model, optimizer,
+ * privacy. A checkpoint stores it, and a resumed run must have an equal configuration (output options
+ * such as {@code --json}, {@code --plot} and the backend are not part of it).
+ *
+ * @param model model name, {@value #BAG} (the only one so far)
+ * @param vocabSize largest vocabulary, reserved ids included, &gt;= 3
+ * @param maxLen tokens kept per email (head), &gt;= 1
+ * @param dim embedding width, &gt;= 1
+ * @param hidden hidden width of the MLP head, &gt;= 1
+ * @param epochs passes over the training set, &gt;= 1 (an epoch is {@code round(1/q)} Poisson steps)
+ * @param batchSize expected Poisson batch size {@code q n}, in [1, n]
+ * @param clip clip bound C (initial bound for adaptive), &gt; 0
+ * @param clipping flat, per-layer, automatic or adaptive
+ * @param targetEpsilon the epsilon to calibrate the noise to, or NaN when {@code noiseMultiplier} is given
+ * @param noiseMultiplier sigma of the first epoch, or NaN when {@code targetEpsilon} is given
+ * @param delta in (0, 1)
+ * @param noiseSchedule {@code constant} or {@code decay:R} (sigma of epoch e is {@code sigma_0 R^e})
+ * @param optimizer {@code adam} or {@code sgd} (SGD with momentum 0.9)
+ * @param lr learning rate, &gt; 0
+ * @param seed model initialization and subsampling of the training split (and the noise only with
+ *     {@code insecureSeedNoise})
+ * @param insecureSeedNoise when true the noise key is derived from the seed: NOT private, for tests
+ * @param maxTrain use at most this many training examples (a seeded subsample), &gt;= 2
+ */
+public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int hidden, int epochs, int batchSize,
+        double clip, String clipping, double targetEpsilon, double noiseMultiplier, double delta,
+        String noiseSchedule, String optimizer, double lr, long seed, boolean insecureSeedNoise, int maxTrain) {
+
+    /** The bag-of-embeddings model: embedding, masked mean-pool, Linear, Tanh, Linear. */
+    public static final String BAG = "bag";
+    /** Models the command accepts. */
+    public static final List<String> MODELS = List.of(BAG);
+    /** Clipping modes the command accepts. */
+    public static final List<String> CLIPPINGS = List.of("flat", "per-layer", "automatic", "adaptive");
+    /** Optimizers the command accepts. */
+    public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
+
+    /**
+     * Checks every field; the message names the option, its legal range and the value.
+     *
+     * @throws IllegalArgumentException for the first field out of range
+     */
+    public TrainConfig {
+        if (!MODELS.contains(model)) {
+            throw new IllegalArgumentException(("encoder".equals(model)
+                    ? "model 'encoder' is not available yet" : "unknown model '" + model + "'")
+                    + "; available models: " + String.join(", ", MODELS));
+        }
+        require(vocabSize >= 3, "--vocab-size must be >= 3, got " + vocabSize);
+        require(maxLen >= 1, "--max-len must be >= 1, got " + maxLen);
+        require(dim >= 1, "--dim must be >= 1, got " + dim);
+        require(hidden >= 1, "--hidden must be >= 1, got " + hidden);
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(maxTrain >= 2, "--max-train must be >= 2, got " + maxTrain);
+        int n = Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
+        require(batchSize >= 1 && batchSize <= n, "--batch-size must be in [1, " + n
+                + "] (the training set size), got " + batchSize);
+        require(clip > 0 && Double.isFinite(clip), "--clip must be > 0 and finite, got " + clip);
+        require(CLIPPINGS.contains(clipping), "--clipping must be one of " + String.join("|", CLIPPINGS)
+                + ", got '" + clipping + "'");
+        require(Double.isNaN(targetEpsilon) != Double.isNaN(noiseMultiplier),
+                "give exactly one of --target-epsilon and --noise-multiplier");
+        require(Double.isNaN(targetEpsilon) || targetEpsilon > 0 && Double.isFinite(targetEpsilon),
+                "--target-epsilon must be > 0 and finite, got " + targetEpsilon);
+        require(Double.isNaN(noiseMultiplier) || noiseMultiplier > 0 && Double.isFinite(noiseMultiplier),
+                "--noise-multiplier must be > 0 and finite, got " + noiseMultiplier);
+        require(delta > 0 && delta < 1, "--delta must be in (0, 1), got " + delta);
+        NoiseSchedule.parse(noiseSchedule);
+        require(OPTIMIZERS.contains(optimizer), "--optimizer must be one of " + String.join("|", OPTIMIZERS)
+                + ", got '" + optimizer + "'");
+        require(lr > 0 && Double.isFinite(lr), "--lr must be > 0 and finite, got " + lr);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Training examples used: {@code min(maxTrain, 4717)}. */
+    public int trainSize() {
+        return Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
+    }
+
+    /** Poisson sampling rate {@code q = batchSize / n}. */
+    public double sampleRate() {
+        return batchSize / (double) trainSize();
+    }
+
+    /** Steps per epoch, {@code max(1, round(1/q))} (as {@link org.edp4j.dp.TrainingLoop#stepsPerEpoch()}). */
+    public int stepsPerEpoch() {
+        return (int) Math.max(1, Math.round(1.0 / sampleRate()));
+    }
+
+    /** Total steps of the run. */
+    public long totalSteps() {
+        return (long) epochs * stepsPerEpoch();
+    }
+
+    /** The same configuration with another target epsilon (a sweep). */
+    public TrainConfig withTargetEpsilon(double eps) {
+        return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, eps,
+                Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain);
+    }
+
+    /** The fields as ordered key/value text; doubles as {@link Double#toString}, which round-trips exactly. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("vocab-size", Integer.toString(vocabSize));
+        m.put("max-len", Integer.toString(maxLen));
+        m.put("dim", Integer.toString(dim));
+        m.put("hidden", Integer.toString(hidden));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch-size", Integer.toString(batchSize));
+        m.put("clip", Double.toString(clip));
+        m.put("clipping", clipping);
+        m.put("target-epsilon", Double.toString(targetEpsilon));
+        m.put("noise-multiplier", Double.toString(noiseMultiplier));
+        m.put("delta", Double.toString(delta));
+        m.put("noise-schedule", noiseSchedule);
+        m.put("optimizer", optimizer);
+        m.put("lr", Double.toString(lr));
+        m.put("seed", Long.toString(seed));
+        m.put("insecure-seed-noise", Boolean.toString(insecureSeedNoise));
+        m.put("max-train", Integer.toString(maxTrain));
+        return m;
+    }
+
+    /**
+     * Rebuilds a configuration from {@link #toMap()}.
+     *
+     * @throws IllegalArgumentException when a key is missing or a value does not parse
+     */
+    public static TrainConfig fromMap(Map<String, String> m) {
+        try {
+            return new TrainConfig(get(m, "model"), Integer.parseInt(get(m, "vocab-size")),
+                    Integer.parseInt(get(m, "max-len")), Integer.parseInt(get(m, "dim")),
+                    Integer.parseInt(get(m, "hidden")), Integer.parseInt(get(m, "epochs")),
+                    Integer.parseInt(get(m, "batch-size")), Double.parseDouble(get(m, "clip")), get(m, "clipping"),
+                    Double.parseDouble(get(m, "target-epsilon")), Double.parseDouble(get(m, "noise-multiplier")),
+                    Double.parseDouble(get(m, "delta")), get(m, "noise-schedule"), get(m, "optimizer"),
+                    Double.parseDouble(get(m, "lr")), Long.parseLong(get(m, "seed")),
+                    Boolean.parseBoolean(get(m, "insecure-seed-noise")), Integer.parseInt(get(m, "max-train")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration value does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private static String get(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("configuration lacks '" + key + "'");
+        }
+        return v;
+    }
+
+    /** The options whose values differ, as {@code --key a (checkpoint) vs b (now)}; empty when equal. */
+    public List<String> differences(TrainConfig now) {
+        List<String> out = new ArrayList<>();
+        Map<String, String> a = toMap();
+        Map<String, String> b = now.toMap();
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            String other = b.get(e.getKey());
+            if (!e.getValue().equals(other)) {
+                out.add(String.format(Locale.ROOT, "--%s %s (checkpoint) vs %s (now)", e.getKey(), e.getValue(),
+                        other));
+            }
+        }
+        return out;
+    }
+}

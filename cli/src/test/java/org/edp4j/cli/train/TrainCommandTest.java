@@ -1,0 +1,124 @@
+package org.edp4j.cli.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.edp4j.cli.Edp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The {@code edp train} command line: bad options, a short end-to-end run, JSON, plot, checkpoint errors. */
+class TrainCommandTest {
+
+    /** A run that takes a second or two: 300 emails, 6 steps per epoch, short sequences. */
+    static final String[] SMALL = {"--max-train", "300", "--batch-size", "50", "--max-len", "32",
+        "--vocab-size", "500", "--insecure-seed-noise", "--no-progress", "--backend", "cpu"};
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Edp.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    static String[] small(String... more) {
+        List<String> a = new ArrayList<>(List.of("train"));
+        a.addAll(List.of(SMALL));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--delta 1|--delta must be in (0, 1), got 1.0",
+        "--delta 0|--delta must be in (0, 1)",
+        "--batch-size 5000|--batch-size must be in [1, 4717] (the training set size), got 5000",
+        "--model encoder|model 'encoder' is not available yet; available models: bag",
+        "--model transformer|unknown model 'transformer'; available models: bag",
+        "--clipping bogus|--clipping must be one of flat|per-layer|automatic|adaptive",
+        "--target-epsilon 1 --noise-multiplier 1|not both",
+        "--target-epsilon -1|--target-epsilon must be > 0",
+        "--noise-schedule decay:2|--noise-schedule must be 'constant' or 'decay:R'",
+        "--epochs 0|--epochs must be >= 1",
+        "--backend tpu|--backend must be auto, cpu or cuda",
+        "--no-such-option|Unknown option",
+        "--epochs many|Invalid value for option '--epochs'",
+        "--sweep-epsilon 1,2 --checkpoint x|cannot be combined with --checkpoint",
+        "--plot out.jpg|--plot must name a .png file",
+    })
+    void badOptionsAreOneLineAndExitCode2(String args, String expected) {
+        List<String> a = new ArrayList<>(List.of("train"));
+        a.addAll(List.of(args.split(" ")));
+        Outcome o = run(a.toArray(new String[0]));
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(expected), o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+        assertEquals("", o.out());
+    }
+
+    @Test
+    void shortEndToEndRunWritesTableAndJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Outcome o = run(small("--epochs", "2", "--json", json.toString()));
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("test accuracy") && o.out().contains("epsilon (PRV)")
+                && o.out().contains("step-time ratio"), o.out());
+        String j = Files.readString(json);
+        for (String key : List.of("\"accuracy\":", "\"epsilon\":", "\"epsilon_prv\":", "\"delta\":1.0E-5",
+                "\"steps\":12", "\"step_time_ratio\":", "\"nondp_accuracy\":")) {
+            assertTrue(j.contains(key), key + " in " + j);
+        }
+        assertTrue(o.err().contains("NOT PRIVATE"), "the insecure noise is announced: " + o.err());
+    }
+
+    @Test
+    void sweepDrawsAPng(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("plot.png");
+        Outcome o = run(small("--epochs", "1", "--sweep-epsilon", "1,4", "--plot", png.toString()));
+        assertEquals(0, o.code(), o.err());
+        byte[] head = Files.readAllBytes(png);
+        assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
+        assertTrue(o.out().contains("target epsilon 1") && o.out().contains("target epsilon 4"), o.out());
+    }
+
+    @Test
+    void corruptOrMismatchedCheckpointIsRefused(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("ck");
+        Outcome first = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        assertEquals(0, first.code(), first.err());
+
+        Outcome other = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString(), "--seed", "7"));
+        assertEquals(1, other.code());
+        assertTrue(other.err().contains("was made with other options: --seed 42 (checkpoint) vs 7 (now)"), other.err());
+
+        Path f = Checkpoint.file(ck);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length / 2] ^= 1;
+        Files.write(f, b);
+        Outcome corrupt = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        assertEquals(1, corrupt.code());
+        assertTrue(corrupt.err().contains("is corrupt (SHA-256 checksum mismatch)"), corrupt.err());
+        List<String> lines = corrupt.err().strip().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).startsWith("edp train: checkpoint "), "one-line error last: " + lines);
+
+        Files.write(f, new byte[] {1, 2, 3});
+        Outcome junk = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        assertEquals(1, junk.code());
+        assertTrue(junk.err().contains("is not an edp4j checkpoint"), junk.err());
+    }
+}
