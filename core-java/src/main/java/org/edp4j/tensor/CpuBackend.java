@@ -20,7 +20,8 @@ public final class CpuBackend implements Backend {
     private static final int ELEMENT_GRAIN = 1 << 15;
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<long[]> SORT_SCRATCH = ThreadLocal.withInitial(() -> new long[0]);
+    private static final ThreadLocal<int[]> HASH_SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> SLOT_SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
 
     private CpuBackend() {
     }
@@ -598,38 +599,44 @@ public final class CpuBackend implements Backend {
         int[] tok = i(tokens);
         float[] gd = d(g);
         float[] o = d(out);
+        int tableSize = Integer.highestOneBit(Math.max(1, 2 * seq - 1)) << 1; // a power of two >= 2 seq
         Parallel.range(batch, 4, (b0, b1) -> {
-            long[] keys = sortScratch(seq);
-            float[] acc = scratch(d);
+            int[] table = hashScratch(tableSize);
+            int[] slotOf = slotScratch(tableSize);
+            float[] acc = scratch(seq * d);
             for (int b = b0; b < b1; b++) {
-                // Group positions by token: equal tokens share one embedding row, so their
-                // gradients add before the norm (the token-equality mask of the ghost norm).
+                // Equal tokens share one embedding row, so their gradients add before the norm
+                // (the token-equality mask of the ghost norm): group positions by token with an
+                // open-addressing table, O(T d) per sample, no sort and no [vocab, d] buffer.
+                int slots = 0;
                 for (int t = 0; t < seq; t++) {
-                    keys[t] = ((long) tok[b * seq + t] << 32) | t;
-                }
-                Arrays.sort(keys, 0, seq);
-                double total = 0;
-                int t = 0;
-                while (t < seq) {
-                    int id = (int) (keys[t] >>> 32);
-                    int first = (int) keys[t];
-                    int u = t + 1;
-                    if (u < seq && (int) (keys[u] >>> 32) == id) {
-                        System.arraycopy(gd, (b * seq + first) * d, acc, 0, d);
-                        while (u < seq && (int) (keys[u] >>> 32) == id) {
-                            int pos = (b * seq + (int) keys[u]) * d;
-                            for (int j = 0; j < d; j++) {
-                                acc[j] += gd[pos + j];
-                            }
-                            u++;
-                        }
-                        total += sumSquares(acc, 0, d);
-                    } else {
-                        total += sumSquares(gd, (b * seq + first) * d, d);
+                    int id = tok[b * seq + t];
+                    int h = (id * 0x9E3779B9) >>> 1 & (tableSize - 1);
+                    while (table[h] != -1 && table[h] != id) {
+                        h = (h + 1) & (tableSize - 1);
                     }
-                    t = u;
+                    int src = (b * seq + t) * d;
+                    if (table[h] == -1) {
+                        table[h] = id;
+                        slotOf[h] = slots;
+                        System.arraycopy(gd, src, acc, slots * d, d);
+                        slots++;
+                    } else {
+                        int dst = slotOf[h] * d;
+                        for (int j = 0; j < d; j++) {
+                            acc[dst + j] += gd[src + j];
+                        }
+                    }
                 }
-                o[b] += (float) total;
+                o[b] += (float) sumSquares(acc, 0, slots * d);
+                for (int t = 0; t < seq; t++) { // clear only what this sample used
+                    int id = tok[b * seq + t];
+                    int h = (id * 0x9E3779B9) >>> 1 & (tableSize - 1);
+                    while (table[h] != -1) {
+                        table[h] = -1;
+                        h = (h + 1) & (tableSize - 1);
+                    }
+                }
             }
         });
     }
@@ -812,11 +819,22 @@ public final class CpuBackend implements Backend {
         return s;
     }
 
-    private static long[] sortScratch(int n) {
-        long[] s = SORT_SCRATCH.get();
+    /** A per-thread open-addressing table of {@code n} slots, all -1 (users clear what they set). */
+    private static int[] hashScratch(int n) {
+        int[] s = HASH_SCRATCH.get();
         if (s.length < n) {
-            s = new long[n];
-            SORT_SCRATCH.set(s);
+            s = new int[n];
+            Arrays.fill(s, -1);
+            HASH_SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static int[] slotScratch(int n) {
+        int[] s = SLOT_SCRATCH.get();
+        if (s.length < n) {
+            s = new int[n];
+            SLOT_SCRATCH.set(s);
         }
         return s;
     }
