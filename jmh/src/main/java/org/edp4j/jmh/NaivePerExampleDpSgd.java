@@ -42,7 +42,6 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
     private final double noiseStd;
     private final float gradScale;
     private final float lr;
-    private final GaussianNoise noise;
     private final int[] key;
     private final NoisePrefetcher prefetcher;
     private long step;
@@ -81,7 +80,6 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
         this.noiseStd = sigma * clipNorm;
         this.gradScale = (float) (1.0 / expectedBatchSize);
         this.lr = (float) lr;
-        this.noise = noise;
         this.key = noise.key();
         this.prefetcher = sigma > 0 && !backend.drawsNoise()
                 ? new NoisePrefetcher(noise, GaussianNoise.GRADIENT_NOISE, (int) off) : null;
@@ -140,6 +138,11 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
         }
         step++;
         return lossSum;
+    }
+
+    /** The parameters being trained (the model's). */
+    public List<Parameter> modelParameters() {
+        return params;
     }
 
     public long stepsTaken() {

@@ -1,0 +1,220 @@
+package org.edp4j.jmh;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.edp4j.dp.Clipping;
+import org.edp4j.dp.PrivateOptimizer;
+import org.edp4j.dp.noise.GaussianNoise;
+import org.edp4j.dp.noise.NoisePrefetcher;
+import org.edp4j.nn.Layer;
+import org.edp4j.nn.Parameter;
+import org.edp4j.nn.SoftmaxCrossEntropy;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.Backends;
+import org.edp4j.tensor.Tensor;
+import org.edp4j.tensor.UpdateNoise;
+
+/**
+ * Where the private overhead goes, with manual timers (not JMH): two parts, both written as
+ * markdown to the file given as the first argument.
+ *
+ * <ol>
+ *   <li><b>Interleaved ratio.</b> The real {@link PrivateOptimizer} steps, private and non-private
+ *       alternating step by step, so a neighbour's load on the shared machine hits both alike;
+ *       the median of the per-pair ratios with its inter-quartile range.
+ *   <li><b>Stages.</b> The private step replayed stage by stage with the same public calls
+ *       {@link PrivateOptimizer} makes (forward + loss, backward, per-sample norms, clip factors,
+ *       clipped sum, waiting for the prefetched noise, fused noise + update), each timed; the
+ *       non-private step likewise (its clipped sum uses the row mask, its update has no noise,
+ *       and it checks the sums are finite). Medians over the steps.
+ * </ol>
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar org.edp4j.jmh.StepProfile OUT.md [steps] [backend]}.
+ */
+public final class StepProfile {
+    private static final String[] STAGES = {"forward+loss", "backward", "norms", "clip factors", "clipped sum",
+        "finite check", "noise wait", "update", "total"};
+
+    private StepProfile() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args.length > 0 ? args[0] : "step-profile.md");
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        String backendName = args.length > 2 ? args[2] : "cpu";
+        Backend backend = Backends.byName(backendName);
+        String[][] cases = {{"mlp", "64"}, {"mlp", "256"}, {"mlp", "1024"}, {"text", "64"}, {"text", "256"},
+            {"text", "1024"}};
+        StringBuilder md = new StringBuilder();
+        md.append("Interleaved private / non-private ratio (").append(steps)
+                .append(" alternating step pairs after warm-up; median of per-pair ratios, [q1, q3]):\n\n");
+        md.append("| model | batch | non-private ms (median) | private ms (median) | ratio median [q1, q3] |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (String[] c : cases) {
+            md.append(interleaved(backend, c[0], Integer.parseInt(c[1]), steps));
+            System.out.print('.');
+        }
+        md.append("\nStage medians in ms (replayed step; the stages do not sum exactly to the total, "
+                + "which is measured separately):\n\n");
+        md.append("| model | batch | step |");
+        for (String s : STAGES) {
+            md.append(' ').append(s).append(" |");
+        }
+        md.append("\n|---|---:|---|");
+        md.append("---:|".repeat(STAGES.length)).append('\n');
+        for (String[] c : cases) {
+            int b = Integer.parseInt(c[1]);
+            md.append(stages(backend, c[0], b, steps, false));
+            md.append(stages(backend, c[0], b, steps, true));
+            System.out.print('.');
+        }
+        System.out.println();
+        Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
+        System.out.print(md);
+    }
+
+    private static int width(String model) {
+        return model.equals("mlp") ? 512 : 128;
+    }
+
+    private static String interleaved(Backend backend, String model, int batch, int steps) {
+        try (Workload wp = new Workload(backend, model, batch, 128, width(model));
+             Workload wn = new Workload(backend, model, batch, 128, width(model));
+             PrivateOptimizer p = wp.privateOptimizer();
+             PrivateOptimizer n = wn.nonPrivateOptimizer()) {
+            int warm = Math.max(5, steps / 4);
+            double[] tp = new double[steps];
+            double[] tn = new double[steps];
+            double[] ratio = new double[steps];
+            for (int s = -warm; s < steps; s++) {
+                long t0 = System.nanoTime();
+                p.zeroGrad();
+                p.accumulate(wp.batch);
+                p.step();
+                long t1 = System.nanoTime();
+                n.zeroGrad();
+                n.accumulate(wn.batch);
+                n.step();
+                long t2 = System.nanoTime();
+                if (s >= 0) {
+                    tp[s] = (t1 - t0) / 1e6;
+                    tn[s] = (t2 - t1) / 1e6;
+                    ratio[s] = tp[s] / tn[s];
+                }
+            }
+            return String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.3f [%.3f, %.3f] |%n", model, batch,
+                    quantile(tn, 0.5), quantile(tp, 0.5), quantile(ratio, 0.5), quantile(ratio, 0.25),
+                    quantile(ratio, 0.75));
+        }
+    }
+
+    private static String stages(Backend backend, String model, int batch, int steps, boolean priv) {
+        try (Workload w = new Workload(backend, model, batch, 128, width(model))) {
+            List<Parameter> params = w.net.parameters();
+            List<Layer> layers = w.net.layers();
+            SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
+            long total = 0;
+            long[] offsets = new long[params.size()];
+            for (int i = 0; i < params.size(); i++) {
+                offsets[i] = total;
+                total += params.get(i).size();
+            }
+            GaussianNoise noise = GaussianNoise.insecureSeeded(Workload.NOISE_SEED);
+            int[] key = noise.key();
+            NoisePrefetcher prefetcher = priv ? new NoisePrefetcher(noise, GaussianNoise.GRADIENT_NOISE, (int) total)
+                    : null;
+            Tensor sq = backend.zeros(batch);
+            Tensor factors = backend.zeros(batch);
+            float[] hostNorms = new float[batch];
+            float std = (float) (Workload.SIGMA * Workload.CLIP);
+            float gradScale = (float) (1.0 / batch);
+            float lr = (float) Workload.LR;
+            int warm = Math.max(5, steps / 4);
+            double[][] t = new double[STAGES.length][steps];
+            for (int s = -warm; s < steps; s++) {
+                long[] ts = new long[STAGES.length + 1];
+                long start = System.nanoTime();
+                Tensor logits = w.net.forward(w.batch);
+                loss.forward(logits, w.batch);
+                ts[0] = System.nanoTime();
+                w.net.backward(loss.gradient(), w.batch);
+                ts[1] = System.nanoTime();
+                Tensor f = w.batch.rowMask();
+                if (priv) {
+                    backend.fill(sq, 0f);
+                    for (Layer l : layers) {
+                        l.addSquaredNorms(w.batch, sq);
+                    }
+                    sq.copyTo(hostNorms);
+                    for (float v : hostNorms) {
+                        if (!Float.isFinite(v)) {
+                            throw new IllegalStateException("non-finite norm");
+                        }
+                    }
+                    ts[2] = System.nanoTime();
+                    backend.clipFactors(batch, sq, w.batch.rowMask(), (float) Workload.CLIP,
+                            (float) Clipping.STABILIZER, false, factors);
+                    f = factors;
+                    ts[3] = System.nanoTime();
+                } else {
+                    ts[2] = ts[1];
+                    ts[3] = ts[1];
+                }
+                for (Layer l : layers) {
+                    l.clippedSum(w.batch, f, 0f);
+                }
+                ts[4] = System.nanoTime();
+                if (!priv) {
+                    for (Parameter p : params) {
+                        if (!backend.allFinite(p.grad())) {
+                            throw new IllegalStateException("non-finite gradient");
+                        }
+                    }
+                }
+                ts[5] = System.nanoTime();
+                float[] normals = priv ? prefetcher.take(s + warm) : null;
+                ts[6] = System.nanoTime();
+                for (int i = 0; i < params.size(); i++) {
+                    Parameter p = params.get(i);
+                    UpdateNoise un = priv ? new UpdateNoise(std, normals, (int) offsets[i], key,
+                            GaussianNoise.GRADIENT_NOISE, s + warm, offsets[i]) : UpdateNoise.NONE;
+                    backend.sgdUpdate(p.value(), p.grad(), un, gradScale, lr, 0f, 0f, null);
+                }
+                ts[7] = System.nanoTime();
+                if (s >= 0) {
+                    long prev = start;
+                    for (int k = 0; k < 8; k++) {
+                        t[k][s] = (ts[k] - prev) / 1e6;
+                        prev = ts[k];
+                    }
+                    t[8][s] = (ts[7] - start) / 1e6;
+                }
+            }
+            if (prefetcher != null) {
+                prefetcher.close();
+            }
+            StringBuilder sb = new StringBuilder();
+            sb.append("| ").append(model).append(" | ").append(batch).append(" | ")
+                    .append(priv ? "private" : "non-private").append(" |");
+            for (double[] col : t) {
+                sb.append(String.format(Locale.ROOT, " %.2f |", quantile(col, 0.5)));
+            }
+            return sb.append('\n').toString();
+        }
+    }
+
+    static double quantile(double[] x, double q) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+}
