@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code [0, n)} of stream {@code (streamId, step)} of a {@link GaussianNoise} — bit for bit the values of
  * {@code noise.fillNormals(streamId, step, 0, dst, 0, n, 1f)} — and, before returning, starts generating
  * {@code step + 1} into the other buffer on background daemon threads. While the training step computes
- * its gradients, the next step's noise is being filled; the next {@code take(step + 1)} then only waits for
- * whatever is left. A {@code take} of any other step (the first call, a resume from a checkpoint, a skipped
+ * its gradients, the next step's noise is being filled; the next {@code take(step + 1)} then generates
+ * the chunks no worker has started itself (rather than idle) and waits for the chunks in progress. A {@code take} of any other step (the first call, a resume from a checkpoint, a skipped
  * step) cancels the prefetch and generates synchronously, the calling thread taking part in the fill.
  *
  * <h2>Threads</h2>
@@ -161,6 +161,7 @@ public final class NoisePrefetcher implements AutoCloseable {
         pending = null;
         int resultIndex;
         if (f != null && f.step == step) {
+            f.help();
             f.await();
             f.rethrow();
             resultIndex = f.bufferIndex;
@@ -256,6 +257,25 @@ public final class NoisePrefetcher implements AutoCloseable {
                 cancelled = true;
             } finally {
                 done.countDown();
+            }
+        }
+
+        /**
+         * The consumer claims the chunks no worker has started, rather than idle while it waits: when
+         * the step outruns the prefetch, the rest of the fill runs on two threads. Not counted in
+         * {@link #done} (the workers are); the chunks it claims are finished before it returns.
+         */
+        void help() {
+            try {
+                float[] dst = buffers[bufferIndex];
+                int c;
+                while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
+                    int first = c * CHUNK;
+                    filler.fill(step, first, dst, first, Math.min(CHUNK, n - first));
+                }
+            } catch (Throwable t) {
+                error.compareAndSet(null, t);
+                cancelled = true;
             }
         }
 
