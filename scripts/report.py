@@ -170,7 +170,7 @@ def kernel_table(by, out):
     out.append("| kernel | time per call (µs) | GB/s | % of copy | normals/s (one thread) |")
     out.append("|---|---:|---:|---:|---:|")
     order = ["normsLinear", "normsEmbedding", "clipFactors", "clippedSumLinear", "clippedSumEmbedding",
-             "noiseFill", "chacha20Blocks", "updateNoisy", "updatePlain", "copy"]
+             "noiseFill", "chacha20Blocks", "chacha20Lanes", "boxMullerStrictMath", "boxMullerMath", "updateNoisy", "updatePlain", "copy"]
     ks.sort(key=lambda x: order.index(x[0]) if x[0] in order else 99)
     for m, res in ks:
         pm = res["primaryMetric"]

@@ -33,7 +33,10 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code clippedSumLinear}: {@code A^T diag(c) G}, 512 x 512 from 256 rows.
  *   <li>{@code clippedSumEmbedding}: scatter-add of 256 x 128 rows of width 128 into the 20,000 x 128
  *       table (the table is cleared first: beta 0, as in a step).
- *   <li>{@code noiseFill}: 2^20 normals, one thread; {@code chacha20Blocks}: the cipher alone.
+ *   <li>{@code noiseFill}: 2^20 normals, one thread; {@code chacha20Blocks}: the cipher alone, one
+ *       block at a time; {@code chacha20Lanes}: the cipher alone, 64 blocks at once (SIMD);
+ *       {@code boxMullerStrictMath} / {@code boxMullerMath}: the transform alone, as defined / with
+ *       Math's intrinsics (not the definition: the trade-off measured).
  *   <li>{@code updateNoisy} / {@code updatePlain}: the fused noise + SGD update on 2.56M
  *       parameters (the text model's table) with and without noise.
  *   <li>{@code copy}: the reference, a 2.56M-float copy.
@@ -72,6 +75,8 @@ public class KernelBenchmark {
     private GaussianNoise noise;
     private int[] key;
     private int[] block;
+    private int[][] lanes;
+    private double[] uniforms;
     private long step;
 
     /** Bytes and normals per second: JMH reports these counters as rates. */
@@ -114,6 +119,9 @@ public class KernelBenchmark {
         noise.fillNormals(GaussianNoise.GRADIENT_NOISE, 0, 0, normals, 0, UPDATE_N, 1f);
         noiseDst = new float[NOISE_N];
         block = new int[ChaCha20.BLOCK_WORDS];
+        lanes = new int[ChaCha20.BLOCK_WORDS][ChaCha20.LANES];
+        uniforms = new double[NOISE_N];
+        noise.fillUniforms(GaussianNoise.SAMPLING, 0, 0, uniforms, 0, NOISE_N);
     }
 
     private static float[] random(SplittableRandom r, int n) {
@@ -186,6 +194,47 @@ public class KernelBenchmark {
         c.normals += NOISE_N; // the normals these blocks would feed
         c.bytes += 64L * n;
         return block;
+    }
+
+    @Benchmark
+    public int[][] chacha20Lanes(Counters c) {
+        int n = NOISE_N / GaussianNoise.ELEMENTS_PER_BLOCK;
+        for (int b = 0; b < n; b += ChaCha20.LANES) {
+            ChaCha20.blocks(key, b, 0, (int) step, 0, lanes);
+        }
+        step++;
+        c.normals += NOISE_N;
+        c.bytes += 64L * n;
+        return lanes;
+    }
+
+    /** Box–Muller alone with StrictMath (the stream's definition) on 2^20 precomputed uniforms. */
+    @Benchmark
+    public float[] boxMullerStrictMath(Counters c) {
+        for (int i = 0; i < NOISE_N; i += 2) {
+            double r = StrictMath.sqrt(-2.0 * StrictMath.log(uniforms[i]));
+            double t = 2.0 * Math.PI * uniforms[i + 1];
+            noiseDst[i] = (float) (r * StrictMath.cos(t));
+            noiseDst[i + 1] = (float) (r * StrictMath.sin(t));
+        }
+        c.normals += NOISE_N;
+        return noiseDst;
+    }
+
+    /**
+     * Box–Muller alone with Math (HotSpot intrinsics): NOT the stream's definition (results may differ by an
+     * ulp in double from StrictMath, and between JVMs), measured to show what that trade would buy.
+     */
+    @Benchmark
+    public float[] boxMullerMath(Counters c) {
+        for (int i = 0; i < NOISE_N; i += 2) {
+            double r = Math.sqrt(-2.0 * Math.log(uniforms[i]));
+            double t = 2.0 * Math.PI * uniforms[i + 1];
+            noiseDst[i] = (float) (r * Math.cos(t));
+            noiseDst[i + 1] = (float) (r * Math.sin(t));
+        }
+        c.normals += NOISE_N;
+        return noiseDst;
     }
 
     @Benchmark
