@@ -161,7 +161,7 @@ final class FdLibm {
             return StrictMath.sin(x);
         }
         double[] y = new double[2];
-        int n = remPio2(x, y);
+        int n = remPio2(x, y, 0);
         switch (n & 3) {
             case 0:
                 return kernelSin(y[0], y[1], 1);
@@ -184,7 +184,7 @@ final class FdLibm {
             return StrictMath.cos(x);
         }
         double[] y = new double[2];
-        int n = remPio2(x, y);
+        int n = remPio2(x, y, 0);
         switch (n & 3) {
             case 0:
                 return kernelCos(y[0], y[1]);
@@ -194,6 +194,47 @@ final class FdLibm {
                 return -kernelCos(y[0], y[1]);
             default:
                 return kernelSin(y[0], y[1], 1);
+        }
+    }
+
+    /**
+     * {@code out[off] = StrictMath.cos(x)} and {@code out[off + 1] = StrictMath.sin(x)}, bit for bit, with
+     * one argument reduction for both (the order of Box–Muller's {@code (r cos t, r sin t)}).
+     */
+    static void cosSin(double x, double[] out, int off) {
+        int ix = hi(x) & 0x7fffffff;
+        if (ix <= 0x3fe921fb) {
+            out[off] = kernelCos(x, 0.0);
+            out[off + 1] = kernelSin(x, 0.0, 0);
+            return;
+        }
+        if (ix >= JAVA_LIMIT_HW) {
+            out[off] = StrictMath.cos(x);
+            out[off + 1] = StrictMath.sin(x);
+            return;
+        }
+        int n = remPio2(x, out, off);
+        double y0 = out[off];
+        double y1 = out[off + 1];
+        double s = kernelSin(y0, y1, 1);
+        double c = kernelCos(y0, y1);
+        switch (n & 3) {
+            case 0:
+                out[off] = c;
+                out[off + 1] = s;
+                break;
+            case 1:
+                out[off] = -s;
+                out[off + 1] = c;
+                break;
+            case 2:
+                out[off] = -c;
+                out[off + 1] = -s;
+                break;
+            default:
+                out[off] = s;
+                out[off + 1] = -c;
+                break;
         }
     }
 
@@ -239,35 +280,35 @@ final class FdLibm {
     }
 
     /** e_rem_pio2.c for {@code 3 pi / 4 <= |x| < 7} (and the small cases): x - n pi/2 = y[0] + y[1]; returns n. */
-    private static int remPio2(double x, double[] y) {
+    private static int remPio2(double x, double[] y, int o) {
         int hx = hi(x);
         int ix = hx & 0x7fffffff;
         if (ix <= 0x3fe921fb) {
-            y[0] = x;
-            y[1] = 0;
+            y[o] = x;
+            y[o + 1] = 0;
             return 0;
         }
         if (ix < 0x4002d97c) { // |x| < 3pi/4: n = +-1
             if (hx > 0) {
                 double z = x - PIO2_1;
                 if (ix != 0x3ff921fb) {
-                    y[0] = z - PIO2_1T;
-                    y[1] = (z - y[0]) - PIO2_1T;
+                    y[o] = z - PIO2_1T;
+                    y[o + 1] = (z - y[o]) - PIO2_1T;
                 } else { // near pi/2
                     z -= PIO2_2;
-                    y[0] = z - PIO2_2T;
-                    y[1] = (z - y[0]) - PIO2_2T;
+                    y[o] = z - PIO2_2T;
+                    y[o + 1] = (z - y[o]) - PIO2_2T;
                 }
                 return 1;
             }
             double z = x + PIO2_1;
             if (ix != 0x3ff921fb) {
-                y[0] = z + PIO2_1T;
-                y[1] = (z - y[0]) + PIO2_1T;
+                y[o] = z + PIO2_1T;
+                y[o + 1] = (z - y[o]) + PIO2_1T;
             } else {
                 z += PIO2_2;
-                y[0] = z + PIO2_2T;
-                y[1] = (z - y[0]) + PIO2_2T;
+                y[o] = z + PIO2_2T;
+                y[o + 1] = (z - y[o]) + PIO2_2T;
             }
             return -1;
         }
@@ -278,31 +319,31 @@ final class FdLibm {
         double r = t - fn * PIO2_1;
         double w = fn * PIO2_1T; // first round, good to 85 bits
         if (ix != NPIO2_HW[n - 1]) { // n <= 4 below JAVA_LIMIT_HW
-            y[0] = r - w; // no cancellation
+            y[o] = r - w; // no cancellation
         } else {
             int j = ix >> 20;
-            y[0] = r - w;
-            int i = j - ((hi(y[0]) >> 20) & 0x7ff);
+            y[o] = r - w;
+            int i = j - ((hi(y[o]) >> 20) & 0x7ff);
             if (i > 16) { // second iteration, good to 118 bits
                 t = r;
                 w = fn * PIO2_2;
                 r = t - w;
                 w = fn * PIO2_2T - ((t - r) - w);
-                y[0] = r - w;
-                i = j - ((hi(y[0]) >> 20) & 0x7ff);
+                y[o] = r - w;
+                i = j - ((hi(y[o]) >> 20) & 0x7ff);
                 if (i > 49) { // third iteration, 151 bits
                     t = r;
                     w = fn * PIO2_3;
                     r = t - w;
                     w = fn * PIO2_3T - ((t - r) - w);
-                    y[0] = r - w;
+                    y[o] = r - w;
                 }
             }
         }
-        y[1] = (r - y[0]) - w;
+        y[o + 1] = (r - y[o]) - w;
         if (hx < 0) {
-            y[0] = -y[0];
-            y[1] = -y[1];
+            y[o] = -y[o];
+            y[o + 1] = -y[o + 1];
             return -n;
         }
         return n;

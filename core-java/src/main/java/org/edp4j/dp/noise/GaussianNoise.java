@@ -386,8 +386,9 @@ public final class GaussianNoise {
             double u2 = toUniform((w[4 * i + 2][l] & 0xFFFFFFFFL) | ((long) w[4 * i + 3][l] << 32));
             double r = StrictMath.sqrt(-2.0 * FdLibm.log(u1));
             double t = TWO_PI * u2;
-            z[2 * i] = r * FdLibm.cos(t);
-            z[2 * i + 1] = r * FdLibm.sin(t);
+            FdLibm.cosSin(t, z, 2 * i); // z[2i] = cos t, z[2i+1] = sin t
+            z[2 * i] = r * z[2 * i];
+            z[2 * i + 1] = r * z[2 * i + 1];
         }
     }
 
@@ -398,8 +399,9 @@ public final class GaussianNoise {
             double u2 = toUniform(word64(w, 2 * i + 1));
             double r = StrictMath.sqrt(-2.0 * FdLibm.log(u1));
             double t = TWO_PI * u2;
-            z[2 * i] = r * FdLibm.cos(t);
-            z[2 * i + 1] = r * FdLibm.sin(t);
+            FdLibm.cosSin(t, z, 2 * i); // z[2i] = cos t, z[2i+1] = sin t
+            z[2 * i] = r * z[2 * i];
+            z[2 * i + 1] = r * z[2 * i + 1];
         }
     }
 

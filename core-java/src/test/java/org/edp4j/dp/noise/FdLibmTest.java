@@ -19,6 +19,10 @@ class FdLibmTest {
         same(StrictMath.log(x), FdLibm.log(x), "log", x);
         same(StrictMath.sin(x), FdLibm.sin(x), "sin", x);
         same(StrictMath.cos(x), FdLibm.cos(x), "cos", x);
+        double[] cs = {Double.NaN, 7, 7, Double.NaN};
+        FdLibm.cosSin(x, cs, 1);
+        same(StrictMath.cos(x), cs[1], "cosSin cos", x);
+        same(StrictMath.sin(x), cs[2], "cosSin sin", x);
     }
 
     @Test
@@ -30,6 +34,10 @@ class FdLibmTest {
             double t = GaussianNoise.TWO_PI * u;
             same(StrictMath.sin(t), FdLibm.sin(t), "sin", t);
             same(StrictMath.cos(t), FdLibm.cos(t), "cos", t);
+            double[] cs = new double[2];
+            FdLibm.cosSin(t, cs, 0);
+            same(StrictMath.cos(t), cs[0], "cosSin cos", t);
+            same(StrictMath.sin(t), cs[1], "cosSin sin", t);
         }
     }
 
