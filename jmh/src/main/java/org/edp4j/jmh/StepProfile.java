@@ -35,7 +35,7 @@ import org.edp4j.tensor.UpdateNoise;
  *       and it checks the sums are finite). Medians over the steps.
  * </ol>
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.edp4j.jmh.StepProfile OUT.md [steps] [backend]}.
+ * <p>Usage: {@code java -cp benchmarks.jar org.edp4j.jmh.StepProfile OUT.md [steps] [backend] [model:batch,...]}.
  */
 public final class StepProfile {
     private static final String[] STAGES = {"forward+loss", "backward", "norms", "clip factors", "clipped sum",
@@ -49,8 +49,13 @@ public final class StepProfile {
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         String backendName = args.length > 2 ? args[2] : "cpu";
         Backend backend = Backends.byName(backendName);
-        String[][] cases = {{"mlp", "64"}, {"mlp", "256"}, {"mlp", "1024"}, {"text", "64"}, {"text", "256"},
+        String[][] all = {{"mlp", "64"}, {"mlp", "256"}, {"mlp", "1024"}, {"text", "64"}, {"text", "256"},
             {"text", "1024"}};
+        // optional 4th argument: only these cases, e.g. "mlp:256,text:256"
+        String only = args.length > 3 ? "," + args[3] + "," : null;
+        String[][] cases = java.util.Arrays.stream(all)
+                .filter(c -> only == null || only.contains("," + c[0] + ":" + c[1] + ","))
+                .toArray(String[][]::new);
         StringBuilder md = new StringBuilder();
         md.append("Interleaved private / non-private ratio: blocks of ").append(BLOCK - 1)
                 .append(" private then ").append(BLOCK - 1).append(" non-private steps (each block's first step "
