@@ -3,8 +3,8 @@
 #
 #   scripts/bench.sh [--quick] [--no-build] [--backend cpu[,cuda]] [-- extra JMH options]
 #
-#   --quick      1 fork, 3 x 1 s warm-up, 5 x 1 s measurement; step profile 30 pairs (~10 min on 2 cores)
-#                default: 3 forks, 5 x 2 s warm-up, 10 x 2 s measurement; profile 100 pairs
+#   --quick      1 fork, 3 x 1 s warm-up, 5 x 1 s measurement; step profile ~30 steps each (~15-20 min on 2 cores)
+#                default: 3 forks, 5 x 2 s warm-up, 10 x 2 s measurement; profile ~100 steps each
 #   --no-build   use the existing jmh/target/benchmarks.jar
 #   --backend    value(s) of the JMH @Param backend (default cpu; add cuda where a GPU is present)
 #

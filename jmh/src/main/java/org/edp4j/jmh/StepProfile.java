@@ -67,6 +67,21 @@ public final class StepProfile {
             md.append(interleaved(backend, c[0], Integer.parseInt(c[1]), steps));
             System.out.print('.');
         }
+        if (only == null) {
+            md.append("\nInterleaved ratio at batch 256 against sequence length and width (as ScalingBenchmark):\n\n");
+            md.append("| shape | batch | non-private ms (median) | private ms (median) | ratio median [q1, q3] |\n");
+            md.append("|---|---:|---:|---:|---:|\n");
+            String[] shapes = {"text-s32-w128", "text-s128-w128", "text-s512-w128", "text-s128-w64", "text-s128-w256",
+                "mlp-w256", "mlp-w512", "mlp-w1024"};
+            for (String shape : shapes) {
+                String[] parts = shape.split("-");
+                int seq = parts[0].equals("text") ? Integer.parseInt(parts[1].substring(1)) : 1;
+                int w = Integer.parseInt(parts[parts.length - 1].substring(1));
+                int n = parts[0].equals("mlp") && w > 512 ? Math.max(8, steps / 2) : steps;
+                md.append(interleaved(backend, parts[0], 256, seq, w, n, shape));
+                System.out.print('.');
+            }
+        }
         md.append("\nStage medians in ms (replayed step; the stages do not sum exactly to the total, "
                 + "which is measured separately):\n\n");
         md.append("| model | batch | step |");
@@ -94,8 +109,13 @@ public final class StepProfile {
     private static final int BLOCK = 5;
 
     private static String interleaved(Backend backend, String model, int batch, int steps) {
-        try (Workload wp = new Workload(backend, model, batch, 128, width(model));
-             Workload wn = new Workload(backend, model, batch, 128, width(model));
+        return interleaved(backend, model, batch, 128, width(model), steps, model);
+    }
+
+    private static String interleaved(Backend backend, String model, int batch, int seq, int width, int steps,
+                                      String label) {
+        try (Workload wp = new Workload(backend, model, batch, seq, width);
+             Workload wn = new Workload(backend, model, batch, seq, width);
              PrivateOptimizer p = wp.privateOptimizer();
              PrivateOptimizer n = wn.nonPrivateOptimizer()) {
             // Blocks of BLOCK private steps, then BLOCK non-private steps. The first step of a block
@@ -133,7 +153,7 @@ public final class StepProfile {
                     ratio[blk] = quantile(bp, 0.5) / quantile(bn, 0.5);
                 }
             }
-            return String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.3f [%.3f, %.3f] |%n", model, batch,
+            return String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.3f [%.3f, %.3f] |%n", label, batch,
                     quantile(tn, 0.5), quantile(tp, 0.5), quantile(ratio, 0.5), quantile(ratio, 0.25),
                     quantile(ratio, 0.75));
         }
