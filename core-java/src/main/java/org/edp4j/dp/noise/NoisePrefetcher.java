@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code [0, n)} of stream {@code (streamId, step)} of a {@link GaussianNoise} — bit for bit the values of
  * {@code noise.fillNormals(streamId, step, 0, dst, 0, n, 1f)} — and, before returning, starts generating
  * {@code step + 1} into the other buffer on background daemon threads. While the training step computes
- * its gradients, the next step's noise is being filled; the next {@code take(step + 1)} then only waits for
- * whatever is left. A {@code take} of any other step (the first call, a resume from a checkpoint, a skipped
+ * its gradients, the next step's noise is being filled; the next {@code take(step + 1)} then generates
+ * the chunks no worker has started itself (rather than idle) and waits for the chunks in progress. A {@code take} of any other step (the first call, a resume from a checkpoint, a skipped
  * step) cancels the prefetch and generates synchronously, the calling thread taking part in the fill.
  *
  * <h2>Threads</h2>
@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code ForkJoinPool.commonPool()}: the CPU backend's GEMMs and parallel streams run there, and
  * long-running noise chunks queued in front of their tasks would delay the critical path that the prefetch
  * is meant to stay off. A dedicated, bounded pool leaves sharing the cores to the OS scheduler and caps the
- * interference at {@code parallelism} cores. Generation runs at roughly 2e7 normals per second per core
- * (see the package documentation), so one worker keeps up with a step that updates 2e7 parameters in a
- * second; raise {@code parallelism} for bigger models or faster steps.
+ * interference at {@code parallelism} cores. Generation runs at roughly 4e7 normals per second per core
+ * (JMH {@code KernelBenchmark.noiseFill}, BENCHMARKS.md), so one worker keeps up with a step that updates
+ * 4e7 parameters in a second; raise {@code parallelism} for bigger models or faster steps.
  *
  * <h2>Thread-safety</h2>
  * {@link #take(long)} and {@link #close()} are synchronized and may be called from any thread, but the array
@@ -161,6 +161,7 @@ public final class NoisePrefetcher implements AutoCloseable {
         pending = null;
         int resultIndex;
         if (f != null && f.step == step) {
+            f.help();
             f.await();
             f.rethrow();
             resultIndex = f.bufferIndex;
@@ -256,6 +257,25 @@ public final class NoisePrefetcher implements AutoCloseable {
                 cancelled = true;
             } finally {
                 done.countDown();
+            }
+        }
+
+        /**
+         * The consumer claims the chunks no worker has started, rather than idle while it waits: when
+         * the step outruns the prefetch, the rest of the fill runs on two threads. Not counted in
+         * {@link #done} (the workers are); the chunks it claims are finished before it returns.
+         */
+        void help() {
+            try {
+                float[] dst = buffers[bufferIndex];
+                int c;
+                while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
+                    int first = c * CHUNK;
+                    filler.fill(step, first, dst, first, Math.min(CHUNK, n - first));
+                }
+            } catch (Throwable t) {
+                error.compareAndSet(null, t);
+                cancelled = true;
             }
         }
 

@@ -80,4 +80,34 @@ class ChaCha20Test {
                 () -> ChaCha20.block(new int[8], 0, new int[3], new int[15]));
         assertTrue(e.getMessage().contains("'out'"));
     }
+
+    @Test
+    void laneBlocksEqualSingleBlocksIncludingTheCounterWrap() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        int[][] lanes = new int[ChaCha20.BLOCK_WORDS][ChaCha20.LANES];
+        int[] one = new int[ChaCha20.BLOCK_WORDS];
+        int[] counters = {0, 1, 12345, -ChaCha20.LANES / 2, -1, Integer.MAX_VALUE - 3, r.nextInt()};
+        for (int counter0 : counters) {
+            int[] key = new int[8];
+            for (int i = 0; i < 8; i++) {
+                key[i] = r.nextInt();
+            }
+            int n0 = r.nextInt();
+            int n1 = r.nextInt();
+            int n2 = r.nextInt();
+            ChaCha20.blocks(key, counter0, n0, n1, n2, lanes);
+            for (int l = 0; l < ChaCha20.LANES; l++) {
+                ChaCha20.block(key, counter0 + l, n0, n1, n2, one);
+                for (int w = 0; w < ChaCha20.BLOCK_WORDS; w++) {
+                    assertEquals(one[w], lanes[w][l], "counter " + counter0 + " lane " + l + " word " + w);
+                }
+            }
+        }
+        ChaCha20.blocks(rfcKey(), 1, 0x09000000, 0x4a000000, 0, lanes);
+        int[] expected = new int[ChaCha20.BLOCK_WORDS];
+        ChaCha20.block(rfcKey(), 1, new int[] {0x09000000, 0x4a000000, 0}, expected);
+        for (int w = 0; w < ChaCha20.BLOCK_WORDS; w++) {
+            assertEquals(expected[w], lanes[w][0]);
+        }
+    }
 }

@@ -331,6 +331,35 @@ class GaussianNoiseTest {
         }
     }
 
+    @Property(tries = 30)
+    void longFillsThroughTheBulkPathEqualElementByElement(@ForAll @IntRange(min = 0, max = 600) int first,
+            @ForAll @IntRange(min = 0, max = 2000) int length) {
+        // Fills of 512+ aligned elements take the 64-block SIMD path; every value must be the one
+        // the single-element definition gives (bit for bit: same blocks, same StrictMath transform).
+        GaussianNoise g = GaussianNoise.insecureSeeded(12);
+        float[] f = new float[length + 1];
+        double[] d = new double[length];
+        g.fillNormals(0, 3, first, f, 1, length, 1.5f);
+        g.fillNormals(0, 3, first, d, 0, length, 1.5);
+        for (int i = 0; i < length; i++) {
+            double z = g.normal(0, 3, first + i);
+            assertEquals(1.5 * z, d[i]);
+            assertEquals((float) (1.5 * z), f[i + 1], "element " + (first + i));
+        }
+    }
+
+    @Test
+    void bulkPathAcrossTheLastBlocksOfAStream() {
+        GaussianNoise g = GaussianNoise.insecureSeeded(13);
+        int n = 4096;
+        long first = GaussianNoise.MAX_ELEMENTS - n;
+        float[] f = new float[n];
+        g.fillNormals(0, 1, first, f, 0, n, 1f);
+        for (int i = 0; i < n; i += 7) {
+            assertEquals((float) g.normal(0, 1, first + i), f[i]);
+        }
+    }
+
     @Property(tries = 50)
     void floatFillIsTheRoundedDoubleFill(@ForAll @IntRange(min = 0, max = 1000) int first,
             @ForAll @IntRange(min = 0, max = 1000) int stddevThousandths) {
