@@ -40,4 +40,25 @@ public final class BackendChecks {
                     + " must have the same size");
         }
     }
+
+    /** The tensors of {@link Backend#sgdUpdate}: same sizes; a velocity whenever momentum is not 0. */
+    public static void checkSgd(Tensor param, Tensor gradSum, float momentum, Tensor velocity) {
+        sameSize("param", param, "gradSum", gradSum);
+        if (momentum != 0f && velocity == null) {
+            throw new IllegalArgumentException("momentum " + momentum + " needs a velocity tensor");
+        }
+        if (velocity != null) {
+            sameSize("param", param, "velocity", velocity);
+        }
+    }
+
+    /** The tensors and step count of {@link Backend#adamUpdate}. */
+    public static void checkAdam(Tensor param, Tensor gradSum, Tensor m, Tensor v, long t) {
+        sameSize("param", param, "gradSum", gradSum);
+        sameSize("param", param, "m", m);
+        sameSize("param", param, "v", v);
+        if (t < 1) {
+            throw new IllegalArgumentException("Adam step count t must be >= 1, got " + t);
+        }
+    }
 }

@@ -704,13 +704,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
                           float weightDecay, Tensor velocity) {
-        sameSize("param", param, "gradSum", gradSum);
-        if (momentum != 0f) {
-            if (velocity == null) {
-                throw new IllegalArgumentException("momentum " + momentum + " needs a velocity tensor");
-            }
-            sameSize("param", param, "velocity", velocity);
-        }
+        BackendChecks.checkSgd(param, gradSum, momentum, velocity);
         float[] w = d(param);
         float[] g = d(gradSum);
         float[] v = velocity == null ? null : d(velocity);
@@ -738,12 +732,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
                            float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
-        sameSize("param", param, "gradSum", gradSum);
-        sameSize("param", param, "m", m);
-        sameSize("param", param, "v", v);
-        if (t < 1) {
-            throw new IllegalArgumentException("Adam step count t must be >= 1, got " + t);
-        }
+        BackendChecks.checkAdam(param, gradSum, m, v, t);
         float[] w = d(param);
         float[] g = d(gradSum);
         float[] md = d(m);

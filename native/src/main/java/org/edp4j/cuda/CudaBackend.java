@@ -482,15 +482,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
                           float weightDecay, Tensor velocity) {
-        sameSize("param", param, "gradSum", gradSum);
-        if (momentum != 0f) {
-            if (velocity == null) {
-                throw new IllegalArgumentException("momentum " + momentum + " needs a velocity tensor");
-            }
-        }
-        if (velocity != null) {
-            sameSize("param", param, "velocity", velocity);
-        }
+        org.edp4j.tensor.BackendChecks.checkSgd(param, gradSum, momentum, velocity);
         int[] key = key(noise);
         CudaException.check(edp4j_sgd_update(param.size(), p(param), p(gradSum), noise.stddev(), key, noise.streamId(),
                 noise.step(), noise.firstElement(), gradScale, lr, momentum, weightDecay,
@@ -500,12 +492,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
                            float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
-        sameSize("param", param, "gradSum", gradSum);
-        sameSize("param", param, "m", m);
-        sameSize("param", param, "v", v);
-        if (t < 1) {
-            throw new IllegalArgumentException("Adam step count t must be >= 1, got " + t);
-        }
+        org.edp4j.tensor.BackendChecks.checkAdam(param, gradSum, m, v, t);
         int[] key = key(noise);
         float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
         float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
