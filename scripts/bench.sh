@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ $BUILD -eq 1 ]]; then
-  mvn -B -o -q -pl core-java,jmh -am package -DskipTests
+  mvn -B ${OFFLINE:+-o} -q -pl core-java,jmh -am package -DskipTests
 fi
 JAR=jmh/target/benchmarks.jar
 OUT=bench-results
