@@ -61,4 +61,54 @@ public final class BackendChecks {
             throw new IllegalArgumentException("Adam step count t must be >= 1, got " + t);
         }
     }
+
+    /** The tensor sizes of {@link Backend#gemmScaledTN}. */
+    public static void checkGemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale,
+            Tensor c) {
+        check("A", a, (long) rows * m);
+        check("G", g, (long) rows * n);
+        check("C", c, (long) m * n);
+        checkScale(rows, rowsPerSample, scale);
+    }
+
+    /** The tensor sizes of {@link Backend#layerNorm}. */
+    public static void checkLayerNorm(int rows, int d, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
+            Tensor rstd) {
+        check("x", x, (long) rows * d);
+        check("gamma", gamma, d);
+        check("beta", beta, d);
+        check("y", y, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("rstd", rstd, rows);
+    }
+
+    /** The tensor sizes of {@link Backend#layerNormBackward}. */
+    public static void checkLayerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma,
+            Tensor gx) {
+        check("gy", gy, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("rstd", rstd, rows);
+        check("gamma", gamma, d);
+        check("gx", gx, (long) rows * d);
+    }
+
+    /** The tensor sizes of {@link Backend#layerNormParamGradScaled}. */
+    public static void checkLayerNormParamGrad(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
+            Tensor gGamma, Tensor gBeta) {
+        check("gy", gy, (long) rows * d);
+        check("xhat", xhat, (long) rows * d);
+        check("gGamma", gGamma, d);
+        check("gBeta", gBeta, d);
+        checkScale(rows, rowsPerSample, scale);
+    }
+
+    /** The tensor sizes of {@link Backend#softmaxCrossEntropy}. */
+    public static void checkSoftmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask,
+            Tensor loss, Tensor grad) {
+        check("logits", logits, (long) batch * classes);
+        check("labels", labels, batch);
+        check("mask", mask, batch);
+        check("loss", loss, batch);
+        check("grad", grad, (long) batch * classes);
+    }
 }

@@ -99,10 +99,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
                              Tensor c) {
-        check("A", a, (long) rows * m);
-        check("G", g, (long) rows * n);
-        check("C", c, (long) m * n);
-        checkScale(rows, rowsPerSample, scale);
+        BackendChecks.checkGemmScaledTN(rows, m, n, rowsPerSample, a, g, scale, c);
         CpuGemm.gemm(true, false, m, n, rows, 1f, d(a), d(g), beta, d(c), d(scale), rowsPerSample);
     }
 
@@ -364,12 +361,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
                           Tensor rstd) {
-        check("x", x, (long) rows * d);
-        check("gamma", gamma, d);
-        check("beta", beta, d);
-        check("y", y, (long) rows * d);
-        check("xhat", xhat, (long) rows * d);
-        check("rstd", rstd, rows);
+        BackendChecks.checkLayerNorm(rows, d, x, gamma, beta, y, xhat, rstd);
         float[] xd = d(x);
         float[] gm = d(gamma);
         float[] bt = d(beta);
@@ -404,11 +396,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
-        check("gy", gy, (long) rows * d);
-        check("xhat", xhat, (long) rows * d);
-        check("rstd", rstd, rows);
-        check("gamma", gamma, d);
-        check("gx", gx, (long) rows * d);
+        BackendChecks.checkLayerNormBackward(rows, d, gy, xhat, rstd, gamma, gx);
         float[] g = d(gy);
         float[] xh = d(xhat);
         float[] rs = d(rstd);
@@ -437,11 +425,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
                                          float beta, Tensor gGamma, Tensor gBeta) {
-        check("gy", gy, (long) rows * d);
-        check("xhat", xhat, (long) rows * d);
-        check("gGamma", gGamma, d);
-        check("gBeta", gBeta, d);
-        checkScale(rows, rowsPerSample, scale);
+        BackendChecks.checkLayerNormParamGrad(rows, d, rowsPerSample, gy, xhat, scale, gGamma, gBeta);
         float[] g = d(gy);
         float[] xh = d(xhat);
         float[] s = d(scale);
@@ -466,11 +450,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
                                     Tensor grad) {
-        check("logits", logits, (long) batch * classes);
-        check("labels", labels, batch);
-        check("mask", mask, batch);
-        check("loss", loss, batch);
-        check("grad", grad, (long) batch * classes);
+        BackendChecks.checkSoftmaxCrossEntropy(batch, classes, logits, labels, mask, loss, grad);
         float[] z = d(logits);
         int[] y = i(labels);
         float[] m = d(mask);

@@ -249,10 +249,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void gemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
                              Tensor c) {
-        check("A", a, (long) rows * m);
-        check("G", g, (long) rows * n);
-        check("C", c, (long) m * n);
-        checkScale(rows, rowsPerSample, scale);
+        org.edp4j.tensor.BackendChecks.checkGemmScaledTN(rows, m, n, rowsPerSample, a, g, scale, c);
         long s = scratch((long) rows * ((long) m + n));
         CudaException.check(edp4j_gemm_scaled_tn(blas, stream, rows, m, n, rowsPerSample, p(a), p(g), p(scale), beta,
                 p(c), s), "gemmScaledTN");
@@ -362,23 +359,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
                           Tensor rstd) {
-        check("x", x, (long) rows * d);
-        check("gamma", gamma, d);
-        check("beta", beta, d);
-        check("y", y, (long) rows * d);
-        check("xhat", xhat, (long) rows * d);
-        check("rstd", rstd, rows);
+        org.edp4j.tensor.BackendChecks.checkLayerNorm(rows, d, x, gamma, beta, y, xhat, rstd);
         CudaException.check(edp4j_layernorm(rows, d, eps, p(x), p(gamma), p(beta), p(y), p(xhat), p(rstd), stream),
                 "layerNorm");
     }
 
     @Override
     public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
-        check("gy", gy, (long) rows * d);
-        check("xhat", xhat, (long) rows * d);
-        check("rstd", rstd, rows);
-        check("gamma", gamma, d);
-        check("gx", gx, (long) rows * d);
+        org.edp4j.tensor.BackendChecks.checkLayerNormBackward(rows, d, gy, xhat, rstd, gamma, gx);
         CudaException.check(edp4j_layernorm_backward(rows, d, p(gy), p(xhat), p(rstd), p(gamma), p(gx), stream),
                 "layerNormBackward");
     }
@@ -386,11 +374,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
                                          float beta, Tensor gGamma, Tensor gBeta) {
-        check("gy", gy, (long) rows * d);
-        check("xhat", xhat, (long) rows * d);
-        check("gGamma", gGamma, d);
-        check("gBeta", gBeta, d);
-        checkScale(rows, rowsPerSample, scale);
+        org.edp4j.tensor.BackendChecks.checkLayerNormParamGrad(rows, d, rowsPerSample, gy, xhat, scale, gGamma, gBeta);
         CudaException.check(edp4j_layernorm_param_grad_scaled(rows, d, rowsPerSample, p(gy), p(xhat), p(scale), beta,
                 p(gGamma), p(gBeta), stream), "layerNormParamGradScaled");
     }
@@ -398,11 +382,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
                                     Tensor grad) {
-        check("logits", logits, (long) batch * classes);
-        check("labels", labels, batch);
-        check("mask", mask, batch);
-        check("loss", loss, batch);
-        check("grad", grad, (long) batch * classes);
+        org.edp4j.tensor.BackendChecks.checkSoftmaxCrossEntropy(batch, classes, logits, labels, mask, loss, grad);
         CudaException.check(edp4j_softmax_xent(batch, classes, p(logits), p(labels), p(mask), p(loss), p(grad), bad,
                 stream), "softmaxCrossEntropy");
     }
