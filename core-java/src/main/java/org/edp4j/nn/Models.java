@@ -39,4 +39,13 @@ public final class Models {
                 ActivationLayer.tanh(backend),
                 new Linear(backend, hidden, classes, true, rng));
     }
+
+    /**
+     * A pre-LayerNorm transformer encoder classifier: token + learned position embeddings,
+     * {@code layers} blocks of {@code x + Attention(LN(x))} and {@code x + FFN(LN(x))} (GELU),
+     * a final LayerNorm, masked-mean pooling over the real tokens and a linear head.
+     */
+    public static Sequential encoder(Backend backend, SplittableRandom rng, EncoderConfig config) {
+        throw new UnsupportedOperationException("encoder: not implemented yet");
+    }
 }

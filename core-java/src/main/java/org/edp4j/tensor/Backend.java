@@ -152,6 +152,32 @@ public interface Backend {
     void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask,
                              Tensor loss, Tensor grad);
 
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Multi-head scaled dot-product self-attention with a key padding mask. With
+     * {@code d = heads * headDim}, row {@code (b, t)} of {@code qkv} {@code [B, T, 3d]} holds the
+     * query in columns {@code [0, d)}, the key in {@code [d, 2d)} and the value in
+     * {@code [2d, 3d)}; head {@code h} uses columns {@code h*headDim .. (h+1)*headDim - 1} of each.
+     * <pre>
+     * probs[b,h,t,s] = softmax over s of (q_bth . k_bsh / sqrt(headDim)), keys with keyMask[b,s] == 0 excluded (probability 0)
+     * out[b,t,h*headDim + j] = sum_s probs[b,h,t,s] v[b,s,h*headDim + j]
+     * </pre>
+     * A sample with no unmasked key gets all-zero probabilities and output (never NaN). Query
+     * rows at padded positions are computed like any other. Overwrites {@code probs}
+     * {@code [B, H, T, T]} (kept for the backward) and {@code out} {@code [B, T, d]}.
+     */
+    void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
+                   Tensor out);
+
+    /**
+     * Backward of {@link #attention}: overwrites {@code gQkv} {@code [B, T, 3d]} with
+     * {@code dL/d qkv} given {@code gOut = dL/d out}, the forward's {@code qkv} and {@code probs}.
+     * {@code scratch} {@code [B, H, T, T]} is overwritten (it holds {@code dL/d probs}).
+     */
+    void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
+                           Tensor scratch, Tensor gQkv);
+
     // ---------------------------------------------------------------- per-sample squared gradient norms (accumulate)
 
     /**

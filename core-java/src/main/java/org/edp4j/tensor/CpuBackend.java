@@ -862,4 +862,16 @@ public final class CpuBackend implements Backend {
         }
         return sumSquares(w, 0, p);
     }
+
+    @Override
+    public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
+                          Tensor out) {
+        throw new UnsupportedOperationException("attention: not implemented yet");
+    }
+
+    @Override
+    public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
+                                  Tensor scratch, Tensor gQkv) {
+        throw new UnsupportedOperationException("attentionBackward: not implemented yet");
+    }
 }

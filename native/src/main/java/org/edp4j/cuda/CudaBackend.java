@@ -555,4 +555,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
             throw new IllegalArgumentException("batch " + batch + " exceeds 65535, the CUDA pooling kernels' limit");
         }
     }
+
+    @Override
+    public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
+                          Tensor out) {
+        throw new UnsupportedOperationException("attention: not implemented yet");
+    }
+
+    @Override
+    public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
+                                  Tensor scratch, Tensor gQkv) {
+        throw new UnsupportedOperationException("attentionBackward: not implemented yet");
+    }
 }
