@@ -111,6 +111,24 @@ int edp4j_layernorm_param_grad_scaled(int rows, int d, int rowsPerSample, uintpt
 int edp4j_softmax_xent(int batch, int classes, uintptr_t logits, uintptr_t labels, uintptr_t mask,
                        uintptr_t loss, uintptr_t grad, uintptr_t bad, uintptr_t stream);
 
+/* ------------------------------------------------------------ attention (cuBLAS + softmax kernels) */
+
+/**
+ * Multi-head self-attention with a key padding mask, as org.edp4j.tensor.Backend#attention:
+ * qkv [B,T,3d] (d = heads*headDim; q, k, v in column blocks [0,d), [d,2d), [2d,3d), head h at
+ * h*headDim within each), keyMask [B,T] (0 = padding); overwrites probs [B,H,T,T] and out [B,T,d].
+ * Scores are scaled by 1/sqrt(headDim); masked keys get probability 0; a sample with no unmasked
+ * key gets zero probabilities and output. `blas` must be bound to `stream`.
+ */
+int edp4j_attention(uintptr_t blas, int batch, int seq, int heads, int headDim, uintptr_t qkv, uintptr_t keyMask,
+                    uintptr_t probs, uintptr_t out, uintptr_t stream);
+/**
+ * Backward of edp4j_attention: overwrites gQkv [B,T,3d] with dL/dqkv given gOut [B,T,d], the
+ * forward's qkv and probs; scratch [B,H,T,T] is overwritten (dL/dscores).
+ */
+int edp4j_attention_backward(uintptr_t blas, int batch, int seq, int heads, int headDim, uintptr_t qkv,
+                             uintptr_t probs, uintptr_t gOut, uintptr_t scratch, uintptr_t gQkv, uintptr_t stream);
+
 /* ------------------------------------------------------------ per-sample squared norms (accumulate into out[B]) */
 
 int edp4j_linear_norms_rowwise(int batch, int d, int p, uintptr_t a, uintptr_t g, int bias, uintptr_t out,

@@ -164,3 +164,13 @@ int blas_atg_batched(uintptr_t handle, int count, int T, int d, int p, const flo
                                         g, p, (long long) T * p, a, d, (long long) T * d,
                                         &zero, w, p, (long long) d * p, count));
 }
+
+int blas_sgemm_strided(uintptr_t handle, int transA, int transB, int m, int n, int k, float alpha, const float* a,
+                       int lda, long long strideA, const float* b, int ldb, long long strideB, float beta, float* c,
+                       int ldc, long long strideC, int count) {
+    if (m < 0 || n < 0 || k < 0 || count < 0) return EDP4J_ERR_BAD_ARGUMENT;
+    if (m == 0 || n == 0 || count == 0) return 0;
+    if (k == 0) return EDP4J_ERR_BAD_ARGUMENT;  // C = beta C is the caller's job (cuBLAS need not do it)
+    return blas_status(cb.sgemm_strided((cublasHandle_t) handle, transA ? OP_T : OP_N, transB ? OP_T : OP_N, m, n, k,
+                                        &alpha, a, lda, strideA, b, ldb, strideB, &beta, c, ldc, strideC, count));
+}

@@ -166,6 +166,19 @@ public final class CudaNative {
                                                 @Cast("uintptr_t") long loss, @Cast("uintptr_t") long grad,
                                                 @Cast("uintptr_t") long bad, @Cast("uintptr_t") long stream);
 
+    // ------------------------------------------------------------ attention
+
+    public static native int edp4j_attention(@Cast("uintptr_t") long blas, int batch, int seq, int heads, int headDim,
+                                             @Cast("uintptr_t") long qkv, @Cast("uintptr_t") long keyMask,
+                                             @Cast("uintptr_t") long probs, @Cast("uintptr_t") long out,
+                                             @Cast("uintptr_t") long stream);
+
+    public static native int edp4j_attention_backward(@Cast("uintptr_t") long blas, int batch, int seq, int heads,
+                                                      int headDim, @Cast("uintptr_t") long qkv,
+                                                      @Cast("uintptr_t") long probs, @Cast("uintptr_t") long gOut,
+                                                      @Cast("uintptr_t") long scratch, @Cast("uintptr_t") long gQkv,
+                                                      @Cast("uintptr_t") long stream);
+
     // ------------------------------------------------------------ per-sample squared norms
 
     public static native int edp4j_linear_norms_rowwise(int batch, int d, int p, @Cast("uintptr_t") long a,

@@ -372,6 +372,188 @@ class CudaBackendTest {
         covered("softmaxCrossEntropy");
     }
 
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Attention forward and backward against a float64 reference written here (and against the CPU
+     * backend once it implements attention): odd T (warp tails), T > 64, one head, B = 1, T = 1, an
+     * empty batch, a fully masked sample (exact zeros) and outputs pre-filled with NaN (overwritten).
+     */
+    @Test
+    void attentionForwardAndBackward() {
+        int[][] cases = {{3, 5, 2, 4}, {1, 1, 1, 3}, {4, 33, 3, 16}, {2, 70, 4, 8}, {2, 17, 1, 40}, {0, 4, 2, 4}};
+        for (int[] cs : cases) {
+            int batch = cs[0], seq = cs[1], heads = cs[2], dh = cs[3], d = heads * dh;
+            String at = " B=" + batch + " T=" + seq + " H=" + heads + " dh=" + dh;
+            P qkv = rand(batch, seq, 3 * d);
+            float[] mv = mask(batch * seq, 0.3).c.toArray();
+            if (batch > 1) {
+                Arrays.fill(mv, 0, seq, 0f); // sample 0 has no key: zero probabilities and output
+            }
+            P m = of(mv, batch, seq);
+            float[] q = qkv.c.toArray();
+            double[][] ref = attentionReference(batch, seq, heads, dh, q, mv);
+            try (Tensor probs = gpu.zeros(batch, heads, seq, seq); Tensor out = gpu.zeros(batch, seq, d)) {
+                gpu.fill(probs, Float.NaN);
+                gpu.fill(out, Float.NaN);
+                gpu.attention(batch, seq, heads, dh, qkv.g, m.g, probs, out);
+                float[] gotP = probs.toArray();
+                float[] gotO = out.toArray();
+                same("attention probs" + at, toFloat(ref[0]), gotP);
+                same("attention out" + at, toFloat(ref[1]), gotO);
+                if (batch > 1) {
+                    for (int i = 0; i < heads * seq * seq; i++) {
+                        assertEquals(0f, gotP[i], "probs of the fully masked sample" + at);
+                    }
+                    for (int i = 0; i < seq * d; i++) {
+                        assertEquals(0f, gotO[i], "output of the fully masked sample" + at);
+                    }
+                }
+                cpuAttentionIfImplemented(batch, seq, heads, dh, qkv, m, gotP, gotO, at);
+            }
+            // Backward from the reference probabilities (rounded to float), so it is tested on its own.
+            float[] pf = toFloat(ref[0]);
+            P gOut = rand(batch, seq, d);
+            double[] gRef = attentionBackwardReference(batch, seq, heads, dh, q, pf, gOut.c.toArray());
+            try (Tensor probs = gpu.tensor(pf, batch, heads, seq, seq); Tensor scratch = gpu.zeros(batch, heads, seq, seq);
+                 Tensor gQkv = gpu.zeros(batch, seq, 3 * d)) {
+                gpu.fill(scratch, Float.NaN);
+                gpu.fill(gQkv, Float.NaN);
+                gpu.attentionBackward(batch, seq, heads, dh, qkv.g, probs, gOut.g, scratch, gQkv);
+                float[] got = gQkv.toArray();
+                same("attentionBackward gQkv" + at, toFloat(gRef), got);
+                if (batch > 1) {
+                    for (int i = 0; i < seq * 3 * d; i++) {
+                        assertEquals(0f, got[i], "gradient of the fully masked sample" + at);
+                    }
+                }
+                cpuAttentionBackwardIfImplemented(batch, seq, heads, dh, qkv, pf, gOut, got, at);
+            }
+            close(qkv);
+            close(m);
+            close(gOut);
+        }
+        covered("attention");
+        covered("attentionBackward");
+    }
+
+    /** {probs [B,H,T,T], out [B,T,d]} in float64 from the contract of Backend.attention. */
+    static double[][] attentionReference(int batch, int seq, int heads, int dh, float[] qkv, float[] mask) {
+        int d = heads * dh;
+        double c = 1.0 / Math.sqrt(dh);
+        double[] probs = new double[batch * heads * seq * seq];
+        double[] out = new double[batch * seq * d];
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                for (int t = 0; t < seq; t++) {
+                    int pRow = ((b * heads + h) * seq + t) * seq;
+                    int qOff = (b * seq + t) * 3 * d + h * dh;
+                    double mx = Double.NEGATIVE_INFINITY;
+                    double[] sc = new double[seq];
+                    for (int s = 0; s < seq; s++) {
+                        if (mask[b * seq + s] != 0f) {
+                            int kOff = (b * seq + s) * 3 * d + d + h * dh;
+                            double dot = 0;
+                            for (int j = 0; j < dh; j++) {
+                                dot += (double) qkv[qOff + j] * qkv[kOff + j];
+                            }
+                            sc[s] = c * dot;
+                            mx = Math.max(mx, sc[s]);
+                        }
+                    }
+                    if (mx == Double.NEGATIVE_INFINITY) {
+                        continue; // no key: zeros
+                    }
+                    double sum = 0;
+                    for (int s = 0; s < seq; s++) {
+                        if (mask[b * seq + s] != 0f) {
+                            sum += Math.exp(sc[s] - mx);
+                        }
+                    }
+                    for (int s = 0; s < seq; s++) {
+                        if (mask[b * seq + s] != 0f) {
+                            probs[pRow + s] = Math.exp(sc[s] - mx) / sum;
+                            int vOff = (b * seq + s) * 3 * d + 2 * d + h * dh;
+                            for (int j = 0; j < dh; j++) {
+                                out[(b * seq + t) * d + h * dh + j] += probs[pRow + s] * qkv[vOff + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {probs, out};
+    }
+
+    /** dL/dqkv [B,T,3d] in float64, given probs and gOut, from the contract of Backend.attentionBackward. */
+    static double[] attentionBackwardReference(int batch, int seq, int heads, int dh, float[] qkv, float[] probs,
+                                               float[] gOut) {
+        int d = heads * dh, w = 3 * d;
+        double c = 1.0 / Math.sqrt(dh);
+        double[] g = new double[batch * seq * w];
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                for (int t = 0; t < seq; t++) {
+                    int pRow = ((b * heads + h) * seq + t) * seq;
+                    int oOff = (b * seq + t) * d + h * dh;
+                    double[] dp = new double[seq];
+                    double rowDot = 0;
+                    for (int s = 0; s < seq; s++) {
+                        int vOff = (b * seq + s) * w + 2 * d + h * dh;
+                        double pts = probs[pRow + s];
+                        for (int j = 0; j < dh; j++) {
+                            dp[s] += (double) gOut[oOff + j] * qkv[vOff + j];
+                            g[vOff + j] += pts * gOut[oOff + j]; // dV_s += P[t,s] dO_t
+                        }
+                        rowDot += dp[s] * pts;
+                    }
+                    int qOff = (b * seq + t) * w + h * dh;
+                    for (int s = 0; s < seq; s++) {
+                        double ds = probs[pRow + s] * (dp[s] - rowDot) * c;
+                        int kOff = (b * seq + s) * w + d + h * dh;
+                        for (int j = 0; j < dh; j++) {
+                            g[qOff + j] += ds * qkv[kOff + j]; // dQ_t += c dS[t,s] k_s
+                            g[kOff + j] += ds * qkv[qOff + j]; // dK_s += c dS[t,s] q_t
+                        }
+                    }
+                }
+            }
+        }
+        return g;
+    }
+
+    /** The CPU backend is compared too once it implements attention (another branch writes it). */
+    static void cpuAttentionIfImplemented(int batch, int seq, int heads, int dh, P qkv, P m, float[] gotP,
+                                          float[] gotO, String at) {
+        try (Tensor probs = CPU.zeros(batch, heads, seq, seq); Tensor out = CPU.zeros(batch, seq, heads * dh)) {
+            CPU.attention(batch, seq, heads, dh, qkv.c, m.c, probs, out);
+            same("attention probs vs CPU" + at, probs.toArray(), gotP);
+            same("attention out vs CPU" + at, out.toArray(), gotO);
+        } catch (UnsupportedOperationException notYet) {
+            // CpuBackend.attention is still a stub on this branch: the float64 reference above stands alone.
+        }
+    }
+
+    static void cpuAttentionBackwardIfImplemented(int batch, int seq, int heads, int dh, P qkv, float[] probs, P gOut,
+                                                  float[] got, String at) {
+        int d = heads * dh;
+        try (Tensor p = CPU.tensor(probs, batch, heads, seq, seq); Tensor scratch = CPU.zeros(batch, heads, seq, seq);
+             Tensor gQkv = CPU.zeros(batch, seq, 3 * d)) {
+            CPU.attentionBackward(batch, seq, heads, dh, qkv.c, p, gOut.c, scratch, gQkv);
+            same("attentionBackward gQkv vs CPU" + at, gQkv.toArray(), got);
+        } catch (UnsupportedOperationException notYet) {
+            // see cpuAttentionIfImplemented
+        }
+    }
+
+    static float[] toFloat(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
+    }
+
     // ---------------------------------------------------------------- per-sample norms and clipping
 
     @Test
