@@ -45,6 +45,16 @@ public interface Layer {
      */
     void clippedSum(Batch batch, Tensor factors, float beta);
 
+    /**
+     * The layers whose parameters form this layer's groups of per-layer clipping
+     * ({@code ClippingMode.PER_LAYER}), in the order of {@link #parameters()}: the layer itself
+     * when it has parameters (the default), none when it has not; a composite such as
+     * {@link Residual} returns its parameterized leaves, so each is clipped on its own.
+     */
+    default List<Layer> clippingGroups() {
+        return parameters().isEmpty() ? List.of() : List.of(this);
+    }
+
     /** A short description for summaries: "Linear(784 -> 512)". */
     String describe();
 }

@@ -40,12 +40,54 @@ public final class Models {
                 new Linear(backend, hidden, classes, true, rng));
     }
 
+    /** Standard deviation of the initial token embedding entries of {@link #encoder}. */
+    public static final float ENCODER_TOKEN_STD = 1f;
+    /** Standard deviation of the initial position embedding entries of {@link #encoder}. */
+    public static final float ENCODER_POSITION_STD = 0.1f;
+
     /**
      * A pre-LayerNorm transformer encoder classifier: token + learned position embeddings,
      * {@code layers} blocks of {@code x + Attention(LN(x))} and {@code x + FFN(LN(x))} (GELU),
-     * a final LayerNorm, masked-mean pooling over the real tokens and a linear head.
+     * a final LayerNorm, masked-mean pooling over the real tokens and a linear head:
+     * <pre>
+     * Embedding(vocab, d) -> PositionEmbedding(maxLen, d)
+     *   -> layers x [ Residual(LayerNorm, Linear(d, 3d), Attention(d, heads), Linear(d, d)),
+     *                 Residual(LayerNorm, Linear(d, ffn), GELU, Linear(ffn, d)) ]
+     *   -> LayerNorm -> MaskedMeanPool -> Linear(d, classes)
+     * </pre>
+     * The token mask of the batch is the attention's key padding mask, so padding never reaches
+     * a real position and its gradients are exactly 0.
+     *
+     * <p>Initialization: Linear layers as PyTorch ({@code U(-1/sqrt(in), 1/sqrt(in))}), LayerNorm
+     * {@code gamma = 1, beta = 0}, token embeddings {@code N(0, 1)} ({@link #ENCODER_TOKEN_STD},
+     * PyTorch's {@code nn.Embedding}) and position embeddings {@code N(0, 0.1^2)}
+     * ({@link #ENCODER_POSITION_STD}: a small offset on the tokens at first). Unit-scale
+     * embeddings matter for DP-SGD with pre-LayerNorm: the first LayerNorm divides its input
+     * gradient by the input's standard deviation, so embeddings at BERT's std 0.02 would get
+     * gradients ~50 times larger than every other layer's and dominate the clipped norm.
+     *
+     * @param rng source of the initial weights (not security relevant)
      */
     public static Sequential encoder(Backend backend, SplittableRandom rng, EncoderConfig config) {
-        throw new UnsupportedOperationException("encoder: not implemented yet");
+        int d = config.width();
+        java.util.List<Layer> layers = new java.util.ArrayList<>();
+        layers.add(new Embedding(backend, config.vocab(), d, ENCODER_TOKEN_STD, rng));
+        layers.add(new PositionEmbedding(backend, config.maxLen(), d, ENCODER_POSITION_STD, rng));
+        for (int l = 0; l < config.layers(); l++) {
+            layers.add(Residual.of(backend,
+                    new LayerNorm(backend, d),
+                    new Linear(backend, d, 3 * d, true, rng),
+                    new Attention(backend, d, config.heads()),
+                    new Linear(backend, d, d, true, rng)));
+            layers.add(Residual.of(backend,
+                    new LayerNorm(backend, d),
+                    new Linear(backend, d, config.ffnWidth(), true, rng),
+                    ActivationLayer.gelu(backend),
+                    new Linear(backend, config.ffnWidth(), d, true, rng)));
+        }
+        layers.add(new LayerNorm(backend, d));
+        layers.add(new MaskedMeanPool(backend));
+        layers.add(new Linear(backend, d, config.classes(), true, rng));
+        return new Sequential(backend, layers);
     }
 }

@@ -27,9 +27,7 @@ public final class Sequential {
         List<Layer> tl = new ArrayList<>();
         for (Layer l : layers) {
             ps.addAll(l.parameters());
-            if (!l.parameters().isEmpty()) {
-                tl.add(l);
-            }
+            tl.addAll(l.clippingGroups());
         }
         this.parameters = Collections.unmodifiableList(ps);
         this.trainable = Collections.unmodifiableList(tl);
@@ -47,7 +45,11 @@ public final class Sequential {
         return layers;
     }
 
-    /** Layers with parameters, in order: the groups of per-layer clipping. */
+    /**
+     * Layers with parameters, in order, with composites ({@link Residual}) flattened to their
+     * leaves ({@link Layer#clippingGroups()}): the groups of per-layer clipping. Their parameters,
+     * concatenated, are {@link #parameters()}.
+     */
     public List<Layer> trainableLayers() {
         return trainable;
     }

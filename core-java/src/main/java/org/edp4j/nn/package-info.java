@@ -14,7 +14,16 @@
  *   <tr><td>Linear on [B, T, d], direct</td><td>{@code ||A_i^T G_i||_F^2}</td><td>{@code T d p}</td></tr>
  *   <tr><td>Embedding</td><td>{@code sum_{t,s: tok_t = tok_s} g_it.g_is}</td><td>{@code T d} (grouping)</td></tr>
  *   <tr><td>LayerNorm, Bias</td><td>direct</td><td>{@code T d}</td></tr>
+ *   <tr><td>PositionEmbedding</td><td>{@code sum_t ||g_it||^2} (positions are distinct)</td><td>{@code T d}</td></tr>
+ *   <tr><td>Residual</td><td>sum of its inner layers' norms</td><td>theirs</td></tr>
+ *   <tr><td>Attention, activations, pooling</td><td>none (no parameters)</td><td>0</td></tr>
  * </table>
+ *
+ * <p>The transformer encoder ({@link org.edp4j.nn.Models#encoder}) needs no rule of its own: its
+ * fused QKV and output projections are Linear layers on {@code [B, T, d]}, and the parameter-free
+ * {@link org.edp4j.nn.Attention} only carries gradients back to them. Per-layer clipping groups
+ * are the parameterized leaves ({@link org.edp4j.nn.Layer#clippingGroups()}), not the
+ * {@link org.edp4j.nn.Residual} blocks.
  *
  * <p>A {@link org.edp4j.nn.Batch} has a fixed capacity and a row mask: Poisson batches of any
  * size, the empty one included, run through the same shapes. Losses are summed per sample

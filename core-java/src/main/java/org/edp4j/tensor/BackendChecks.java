@@ -111,4 +111,41 @@ public final class BackendChecks {
         check("loss", loss, batch);
         check("grad", grad, (long) batch * classes);
     }
+
+    /** The sizes of {@link Backend#attention}: batch &gt;= 0, seq, heads and headDim &gt; 0. */
+    public static void checkAttention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask,
+            Tensor probs, Tensor out) {
+        checkAttentionSizes(batch, seq, heads, headDim);
+        long rows = (long) batch * seq;
+        long d = (long) heads * headDim;
+        check("qkv", qkv, rows * 3 * d);
+        check("keyMask", keyMask, rows);
+        check("probs", probs, (long) batch * heads * seq * seq);
+        check("out", out, rows * d);
+    }
+
+    /** The sizes of {@link Backend#attentionBackward}. */
+    public static void checkAttentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs,
+            Tensor gOut, Tensor scratch, Tensor gQkv) {
+        checkAttentionSizes(batch, seq, heads, headDim);
+        long rows = (long) batch * seq;
+        long d = (long) heads * headDim;
+        check("qkv", qkv, rows * 3 * d);
+        check("probs", probs, (long) batch * heads * seq * seq);
+        check("gOut", gOut, rows * d);
+        check("scratch", scratch, (long) batch * heads * seq * seq);
+        check("gQkv", gQkv, rows * 3 * d);
+    }
+
+    private static void checkAttentionSizes(int batch, int seq, int heads, int headDim) {
+        if (batch < 0 || seq <= 0 || heads <= 0 || headDim <= 0) {
+            throw new IllegalArgumentException("attention needs batch >= 0 and seq, heads, headDim > 0, got batch="
+                    + batch + ", seq=" + seq + ", heads=" + heads + ", headDim=" + headDim);
+        }
+        if ((long) batch * heads * seq * seq > Integer.MAX_VALUE || (long) batch * seq * 3 * heads * headDim
+                > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("attention of batch=" + batch + ", seq=" + seq + ", heads=" + heads
+                    + ", headDim=" + headDim + " needs more than 2^31-1 elements in one tensor");
+        }
+    }
 }

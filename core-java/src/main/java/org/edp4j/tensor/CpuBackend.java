@@ -866,12 +866,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
                           Tensor out) {
-        throw new UnsupportedOperationException("attention: not implemented yet");
+        BackendChecks.checkAttention(batch, seq, heads, headDim, qkv, keyMask, probs, out);
+        CpuAttention.forward(batch, seq, heads, headDim, d(qkv), d(keyMask), d(probs), d(out));
     }
 
     @Override
     public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
                                   Tensor scratch, Tensor gQkv) {
-        throw new UnsupportedOperationException("attentionBackward: not implemented yet");
+        BackendChecks.checkAttentionBackward(batch, seq, heads, headDim, qkv, probs, gOut, scratch, gQkv);
+        CpuAttention.backward(batch, seq, heads, headDim, d(qkv), d(probs), d(gOut), d(scratch), d(gQkv));
     }
 }

@@ -1,13 +1,18 @@
 package org.edp4j.nn;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.edp4j.tensor.Activation;
+import org.edp4j.tensor.AttentionReference;
 
 /**
  * The float64 reference of book-keeping DP-SGD: back-propagates each example alone (a
  * microbatch of one) through a copy of the model's layers and materializes its per-example
  * gradient of every parameter. Deliberately simple and slow; shares no code with the backends.
+ * Composite layers ({@link Residual}) are walked recursively; attention uses the float64
+ * {@link AttentionReference} (itself checked by finite differences).
  */
 final class Reference {
     /** Per-example gradients: {@code grads[i][p]} is example i's gradient of parameter p (flattened). */
@@ -17,9 +22,14 @@ final class Reference {
     final double[] losses;
 
     private final Sequential model;
+    /** Position of each parameter in {@link Sequential#parameters()}. */
+    private final Map<Parameter, Integer> paramIndex = new IdentityHashMap<>();
 
     private Reference(Sequential model, int n) {
         this.model = model;
+        for (Parameter p : model.parameters()) {
+            paramIndex.put(p, paramIndex.size());
+        }
         this.grads = new double[n][][];
         this.inputGrads = new double[n][];
         this.losses = new double[n];
@@ -82,21 +92,60 @@ final class Reference {
         return out;
     }
 
+    /** What one example's forward pass keeps for its backward: per layer, its input and extras. */
+    private static final class Tape {
+        final int[] tok;
+        final Map<Layer, double[][]> inputs = new IdentityHashMap<>();
+        final Map<Layer, double[][]> extra = new IdentityHashMap<>();
+
+        Tape(int[] tok) {
+            this.tok = tok;
+        }
+    }
+
     private void example(int ex, List<double[]> values, double[] x, int[] tok, int label) {
-        List<Layer> layers = model.layers();
-        // Activations are [rows][width]: 1 row for dense data, T rows for sequences.
-        List<double[][]> acts = new ArrayList<>();
-        List<double[][]> extra = new ArrayList<>();
-        double[][] h = x == null ? null : new double[][] {x.clone()};
-        int pIndex = 0;
-        List<Integer> firstParam = new ArrayList<>();
+        Tape tape = new Tape(tok);
+        double[][] h = forward(model.layers(), x == null ? null : new double[][] {x.clone()}, values, tape);
+        // Softmax cross-entropy on the single output row.
+        double[] z = h[0];
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double se = 0;
+        for (double v : z) {
+            se += Math.exp(v - max);
+        }
+        double lse = max + Math.log(se);
+        losses[ex] = lse - z[label];
+        double[][] g = new double[1][z.length];
+        for (int j = 0; j < z.length; j++) {
+            g[0][j] = Math.exp(z[j] - lse) - (j == label ? 1 : 0);
+        }
+        double[][] pg = new double[values.size()][];
+        double[][] gx = backward(model.layers(), g, values, tape, pg);
+        if (x != null && gx != null) {
+            inputGrads[ex] = gx[0];
+        }
+        grads[ex] = pg;
+    }
+
+    private int index(Parameter p) {
+        Integer i = paramIndex.get(p);
+        if (i == null) {
+            throw new IllegalStateException("parameter " + p + " is not in the model");
+        }
+        return i;
+    }
+
+    /** Activations are [rows][width]: 1 row for dense data, T rows for sequences. */
+    private double[][] forward(List<Layer> layers, double[][] h, List<double[]> values, Tape tape) {
+        int[] tok = tape.tok;
         for (Layer l : layers) {
-            firstParam.add(pIndex);
-            acts.add(h);
-            extra.add(null);
+            tape.inputs.put(l, h);
             if (l instanceof Linear lin) {
-                double[] w = values.get(pIndex);
-                double[] b = lin.bias() == null ? null : values.get(pIndex + 1);
+                double[] w = values.get(index(lin.weight()));
+                double[] b = lin.bias() == null ? null : values.get(index(lin.bias()));
                 int din = lin.weight().value().dim(0);
                 int dout = lin.weight().value().dim(1);
                 double[][] y = new double[h.length][dout];
@@ -111,12 +160,37 @@ final class Reference {
                 }
                 h = y;
             } else if (l instanceof Embedding emb) {
-                double[] e = values.get(pIndex);
+                double[] e = values.get(index(emb.table()));
                 int d = emb.table().value().dim(1);
                 h = new double[tok.length][d];
                 for (int t = 0; t < tok.length; t++) {
                     System.arraycopy(e, tok[t] * d, h[t], 0, d);
                 }
+            } else if (l instanceof PositionEmbedding pos) {
+                double[] e = values.get(index(pos.table()));
+                int d = h[0].length;
+                double[][] y = new double[h.length][d];
+                for (int t = 0; t < h.length; t++) {
+                    for (int j = 0; j < d; j++) {
+                        y[t][j] = h[t][j] + e[t * d + j];
+                    }
+                }
+                h = y;
+            } else if (l instanceof Attention att) {
+                int seq = h.length;
+                int d = h[0].length / 3;
+                double[] out = AttentionReference.forward(1, seq, att.heads(), d / att.heads(), flatten(h),
+                        keyMask(tok));
+                h = unflatten(out, seq, d);
+            } else if (l instanceof Residual res) {
+                double[][] f = forward(res.inner(), h, values, tape);
+                double[][] y = new double[h.length][h[0].length];
+                for (int t = 0; t < h.length; t++) {
+                    for (int j = 0; j < h[t].length; j++) {
+                        y[t][j] = h[t][j] + f[t][j];
+                    }
+                }
+                h = y;
             } else if (l instanceof MaskedMeanPool) {
                 double cnt = 0;
                 double[] y = new double[h[0].length];
@@ -141,9 +215,9 @@ final class Reference {
                     }
                 }
                 h = y;
-            } else if (l instanceof LayerNorm) {
-                double[] gamma = values.get(pIndex);
-                double[] beta = values.get(pIndex + 1);
+            } else if (l instanceof LayerNorm ln) {
+                double[] gamma = values.get(index(ln.gamma()));
+                double[] beta = values.get(index(ln.beta()));
                 double[][] xhat = new double[h.length][];
                 double[][] y = new double[h.length][h[0].length];
                 double[] rstd = new double[h.length];
@@ -166,10 +240,10 @@ final class Reference {
                         y[t][j] = gamma[j] * xhat[t][j] + beta[j];
                     }
                 }
-                extra.set(extra.size() - 1, appendRow(xhat, rstd));
+                tape.extra.put(l, appendRow(xhat, rstd));
                 h = y;
-            } else if (l instanceof Bias) {
-                double[] b = values.get(pIndex);
+            } else if (l instanceof Bias bl) {
+                double[] b = values.get(index(bl.bias()));
                 double[][] y = new double[h.length][h[0].length];
                 for (int t = 0; t < h.length; t++) {
                     for (int j = 0; j < b.length; j++) {
@@ -180,30 +254,18 @@ final class Reference {
             } else {
                 throw new IllegalStateException("no reference for " + l.describe());
             }
-            pIndex += l.parameters().size();
         }
-        // Softmax cross-entropy on the single output row.
-        double[] z = h[0];
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double se = 0;
-        for (double v : z) {
-            se += Math.exp(v - max);
-        }
-        double lse = max + Math.log(se);
-        losses[ex] = lse - z[label];
-        double[][] g = new double[1][z.length];
-        for (int j = 0; j < z.length; j++) {
-            g[0][j] = Math.exp(z[j] - lse) - (j == label ? 1 : 0);
-        }
-        double[][] pg = new double[values.size()][];
-        for (int li = layers.size() - 1; li >= 0; li--) {
+        return h;
+    }
+
+    /** Back-propagates g through layers (last to first), writing parameter gradients into pg. */
+    private double[][] backward(List<Layer> layers, double[][] g, List<double[]> values, Tape tape, double[][] pg) {
+        int[] tok = tape.tok;
+        for (int li = layers.size() - 1; li >= 0 && g != null; li--) {
             Layer l = layers.get(li);
-            double[][] a = acts.get(li);
-            int p0 = firstParam.get(li);
+            double[][] a = tape.inputs.get(l);
             if (l instanceof Linear lin) {
+                int p0 = index(lin.weight());
                 double[] w = values.get(p0);
                 int din = lin.weight().value().dim(0);
                 int dout = lin.weight().value().dim(1);
@@ -225,12 +287,9 @@ final class Reference {
                 }
                 pg[p0] = gw;
                 if (lin.bias() != null) {
-                    pg[p0 + 1] = gb;
+                    pg[index(lin.bias())] = gb;
                 }
                 g = gx;
-                if (li == 0) {
-                    inputGrads[ex] = gx[0];
-                }
             } else if (l instanceof Embedding emb) {
                 int d = emb.table().value().dim(1);
                 double[] ge = new double[emb.vocab() * d];
@@ -239,8 +298,32 @@ final class Reference {
                         ge[tok[t] * d + j] += g[t][j];
                     }
                 }
-                pg[p0] = ge;
+                pg[index(emb.table())] = ge;
                 g = null;
+            } else if (l instanceof PositionEmbedding pos) {
+                int d = g[0].length;
+                double[] gp = new double[pos.maxLen() * d];
+                for (int t = 0; t < g.length; t++) {
+                    for (int j = 0; j < d; j++) {
+                        gp[t * d + j] = g[t][j];
+                    }
+                }
+                pg[index(pos.table())] = gp;
+            } else if (l instanceof Attention att) {
+                int seq = a.length;
+                int d = a[0].length / 3;
+                double[] gq = AttentionReference.backward(1, seq, att.heads(), d / att.heads(), flatten(a),
+                        keyMask(tok), flatten(g));
+                g = unflatten(gq, seq, 3 * d);
+            } else if (l instanceof Residual res) {
+                double[][] gf = backward(res.inner(), g, values, tape, pg);
+                double[][] gx = new double[g.length][g[0].length];
+                for (int t = 0; t < g.length; t++) {
+                    for (int j = 0; j < g[t].length; j++) {
+                        gx[t][j] = g[t][j] + (gf == null ? 0 : gf[t][j]);
+                    }
+                }
+                g = gx;
             } else if (l instanceof MaskedMeanPool) {
                 double cnt = 0;
                 for (int t : tok) {
@@ -264,9 +347,9 @@ final class Reference {
                     }
                 }
                 g = gx;
-            } else if (l instanceof LayerNorm) {
-                double[] gamma = values.get(p0);
-                double[][] ex2 = extra.get(li);
+            } else if (l instanceof LayerNorm ln) {
+                double[] gamma = values.get(index(ln.gamma()));
+                double[][] ex2 = tape.extra.get(l);
                 int rows = a.length;
                 int d = a[0].length;
                 double[] gg = new double[d];
@@ -289,20 +372,47 @@ final class Reference {
                         gx[t][j] = rstd * (gamma[j] * g[t][j] - m1 - xh[j] * m2);
                     }
                 }
-                pg[p0] = gg;
-                pg[p0 + 1] = gbt;
+                pg[index(ln.gamma())] = gg;
+                pg[index(ln.beta())] = gbt;
                 g = gx;
-            } else if (l instanceof Bias) {
+            } else if (l instanceof Bias bl) {
                 double[] gb = new double[g[0].length];
                 for (double[] row : g) {
                     for (int j = 0; j < gb.length; j++) {
                         gb[j] += row[j];
                     }
                 }
-                pg[p0] = gb;
+                pg[index(bl.bias())] = gb;
+            } else {
+                throw new IllegalStateException("no reference for " + l.describe());
             }
         }
-        grads[ex] = pg;
+        return g;
+    }
+
+    private static double[] keyMask(int[] tok) {
+        double[] m = new double[tok.length];
+        for (int t = 0; t < tok.length; t++) {
+            m[t] = tok[t] != Batch.PAD ? 1 : 0;
+        }
+        return m;
+    }
+
+    private static double[] flatten(double[][] x) {
+        int w = x[0].length;
+        double[] f = new double[x.length * w];
+        for (int t = 0; t < x.length; t++) {
+            System.arraycopy(x[t], 0, f, t * w, w);
+        }
+        return f;
+    }
+
+    private static double[][] unflatten(double[] f, int rows, int w) {
+        double[][] x = new double[rows][w];
+        for (int t = 0; t < rows; t++) {
+            System.arraycopy(f, t * w, x[t], 0, w);
+        }
+        return x;
     }
 
     private static double[][] appendRow(double[][] xhat, double[] rstd) {
