@@ -44,7 +44,7 @@ for ((k = 0; k < ${#JMH_OPTS[@]}; k += 2)); do
   [[ $skip -eq 0 ]] && BASE+=("${JMH_OPTS[k]}" "${JMH_OPTS[k+1]}")
 done
 JMH_OPTS=("${BASE[@]}")
-JMH_CMD=(java -jar "$JAR" 'org.edp4j.jmh.(StepBenchmark|NaiveStepBenchmark|ScalingBenchmark|KernelBenchmark)'
+JMH_CMD=(java -jar "$JAR" 'org.edp4j.jmh.(StepBenchmark|EncoderStepBenchmark|NaiveStepBenchmark|ScalingBenchmark|KernelBenchmark)'
          "${JMH_OPTS[@]}" -p "backend=$BACKEND" -rf json -rff "$OUT/jmh.json" "${EXTRA[@]}")
 echo "running: ${JMH_CMD[*]}"
 "${JMH_CMD[@]}" 2>&1 | tee "$OUT/jmh.log"

@@ -99,7 +99,19 @@ def step_tables(by, out):
                 rv, naive, nr = None, "—", "—"
             rows[(model, batch)] = (rp, rv)
             out.append(f"| {model} | {batch} | {sn.fmt()} | {sp.fmt()} | **{fmt_ratio(rp)}** | {naive} | {nr} |")
+    for batch in (64, 256):
+        n = find(by, "EncoderStepBenchmark", "step", batch=batch, mode="nonprivate")
+        p = find(by, "EncoderStepBenchmark", "step", batch=batch, mode="private")
+        if not (n and p):
+            continue
+        sn, sp = Score(n["primaryMetric"]), Score(p["primaryMetric"])
+        rp = ratio(sp, sn)
+        rows[("encoder", batch)] = (rp, None)
+        out.append(f"| encoder | {batch} | {sn.fmt()} | {sp.fmt()} | **{fmt_ratio(rp)}** | — | — |")
     out.append("")
+    if any(m == "encoder" for m, _ in rows):
+        out.append("`encoder`: 4 layers, width 256, 4 heads, feed-forward 1024, sequence 128 (EncoderStepBenchmark, "
+                   "one step per measurement).\n")
     return rows
 
 
@@ -121,6 +133,10 @@ def targets(rows, out):
             r, e = rows[(model, 256)][1]
             verdict = "met" if r >= 20 else f"missed: {r:.1f}x, {20 / r:.1f}x short"
             out.append(f"| `{model}` naive/private at batch 256 ≥ 20 | {r:.1f} ± {e:.1f} | {verdict} |")
+    if ("encoder", 64) in rows:
+        r, e = rows[("encoder", 64)][0]
+        verdict = "met" if r <= 1.2 else f"missed by {r - 1.2:.2f}"
+        out.append(f"| `encoder` private/non-private at batch 64 ≤ 1.2 | {r:.3f} ± {e:.3f} | {verdict} |")
     out.append("")
 
 

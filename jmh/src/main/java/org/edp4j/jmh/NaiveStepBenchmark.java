@@ -39,7 +39,7 @@ public class NaiveStepBenchmark {
     public void setup() {
         work = new Workload(Backends.byName(backend), model, batch, 128, model.equals("mlp") ? 512 : 128);
         // Its own model instance with the same initial parameters: layer buffers are sized to one row.
-        naive = new NaivePerExampleDpSgd(Workload.buildModel(work.backend, model, work.width), work.singleRowBatch(),
+        naive = new NaivePerExampleDpSgd(Workload.buildModel(work.backend, model, work.width, work.seq), work.singleRowBatch(),
                 Workload.CLIP, Workload.SIGMA, work.sampleRate() * Workload.DATASET, Workload.LR,
                 GaussianNoise.insecureSeeded(Workload.NOISE_SEED));
     }

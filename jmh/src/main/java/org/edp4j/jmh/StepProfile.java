@@ -50,7 +50,7 @@ public final class StepProfile {
         String backendName = args.length > 2 ? args[2] : "cpu";
         Backend backend = Backends.byName(backendName);
         String[][] all = {{"mlp", "64"}, {"mlp", "256"}, {"mlp", "1024"}, {"text", "64"}, {"text", "256"},
-            {"text", "1024"}};
+            {"text", "1024"}, {"encoder", "64"}};
         // optional 4th argument: only these cases, e.g. "mlp:256,text:256"
         String only = args.length > 3 ? "," + args[3] + "," : null;
         String[][] cases = java.util.Arrays.stream(all)
@@ -64,7 +64,7 @@ public final class StepProfile {
         md.append("| model | batch | non-private ms (median) | private ms (median) | ratio median [q1, q3] |\n");
         md.append("|---|---:|---:|---:|---:|\n");
         for (String[] c : cases) {
-            md.append(interleaved(backend, c[0], Integer.parseInt(c[1]), steps));
+            md.append(interleaved(backend, c[0], Integer.parseInt(c[1]), stepsFor(c[0], steps)));
             System.out.print('.');
         }
         if (only == null) {
@@ -92,8 +92,8 @@ public final class StepProfile {
         md.append("---:|".repeat(STAGES.length)).append('\n');
         for (String[] c : cases) {
             int b = Integer.parseInt(c[1]);
-            md.append(stages(backend, c[0], b, steps, false));
-            md.append(stages(backend, c[0], b, steps, true));
+            md.append(stages(backend, c[0], b, stepsFor(c[0], steps), false));
+            md.append(stages(backend, c[0], b, stepsFor(c[0], steps), true));
             System.out.print('.');
         }
         System.out.println();
@@ -102,7 +102,16 @@ public final class StepProfile {
     }
 
     private static int width(String model) {
-        return model.equals("mlp") ? 512 : 128;
+        return switch (model) {
+            case "mlp" -> 512;
+            case "encoder" -> 256;
+            default -> 128;
+        };
+    }
+
+    /** The encoder's step takes seconds on a CPU: a quarter of the steps (at least 8). */
+    private static int stepsFor(String model, int steps) {
+        return model.equals("encoder") ? Math.max(8, steps / 4) : steps;
     }
 
     /** Steps per block of the interleaved comparison; the first of each block is not counted. */
@@ -122,7 +131,7 @@ public final class StepProfile {
             // is dropped: it pays for what the other mode left running (the private step's
             // prefetch of its next noise runs on after it returns).
             int blocks = Math.max(2, steps / (BLOCK - 1));
-            int warm = 2;
+            int warm = model.equals("encoder") ? 1 : 2;
             double[] tp = new double[blocks * (BLOCK - 1)];
             double[] tn = new double[blocks * (BLOCK - 1)];
             double[] ratio = new double[blocks];
@@ -180,7 +189,7 @@ public final class StepProfile {
             float std = (float) (Workload.SIGMA * Workload.CLIP);
             float gradScale = (float) (1.0 / batch);
             float lr = (float) Workload.LR;
-            int warm = Math.max(5, steps / 4);
+            int warm = model.equals("encoder") ? 2 : Math.max(5, steps / 4);
             double[][] t = new double[STAGES.length][steps];
             for (int s = -warm; s < steps; s++) {
                 long[] ts = new long[STAGES.length + 1];

@@ -6,6 +6,7 @@ import org.edp4j.dp.PrivateOptimizer;
 import org.edp4j.dp.Sgd;
 import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.nn.Batch;
+import org.edp4j.nn.EncoderConfig;
 import org.edp4j.nn.Models;
 import org.edp4j.nn.Sequential;
 import org.edp4j.tensor.Backend;
@@ -22,6 +23,10 @@ import org.edp4j.tensor.Backend;
  *       padding mask (each row has a random real length in {@code [seq/2, seq]}), masked mean-pool,
  *       Linear {@code width}-{@code width}, Tanh, Linear {@code width}-2 (width 128, seq 128 in the
  *       headline table).
+ *   <li>{@code encoder}: a pre-LayerNorm transformer encoder ({@link Models#encoder}) over the same
+ *       token input: {@value #ENCODER_LAYERS} blocks of width {@code width} with
+ *       {@value #ENCODER_HEADS} heads and a {@code 4 * width} GELU feed-forward, masked mean-pool,
+ *       Linear {@code width}-2 (width 256, seq 128 in the headline row).
  * </ul>
  *
  * <p>The private step is flat clipping {@code C = 1}, sigma 1.0, plain SGD, noise from
@@ -35,6 +40,8 @@ public final class Workload implements AutoCloseable {
     public static final int MLP_CLASSES = 10;
     public static final int TEXT_VOCAB = 20_000;
     public static final int TEXT_CLASSES = 2;
+    public static final int ENCODER_LAYERS = 4;
+    public static final int ENCODER_HEADS = 4;
     public static final double CLIP = 1.0;
     public static final double SIGMA = 1.0;
     public static final double LR = 0.05;
@@ -56,10 +63,10 @@ public final class Workload implements AutoCloseable {
     public final int[] rows;
 
     /**
-     * @param model "mlp" or "text"
+     * @param model "mlp", "text" or "encoder"
      * @param batchSize rows of the batch, all real
      * @param seq sequence length (text only)
-     * @param width hidden width (mlp) or embedding width (text)
+     * @param width hidden width (mlp), embedding width (text) or model width (encoder)
      */
     public Workload(Backend backend, String model, int batchSize, int seq, int width) {
         this.backend = backend;
@@ -67,7 +74,7 @@ public final class Workload implements AutoCloseable {
         this.batchSize = batchSize;
         this.seq = seq;
         this.width = width;
-        this.net = buildModel(backend, model, width);
+        this.net = buildModel(backend, model, width, seq);
         SplittableRandom data = new SplittableRandom(DATA_SEED);
         labels = new int[batchSize];
         rows = new int[batchSize];
@@ -87,7 +94,7 @@ public final class Workload implements AutoCloseable {
                 batch = Batch.dense(backend, batchSize, MLP_INPUT, MLP_CLASSES);
                 batch.loadDense(features, labels, rows, batchSize);
             }
-            case "text" -> {
+            case "text", "encoder" -> {
                 features = null;
                 tokens = new int[batchSize * seq];
                 for (int r = 0; r < batchSize; r++) {
@@ -100,18 +107,24 @@ public final class Workload implements AutoCloseable {
                 batch = Batch.tokens(backend, batchSize, seq, TEXT_CLASSES);
                 batch.loadTokens(tokens, labels, rows, batchSize, TEXT_VOCAB);
             }
-            default -> throw new IllegalArgumentException("model must be mlp or text, got " + model);
+            default -> throw new IllegalArgumentException("model must be mlp, text or encoder, got " + model);
         }
     }
 
-    /** The model of this workload with fixed initial parameters. */
-    public static Sequential buildModel(Backend backend, String model, int width) {
+    /** The model of this workload with fixed initial parameters ({@code seq}: the encoder's maximum length). */
+    public static Sequential buildModel(Backend backend, String model, int width, int seq) {
         SplittableRandom rng = new SplittableRandom(MODEL_SEED);
         return switch (model) {
             case "mlp" -> Models.mlp(backend, rng, MLP_INPUT, width, width, MLP_CLASSES);
             case "text" -> Models.bag(backend, rng, TEXT_VOCAB, width, width, TEXT_CLASSES);
-            default -> throw new IllegalArgumentException("model must be mlp or text, got " + model);
+            case "encoder" -> Models.encoder(backend, rng, encoderConfig(width, seq));
+            default -> throw new IllegalArgumentException("model must be mlp, text or encoder, got " + model);
         };
+    }
+
+    /** The benchmark encoder: {@value #ENCODER_LAYERS} layers, {@value #ENCODER_HEADS} heads, feed-forward 4 x width. */
+    public static EncoderConfig encoderConfig(int width, int seq) {
+        return new EncoderConfig(TEXT_VOCAB, seq, width, ENCODER_LAYERS, ENCODER_HEADS, 4 * width, TEXT_CLASSES);
     }
 
     /** A new batch of capacity 1 of this workload's input kind. */

@@ -18,12 +18,12 @@ class NaivePerExampleDpSgdTest {
     static final double TOLERANCE = 1e-4;
 
     @ParameterizedTest
-    @CsvSource({"mlp, 6, 1, 32", "text, 5, 16, 8"})
+    @CsvSource({"mlp, 6, 1, 32", "text, 5, 16, 8", "encoder, 3, 8, 8"})
     void naiveStepEqualsPrivateStep(String model, int batch, int seq, int width) {
         Backend be = CpuBackend.instance();
         try (Workload w = new Workload(be, model, batch, seq, width);
              PrivateOptimizer opt = w.privateOptimizer();
-             NaivePerExampleDpSgd naive = new NaivePerExampleDpSgd(Workload.buildModel(be, model, width),
+             NaivePerExampleDpSgd naive = new NaivePerExampleDpSgd(Workload.buildModel(be, model, width, seq),
                      w.singleRowBatch(), Workload.CLIP, Workload.SIGMA, w.sampleRate() * Workload.DATASET,
                      Workload.LR, GaussianNoise.insecureSeeded(Workload.NOISE_SEED))) {
             List<Parameter> expected = w.net.parameters();

@@ -29,6 +29,7 @@ import org.edp4j.dp.StepReport;
 import org.edp4j.dp.TrainingLoop;
 import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.nn.Batch;
+import org.edp4j.nn.EncoderConfig;
 import org.edp4j.nn.Models;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
@@ -149,8 +150,13 @@ public final class TextTrainingRun {
     }
 
     static Sequential buildModel(TrainConfig c, Backend backend, int vocab, int classes) {
-        // TrainConfig admits only "bag" so far.
-        return Models.bag(backend, new SplittableRandom(c.seed()), vocab, c.dim(), c.hidden(), classes);
+        SplittableRandom rng = new SplittableRandom(c.seed());
+        return switch (c.model()) {
+            case TrainConfig.BAG -> Models.bag(backend, rng, vocab, c.dim(), c.hidden(), classes);
+            case TrainConfig.ENCODER -> Models.encoder(backend, rng,
+                    new EncoderConfig(vocab, c.maxLen(), c.dim(), c.layers(), c.heads(), c.hidden(), classes));
+            default -> throw new IllegalArgumentException("unknown model '" + c.model() + "'");
+        };
     }
 
     static Optimizer buildOptimizer(TrainConfig c) {

@@ -49,7 +49,9 @@ public final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "bag",
-            description = "Model: bag (embedding + masked mean-pool + MLP). Default: ${DEFAULT-VALUE}.")
+            description = "Model: bag (embedding + masked mean-pool + MLP) or encoder (transformer: token + position "
+                    + "embeddings, pre-LayerNorm attention/GELU blocks, mean-pool, Linear). Options marked (per model) "
+                    + "default to the model's values. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--target-epsilon", paramLabel = "EPS",
@@ -65,17 +67,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "delta, in (0, 1). Default: ${DEFAULT-VALUE}.")
     double delta;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "30",
-            description = "Epochs (round(n / batch) Poisson steps each). Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Epochs (round(n / batch) Poisson steps each). Default (per model): 30 bag, 10 encoder.")
+    Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "1024",
-            description = "Expected Poisson batch size q*n, in [1, n]. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "B",
+            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024 bag, 256 encoder.")
+    Integer batchSize;
 
-    @Option(names = "--clip", paramLabel = "C", defaultValue = "0.1",
-            description = "Clip bound C (initial bound for adaptive). Default: ${DEFAULT-VALUE}.")
-    double clip;
+    @Option(names = "--clip", paramLabel = "C",
+            description = "Clip bound C (initial bound for adaptive). Default (per model): 0.1 bag, 1.0 encoder.")
+    Double clip;
 
     @Option(names = "--clipping", paramLabel = "MODE", defaultValue = "flat",
             description = "flat | per-layer | automatic | adaptive. Default: ${DEFAULT-VALUE}.")
@@ -130,22 +132,36 @@ public final class TrainCommand implements Callable<Integer> {
             description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.1", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
-    double lr;
+    @Option(names = "--lr", paramLabel = "LR",
+            description = "Learning rate. Default (per model): 0.1 bag, 0.003 encoder.")
+    Double lr;
 
     @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "8000",
             description = "Vocabulary size (from the training split only). Default: ${DEFAULT-VALUE}.")
     int vocabSize;
 
-    @Option(names = "--max-len", paramLabel = "T", defaultValue = "256",
-            description = "Tokens kept per email. Default: ${DEFAULT-VALUE}.")
-    int maxLen;
+    @Option(names = "--max-len", paramLabel = "T",
+            description = "Tokens kept per email (the encoder's position embeddings cover T). "
+                    + "Default (per model): 256 bag, 128 encoder.")
+    Integer maxLen;
 
-    @Option(names = "--dim", paramLabel = "D", defaultValue = "32", description = "Embedding width. Default: ${DEFAULT-VALUE}.")
-    int dim;
+    @Option(names = "--dim", paramLabel = "D",
+            description = "Embedding width; the encoder's model width (a multiple of --heads). "
+                    + "Default (per model): 32 bag, 64 encoder.")
+    Integer dim;
 
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "16", description = "Hidden width. Default: ${DEFAULT-VALUE}.")
-    int hidden;
+    @Option(names = "--hidden", paramLabel = "H",
+            description = "Hidden width of the bag's MLP head, or of the encoder's feed-forward layers. "
+                    + "Default (per model): 16 bag, 128 encoder.")
+    Integer hidden;
+
+    @Option(names = "--layers", paramLabel = "L",
+            description = "Encoder blocks (encoder only). Default: 2.")
+    Integer layers;
+
+    @Option(names = "--heads", paramLabel = "H",
+            description = "Attention heads per encoder block (encoder only). Default: 4.")
+    Integer heads;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Progress bar per epoch on a terminal, one line per epoch otherwise (default: on).")
@@ -224,11 +240,18 @@ public final class TrainCommand implements Callable<Integer> {
         double eps = noiseMultiplier != null ? Double.NaN : targetEpsilon != null ? targetEpsilon : DEFAULT_EPSILON;
         double sigma = noiseMultiplier != null ? noiseMultiplier : Double.NaN;
         try {
-            return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, eps, sigma,
-                    delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain);
+            ModelDefaults d = ModelDefaults.of(model);
+            return new TrainConfig(model, vocabSize, or(maxLen, d.maxLen()), or(dim, d.dim()), or(hidden, d.hidden()),
+                    or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(clip, d.clip()), clipping, eps, sigma,
+                    delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, maxTrain,
+                    or(layers, d.layers()), or(heads, d.heads()));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private static <T> T or(T given, T fallback) {
+        return given != null ? given : fallback;
     }
 
     private ParameterException usage(String message) {

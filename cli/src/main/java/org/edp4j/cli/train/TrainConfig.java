@@ -12,11 +12,11 @@ import org.edp4j.data.SpamAssassin;
  * privacy. A checkpoint stores it, and a resumed run must have an equal configuration (output options
  * such as {@code --json}, {@code --plot} and the backend are not part of it).
  *
- * @param model model name, {@value #BAG} (the only one so far)
+ * @param model model name, {@value #BAG} or {@value #ENCODER}
  * @param vocabSize largest vocabulary, reserved ids included, &gt;= 3
- * @param maxLen tokens kept per email (head), &gt;= 1
- * @param dim embedding width, &gt;= 1
- * @param hidden hidden width of the MLP head, &gt;= 1
+ * @param maxLen tokens kept per email (head), &gt;= 1; the encoder's position embedding covers this length
+ * @param dim embedding width (the encoder's model width, a multiple of {@code heads}), &gt;= 1
+ * @param hidden hidden width of the bag's MLP head, or of the encoder's feed-forward layers, &gt;= 1
  * @param epochs passes over the training set, &gt;= 1 (an epoch is {@code round(1/q)} Poisson steps)
  * @param batchSize expected Poisson batch size {@code q n}, in [1, n]
  * @param clip clip bound C (initial bound for adaptive), &gt; 0
@@ -31,15 +31,20 @@ import org.edp4j.data.SpamAssassin;
  *     {@code insecureSeedNoise})
  * @param insecureSeedNoise when true the noise key is derived from the seed: NOT private, for tests
  * @param maxTrain use at most this many training examples (a seeded subsample), &gt;= 2
+ * @param layers encoder blocks, &gt;= 1 for the encoder (0 for the bag, which has none)
+ * @param heads attention heads per encoder block, &gt;= 1 for the encoder (0 for the bag)
  */
 public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int hidden, int epochs, int batchSize,
         double clip, String clipping, double targetEpsilon, double noiseMultiplier, double delta,
-        String noiseSchedule, String optimizer, double lr, long seed, boolean insecureSeedNoise, int maxTrain) {
+        String noiseSchedule, String optimizer, double lr, long seed, boolean insecureSeedNoise, int maxTrain,
+        int layers, int heads) {
 
     /** The bag-of-embeddings model: embedding, masked mean-pool, Linear, Tanh, Linear. */
     public static final String BAG = "bag";
+    /** The transformer encoder: token + position embeddings, pre-LayerNorm blocks, mean-pool, Linear. */
+    public static final String ENCODER = "encoder";
     /** Models the command accepts. */
-    public static final List<String> MODELS = List.of(BAG);
+    public static final List<String> MODELS = List.of(BAG, ENCODER);
     /** Clipping modes the command accepts. */
     public static final List<String> CLIPPINGS = List.of("flat", "per-layer", "automatic", "adaptive");
     /** Optimizers the command accepts. */
@@ -52,9 +57,15 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
      */
     public TrainConfig {
         if (!MODELS.contains(model)) {
-            throw new IllegalArgumentException(("encoder".equals(model)
-                    ? "model 'encoder' is not available yet" : "unknown model '" + model + "'")
-                    + "; available models: " + String.join(", ", MODELS));
+            throw new IllegalArgumentException("unknown model '" + model + "'; available models: "
+                    + String.join(", ", MODELS));
+        }
+        if (ENCODER.equals(model)) {
+            require(layers >= 1, "--layers must be >= 1, got " + layers);
+            require(heads >= 1, "--heads must be >= 1, got " + heads);
+            require(dim % heads == 0, "--dim (" + dim + ") must be a multiple of --heads (" + heads + ")");
+        } else {
+            require(layers == 0 && heads == 0, "--layers and --heads apply to the encoder only");
         }
         require(vocabSize >= 3, "--vocab-size must be >= 3, got " + vocabSize);
         require(maxLen >= 1, "--max-len must be >= 1, got " + maxLen);
@@ -110,7 +121,7 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
     /** The same configuration with another target epsilon (a sweep). */
     public TrainConfig withTargetEpsilon(double eps) {
         return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, eps,
-                Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain);
+                Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads);
     }
 
     /** The fields as ordered key/value text; doubles as {@link Double#toString}, which round-trips exactly. */
@@ -134,6 +145,8 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         m.put("seed", Long.toString(seed));
         m.put("insecure-seed-noise", Boolean.toString(insecureSeedNoise));
         m.put("max-train", Integer.toString(maxTrain));
+        m.put("layers", Integer.toString(layers));
+        m.put("heads", Integer.toString(heads));
         return m;
     }
 
@@ -151,7 +164,9 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
                     Double.parseDouble(get(m, "target-epsilon")), Double.parseDouble(get(m, "noise-multiplier")),
                     Double.parseDouble(get(m, "delta")), get(m, "noise-schedule"), get(m, "optimizer"),
                     Double.parseDouble(get(m, "lr")), Long.parseLong(get(m, "seed")),
-                    Boolean.parseBoolean(get(m, "insecure-seed-noise")), Integer.parseInt(get(m, "max-train")));
+                    Boolean.parseBoolean(get(m, "insecure-seed-noise")), Integer.parseInt(get(m, "max-train")),
+                    // Checkpoints written before the encoder existed hold neither key: a bag has 0 of both.
+                    Integer.parseInt(m.getOrDefault("layers", "0")), Integer.parseInt(m.getOrDefault("heads", "0")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("configuration value does not parse: " + e.getMessage(), e);
         }

@@ -21,7 +21,7 @@ class TextTrainingRunTest {
     /** 3 epochs of 6 steps on 240 emails; noise seeded so two runs can be compared bit for bit. */
     static TrainConfig small(boolean insecure, String schedule) {
         return new TrainConfig("bag", 500, 32, 8, 8, 3, 40, 0.5, "flat", 2.0, Double.NaN, 1e-5, schedule, "adam", 0.05,
-                11, insecure, 240);
+                11, insecure, 240, 0, 0);
     }
 
     static final class Kill extends RuntimeException {

@@ -48,8 +48,10 @@ class TrainCommandTest {
         "--delta 1|--delta must be in (0, 1), got 1.0",
         "--delta 0|--delta must be in (0, 1)",
         "--batch-size 5000|--batch-size must be in [1, 4717] (the training set size), got 5000",
-        "--model encoder|model 'encoder' is not available yet; available models: bag",
-        "--model transformer|unknown model 'transformer'; available models: bag",
+        "--model encoder --heads 3|--dim (64) must be a multiple of --heads (3)",
+        "--model encoder --layers 0|--layers must be >= 1, got 0",
+        "--layers 2|--layers and --heads apply to the encoder only",
+        "--model transformer|unknown model 'transformer'; available models: bag, encoder",
         "--clipping bogus|--clipping must be one of flat|per-layer|automatic|adaptive",
         "--target-epsilon 1 --noise-multiplier 1|not both",
         "--target-epsilon -1|--target-epsilon must be > 0",
@@ -84,6 +86,27 @@ class TrainCommandTest {
             assertTrue(j.contains(key), key + " in " + j);
         }
         assertTrue(o.err().contains("NOT PRIVATE"), "the insecure noise is announced: " + o.err());
+    }
+
+    @Test
+    void encoderTrainsPrivatelyAndResumesFromItsCheckpoint(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("ck");
+        String[] enc = {"--model", "encoder", "--dim", "8", "--hidden", "16", "--layers", "1", "--heads", "2",
+            "--no-compare-nondp", "--checkpoint", ck.toString()};
+        Outcome first = run(small(concat(enc, "--epochs", "1")));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("encoder model"), first.err());
+        Outcome resumed = run(small(concat(enc, "--epochs", "2")));
+        assertEquals(1, resumed.code(), "epochs differ from the checkpoint: " + resumed.err());
+        Outcome other = run(small(concat(enc, "--epochs", "1", "--layers", "2")));
+        assertEquals(1, other.code());
+        assertTrue(other.err().contains("--layers 1 (checkpoint) vs 2 (now)"), other.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> l = new ArrayList<>(List.of(a));
+        l.addAll(List.of(b));
+        return l.toArray(new String[0]);
     }
 
     @Test
