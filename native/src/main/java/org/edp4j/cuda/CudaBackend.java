@@ -8,6 +8,7 @@ import static org.edp4j.cuda.CudaNative.*;
 
 import org.edp4j.tensor.Activation;
 import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.BackendChecks;
 import org.edp4j.tensor.IntTensor;
 import org.edp4j.tensor.Shape;
 import org.edp4j.tensor.Tensor;
@@ -562,11 +563,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
                           Tensor out) {
-        long d = checkAttentionSizes(batch, seq, heads, headDim);
-        check("qkv", qkv, (long) batch * seq * 3 * d);
-        check("keyMask", keyMask, (long) batch * seq);
-        check("probs", probs, (long) batch * heads * seq * seq);
-        check("out", out, (long) batch * seq * d);
+        BackendChecks.checkAttention(batch, seq, heads, headDim, qkv, keyMask, probs, out);
         CudaException.check(edp4j_attention(blas, batch, seq, heads, headDim, p(qkv), p(keyMask), p(probs), p(out),
                 stream), "attention");
     }
@@ -575,30 +572,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
                                   Tensor scratch, Tensor gQkv) {
-        long d = checkAttentionSizes(batch, seq, heads, headDim);
-        check("qkv", qkv, (long) batch * seq * 3 * d);
-        check("probs", probs, (long) batch * heads * seq * seq);
-        check("gOut", gOut, (long) batch * seq * d);
-        check("scratch", scratch, (long) batch * heads * seq * seq);
-        check("gQkv", gQkv, (long) batch * seq * 3 * d);
+        BackendChecks.checkAttentionBackward(batch, seq, heads, headDim, qkv, probs, gOut, scratch, gQkv);
         CudaException.check(edp4j_attention_backward(blas, batch, seq, heads, headDim, p(qkv), p(probs), p(gOut),
                 p(scratch), p(gQkv), stream), "attentionBackward");
-    }
-
-    /**
-     * The sizes of {@link #attention} (until BackendChecks has a shared check): all >= 0, and 3 heads
-     * headDim within an int (cuBLAS's leading dimension). Returns d = heads * headDim.
-     */
-    private static long checkAttentionSizes(int batch, int seq, int heads, int headDim) {
-        if (batch < 0 || seq < 0 || heads < 0 || headDim < 0) {
-            throw new IllegalArgumentException("attention sizes must be >= 0, got batch=" + batch + ", seq=" + seq
-                    + ", heads=" + heads + ", headDim=" + headDim);
-        }
-        long d = (long) heads * headDim;
-        if (3 * d > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("attention width 3 * heads * headDim = " + 3 * d + " exceeds "
-                    + Integer.MAX_VALUE);
-        }
-        return d;
     }
 }
