@@ -1,29 +1,56 @@
 package org.edp4j.tensor;
 
+import java.util.Arrays;
+
 /**
  * Single-precision GEMM on heap arrays, row-major, blocked for cache and spread over the cores.
- *
- * <p>All variants reduce to one micro-kernel: four rows of C are updated from one row of the
- * (packed) right-hand side at a time, {@code c_r[j] += a_r * b[j]}, an inner loop over contiguous
- * {@code j} that the JIT vectorizes. Rows of C are split across threads, so no two threads write
- * the same element and the result does not depend on the thread count.
  *
  * <ul>
  *   <li>{@code NN}: A {@code [m,k]}, B {@code [k,n]}.
  *   <li>{@code TN}: A stored {@code [k,m]}; an optional per-row scale of the shared dimension
- *       ({@code A^T diag(s) B}) is fused into the read of A.
- *   <li>{@code NT}, {@code TT}: B is transposed once into a scratch panel first.
+ *       ({@code A^T diag(s) B}) is fused into the packing of A; a row of the shared dimension whose
+ *       scale is exactly 0 is left out of the product (so NaN in its A or B row does not reach C).
+ *   <li>{@code NT}, {@code TT}: B stored {@code [n,k]}; it is transposed while it is packed.
  * </ul>
+ *
+ * <p>Each thread owns a range of rows of C. For every block of KC rows of the shared dimension and
+ * NC columns of C it packs that block of B into its own row arrays indexed from 0 (one array per
+ * row of the block), then, four rows of C at a time, copies those C rows into 0-based row arrays,
+ * runs the micro-kernel and copies them back. The micro-kernel updates the four C rows from two
+ * rows of the B block, {@code c_r[j] = fma(a_r1, b1[j], fma(a_r0, b0[j], c_r[j]))}: an inner loop
+ * over {@code j} that C2 (JDK 17) vectorizes. It does so only when every array is indexed from 0
+ * (with two unknown offsets into possibly one array it cannot prove the loads independent of the
+ * stores) and only for small bodies: 4 x 2 was measured fastest (about 50 GFLOP/s on one AVX-512
+ * core); 4 x 4, 2 x 4 and 8 x 1 were not vectorized and ran 4-10x slower, plain {@code a * b + c}
+ * (two roundings) ran 4x slower than {@link Math#fma}.
+ *
+ * <p>Every element of C is {@code beta C} (or 0 when beta is 0, whatever C held) followed by one
+ * fused multiply-add per term of the shared dimension, in increasing order, whatever the blocking,
+ * the micro-kernel shape or the split into threads: the result does not depend on the thread count.
  */
 final class CpuGemm {
-    /** Depth of a k-block: a B panel of KC x NC floats stays in L2. */
+    /** Depth of a k-block: the packed B block of KC x NC floats stays in L2. */
     private static final int KC = 128;
     /** Width of an n-block: four C rows of NC floats stay in L1. */
     private static final int NC = 512;
+    /** Rows of C per micro-kernel call. */
+    private static final int MR = 4;
     /** Minimum multiply-adds per thread before the product is split. */
     private static final long FLOPS_PER_THREAD = 1L << 18;
 
-    private static final ThreadLocal<float[]> TRANSPOSE_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread packing buffers; every row array is indexed from 0 (see the class comment). */
+    private static final class Scratch {
+        final float[][] b = new float[KC][NC];
+        final float[][] c = new float[MR][NC];
+        /** Packed A, {@code [MR][KC]}: {@code alpha * scale * op(A)[i + r, p]} of the active p. */
+        final float[] a = new float[MR * KC];
+        /** Indices p of the active terms of the current k-block (scale not 0). */
+        final int[] p = new int[KC];
+        /** {@code alpha * scale[p / rowsPerScale]} of the active terms. */
+        final float[] s = new float[KC];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private CpuGemm() {
     }
@@ -31,33 +58,23 @@ final class CpuGemm {
     /**
      * {@code C = alpha op(A) op(B) + beta C}.
      *
-     * @param scale optional (may be null) per-k scale: {@code op(A)[i,p] * scale[p / rowsPerScale]}
+     * @param scale optional (may be null) per-k scale: {@code op(A)[i,p] * scale[p / rowsPerScale]};
+     *              a term whose {@code alpha * scale} is exactly 0 is skipped
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, float[] b, float beta, float[] c, float[] scale, int rowsPerScale) {
         if (m == 0 || n == 0) {
             return;
         }
-        float[] bn = b;
-        if (transB) {
-            // B stored [n,k]; make a [k,n] copy so the micro-kernel reads contiguous rows.
-            bn = TRANSPOSE_SCRATCH.get();
-            if (bn.length < k * n) {
-                bn = new float[k * n];
-                TRANSPOSE_SCRATCH.set(bn);
-            }
-            transpose(b, n, k, bn);
-        }
-        final float[] bb = bn;
         long flops = (long) m * n * Math.max(1, k);
-        int grain = (int) Math.max(4, Math.min(m, FLOPS_PER_THREAD / Math.max(1L, (long) n * Math.max(1, k))));
+        int grain = (int) Math.max(MR, Math.min(m, FLOPS_PER_THREAD / Math.max(1L, (long) n * Math.max(1, k))));
         if (flops < FLOPS_PER_THREAD) {
             grain = m;
         }
-        Parallel.range(m, grain, 4, (i0, i1) -> {
+        Parallel.range(m, grain, MR, (i0, i1) -> {
             scaleRows(c, i0, i1, n, beta);
             if (k > 0 && alpha != 0f) {
-                kernel(transA, i0, i1, n, k, m, alpha, a, bb, c, scale, rowsPerScale);
+                rows(transA, transB, i0, i1, m, n, k, alpha, a, b, c, scale, rowsPerScale, SCRATCH.get());
             }
         });
     }
@@ -66,7 +83,7 @@ final class CpuGemm {
         int from = i0 * n;
         int to = i1 * n;
         if (beta == 0f) {
-            java.util.Arrays.fill(c, from, to, 0f);
+            Arrays.fill(c, from, to, 0f);
         } else if (beta != 1f) {
             for (int x = from; x < to; x++) {
                 c[x] *= beta;
@@ -74,88 +91,158 @@ final class CpuGemm {
         }
     }
 
-    /** Rows {@code [i0, i1)} of C += alpha op(A) B, B {@code [k,n]} row-major. */
-    private static void kernel(boolean transA, int i0, int i1, int n, int k, int m, float alpha,
-                               float[] a, float[] b, float[] c, float[] scale, int rowsPerScale) {
-        for (int j0 = 0; j0 < n; j0 += NC) {
-            int j1 = Math.min(n, j0 + NC);
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int p1 = Math.min(k, p0 + KC);
+    /** Rows {@code [i0, i1)} of C += alpha op(A) op(B). */
+    private static void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
+                             float[] a, float[] b, float[] c, float[] scale, int rowsPerScale, Scratch w) {
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int p1 = Math.min(k, p0 + KC);
+            int kk = activeTerms(p0, p1, alpha, scale, rowsPerScale, w);
+            if (kk == 0) {
+                continue;
+            }
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int nc = Math.min(n, j0 + NC) - j0;
+                packB(transB, b, n, k, j0, nc, kk, w);
                 int i = i0;
-                for (; i + 4 <= i1; i += 4) {
-                    int c0 = i * n;
-                    int c1 = c0 + n;
-                    int c2 = c1 + n;
-                    int c3 = c2 + n;
-                    for (int p = p0; p < p1; p++) {
-                        float s = alpha;
-                        if (scale != null) {
-                            s *= scale[p / rowsPerScale];
-                            if (s == 0f) {
-                                continue;
-                            }
-                        }
-                        float a0;
-                        float a1;
-                        float a2;
-                        float a3;
-                        if (transA) {
-                            int base = p * m + i;
-                            a0 = a[base] * s;
-                            a1 = a[base + 1] * s;
-                            a2 = a[base + 2] * s;
-                            a3 = a[base + 3] * s;
-                        } else {
-                            int base = i * k + p;
-                            a0 = a[base] * s;
-                            a1 = a[base + k] * s;
-                            a2 = a[base + 2 * k] * s;
-                            a3 = a[base + 3 * k] * s;
-                        }
-                        int bRow = p * n;
-                        for (int j = j0; j < j1; j++) {
-                            float bj = b[bRow + j];
-                            c[c0 + j] += a0 * bj;
-                            c[c1 + j] += a1 * bj;
-                            c[c2 + j] += a2 * bj;
-                            c[c3 + j] += a3 * bj;
-                        }
+                for (; i + MR <= i1; i += MR) {
+                    packA(transA, a, m, k, i, MR, kk, w);
+                    float[][] cr = w.c;
+                    for (int r = 0; r < MR; r++) {
+                        System.arraycopy(c, (i + r) * n + j0, cr[r], 0, nc);
+                    }
+                    block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, nc);
+                    for (int r = 0; r < MR; r++) {
+                        System.arraycopy(cr[r], 0, c, (i + r) * n + j0, nc);
                     }
                 }
                 for (; i < i1; i++) {
-                    int c0 = i * n;
-                    for (int p = p0; p < p1; p++) {
-                        float s = alpha;
-                        if (scale != null) {
-                            s *= scale[p / rowsPerScale];
-                            if (s == 0f) {
-                                continue;
-                            }
-                        }
-                        float a0 = (transA ? a[p * m + i] : a[i * k + p]) * s;
-                        int bRow = p * n;
-                        for (int j = j0; j < j1; j++) {
-                            c[c0 + j] += a0 * b[bRow + j];
-                        }
-                    }
+                    packA(transA, a, m, k, i, 1, kk, w);
+                    float[] cr = w.c[0];
+                    System.arraycopy(c, i * n + j0, cr, 0, nc);
+                    block1(cr, w.b, w.a, kk, nc);
+                    System.arraycopy(cr, 0, c, i * n + j0, nc);
                 }
             }
         }
     }
 
-    /** {@code dst[k,n] = src[n,k]^T}, blocked for cache. */
-    static void transpose(float[] src, int rows, int cols, float[] dst) {
-        final int blk = 32;
-        for (int r0 = 0; r0 < rows; r0 += blk) {
-            int r1 = Math.min(rows, r0 + blk);
-            for (int c0 = 0; c0 < cols; c0 += blk) {
-                int c1 = Math.min(cols, c0 + blk);
-                for (int r = r0; r < r1; r++) {
-                    for (int col = c0; col < c1; col++) {
-                        dst[col * rows + r] = src[r * cols + col];
-                    }
+    /** Lists the terms of {@code [p0, p1)} whose factor {@code alpha * scale} is not 0; returns their count. */
+    private static int activeTerms(int p0, int p1, float alpha, float[] scale, int rowsPerScale, Scratch w) {
+        int kk = 0;
+        for (int p = p0; p < p1; p++) {
+            float s = alpha;
+            if (scale != null) {
+                s *= scale[p / rowsPerScale];
+                if (s == 0f) {
+                    continue;
                 }
             }
+            w.p[kk] = p;
+            w.s[kk] = s;
+            kk++;
+        }
+        return kk;
+    }
+
+    /** {@code w.b[q][0, nc) = op(B)[p_q, j0 + (0, nc)]} for the active terms. */
+    private static void packB(boolean transB, float[] b, int n, int k, int j0, int nc, int kk, Scratch w) {
+        float[][] bp = w.b;
+        int[] ps = w.p;
+        if (!transB) {
+            for (int q = 0; q < kk; q++) {
+                System.arraycopy(b, ps[q] * n + j0, bp[q], 0, nc);
+            }
+        } else {
+            // B stored [n,k]: row j of storage holds column j of op(B).
+            for (int j = 0; j < nc; j++) {
+                int base = (j0 + j) * k;
+                for (int q = 0; q < kk; q++) {
+                    bp[q][j] = b[base + ps[q]];
+                }
+            }
+        }
+    }
+
+    /** {@code w.a[r * KC + q] = s_q op(A)[i + r, p_q]} for {@code r < rows}. */
+    private static void packA(boolean transA, float[] a, int m, int k, int i, int rows, int kk, Scratch w) {
+        float[] ap = w.a;
+        int[] ps = w.p;
+        float[] ss = w.s;
+        for (int r = 0; r < rows; r++) {
+            int o = r * KC;
+            if (transA) {
+                for (int q = 0; q < kk; q++) {
+                    ap[o + q] = a[ps[q] * m + i + r] * ss[q];
+                }
+            } else {
+                int base = (i + r) * k;
+                for (int q = 0; q < kk; q++) {
+                    ap[o + q] = a[base + ps[q]] * ss[q];
+                }
+            }
+        }
+    }
+
+    /** Four C rows += packed A {@code [4][kk]} times packed B {@code [kk][nc]}, two terms at a time. */
+    private static void block4(float[] c0, float[] c1, float[] c2, float[] c3, float[][] bp, float[] ap, int kk,
+                               int nc) {
+        int q = 0;
+        for (; q + 2 <= kk; q += 2) {
+            kernel4x2(c0, c1, c2, c3, bp[q], bp[q + 1],
+                    ap[q], ap[q + 1], ap[KC + q], ap[KC + q + 1],
+                    ap[2 * KC + q], ap[2 * KC + q + 1], ap[3 * KC + q], ap[3 * KC + q + 1], nc);
+        }
+        if (q < kk) {
+            kernel4x1(c0, c1, c2, c3, bp[q], ap[q], ap[KC + q], ap[2 * KC + q], ap[3 * KC + q], nc);
+        }
+    }
+
+    /** One C row += packed A {@code [1][kk]} times packed B {@code [kk][nc]}. */
+    private static void block1(float[] c0, float[][] bp, float[] ap, int kk, int nc) {
+        int q = 0;
+        for (; q + 2 <= kk; q += 2) {
+            kernel1x2(c0, bp[q], bp[q + 1], ap[q], ap[q + 1], nc);
+        }
+        if (q < kk) {
+            kernel1x1(c0, bp[q], ap[q], nc);
+        }
+    }
+
+    // The kernels: every array indexed from 0, one fused multiply-add per term in increasing order.
+
+    private static void kernel4x2(float[] c0, float[] c1, float[] c2, float[] c3, float[] b0, float[] b1,
+                                  float a00, float a01, float a10, float a11,
+                                  float a20, float a21, float a30, float a31, int nc) {
+        for (int j = 0; j < nc; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            c0[j] = Math.fma(a01, x1, Math.fma(a00, x0, c0[j]));
+            c1[j] = Math.fma(a11, x1, Math.fma(a10, x0, c1[j]));
+            c2[j] = Math.fma(a21, x1, Math.fma(a20, x0, c2[j]));
+            c3[j] = Math.fma(a31, x1, Math.fma(a30, x0, c3[j]));
+        }
+    }
+
+    private static void kernel4x1(float[] c0, float[] c1, float[] c2, float[] c3, float[] b0,
+                                  float a0, float a1, float a2, float a3, int nc) {
+        for (int j = 0; j < nc; j++) {
+            float x0 = b0[j];
+            c0[j] = Math.fma(a0, x0, c0[j]);
+            c1[j] = Math.fma(a1, x0, c1[j]);
+            c2[j] = Math.fma(a2, x0, c2[j]);
+            c3[j] = Math.fma(a3, x0, c3[j]);
+        }
+    }
+
+    private static void kernel1x2(float[] c0, float[] b0, float[] b1, float a0, float a1, int nc) {
+        for (int j = 0; j < nc; j++) {
+            c0[j] = Math.fma(a1, b1[j], Math.fma(a0, b0[j], c0[j]));
+        }
+    }
+
+    private static void kernel1x1(float[] c0, float[] b0, float a0, int nc) {
+        for (int j = 0; j < nc; j++) {
+            c0[j] = Math.fma(a0, b0[j], c0[j]);
         }
     }
 }
