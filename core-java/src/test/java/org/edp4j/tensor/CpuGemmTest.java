@@ -100,6 +100,144 @@ class CpuGemmTest {
         }
     }
 
+    /**
+     * Odd shapes on both sides of the blocking (MR 4, KC 128, NC 512) in all four variants, with
+     * beta 0 (C full of NaN: must be ignored), 1 and -0.5, against a float64 reference on fresh
+     * random inputs.
+     */
+    @Test
+    void oddShapesAcrossBlockBoundariesMatchFloat64() {
+        int[][] shapes = {
+            {1, 1, 1}, {1, 3, 5}, {3, 1, 5}, {5, 5, 1}, {3, 5, 127}, {5, 3, 129}, {127, 5, 3},
+            {129, 3, 5}, {5, 127, 129}, {3, 513, 5}, {1, 513, 129}, {129, 129, 127}, {4, 512, 128},
+            {5, 513, 257}, {513, 5, 129}, {127, 129, 513}, {2, 1, 0}, {0, 3, 4}, {3, 0, 4},
+        };
+        SplittableRandom rng = new SplittableRandom(20261124);
+        Backend be = CpuBackend.instance();
+        int checked = 0;
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean transA = (variant & 1) != 0;
+                boolean transB = (variant & 2) != 0;
+                for (float beta : new float[] {0f, 1f, -0.5f}) {
+                    float[] a = random(rng, m * k);
+                    float[] b = random(rng, k * n);
+                    float[] c = random(rng, m * n);
+                    if (beta == 0f) {
+                        java.util.Arrays.fill(c, Float.NaN);
+                    }
+                    float alpha = 1.25f;
+                    double[] ref = new double[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double acc = 0;
+                            for (int p = 0; p < k; p++) {
+                                double av = transA ? a[p * m + i] : a[i * k + p];
+                                double bv = transB ? b[j * k + p] : b[p * n + j];
+                                acc += av * bv;
+                            }
+                            ref[i * n + j] = alpha * acc + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
+                        }
+                    }
+                    Tensor tc = be.tensor(c, c.length);
+                    be.gemm(transA, transB, m, n, k, alpha, be.tensor(a, a.length), be.tensor(b, b.length), beta, tc);
+                    assertClose(ref, tc.toArray(), k);
+                }
+                checked++;
+            }
+        }
+        assertEquals(shapes.length * 4, checked);
+    }
+
+    /**
+     * {@code A^T diag(s) G} at odd shapes across the blocks: samples whose scale is exactly 0 hold NaN
+     * in A and G and must contribute nothing; beta 0 ignores NaN in C.
+     */
+    @Test
+    void scaledOddShapesSkipZeroScaleRowsHoldingNaN() {
+        int[][] shapes = { // rows, m, n, rowsPerSample
+            {1, 1, 1, 1}, {3, 5, 1, 1}, {5, 3, 127, 5}, {129, 5, 3, 3}, {127, 129, 5, 1}, {513, 3, 129, 19},
+            {257, 129, 513, 1}, {384, 127, 129, 128}, {260, 4, 512, 2},
+        };
+        SplittableRandom rng = new SplittableRandom(11);
+        Backend be = CpuBackend.instance();
+        for (int[] sh : shapes) {
+            int rows = sh[0];
+            int m = sh[1];
+            int n = sh[2];
+            int per = sh[3];
+            int samples = rows / per;
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                float[] a = random(rng, rows * m);
+                float[] g = random(rng, rows * n);
+                float[] s = random(rng, samples);
+                for (int q = 0; q < samples; q += 3) {
+                    s[q] = 0f; // every third sample masked, its rows poisoned
+                    for (int r = q * per; r < (q + 1) * per; r++) {
+                        a[r * m + rng.nextInt(m)] = Float.NaN;
+                        g[r * n + rng.nextInt(n)] = Float.NaN;
+                    }
+                }
+                float[] c = random(rng, m * n);
+                if (beta == 0f) {
+                    java.util.Arrays.fill(c, Float.NaN);
+                }
+                double[] ref = new double[m * n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double acc = 0;
+                        for (int r = 0; r < rows; r++) {
+                            if (s[r / per] != 0f) {
+                                acc += (double) a[r * m + i] * s[r / per] * g[r * n + j];
+                            }
+                        }
+                        ref[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
+                    }
+                }
+                Tensor tc = be.tensor(c, m, n);
+                be.gemmScaledTN(rows, m, n, per, be.tensor(a, rows, m), be.tensor(g, rows, n), be.tensor(s, samples),
+                        beta, tc);
+                assertClose(ref, tc.toArray(), rows);
+            }
+        }
+    }
+
+    /**
+     * Each row of C is bit for bit the product of that row alone (m = 1): the result does not depend
+     * on how the rows are grouped into micro-kernel blocks or split across threads.
+     */
+    @Test
+    void rowsDoNotDependOnTheSplit() {
+        SplittableRandom rng = new SplittableRandom(3);
+        Backend be = CpuBackend.instance();
+        int m = 43;
+        int n = 600;
+        int k = 301;
+        for (int variant = 0; variant < 4; variant++) {
+            boolean transA = (variant & 1) != 0;
+            boolean transB = (variant & 2) != 0;
+            float[] a = random(rng, m * k);
+            float[] b = random(rng, k * n);
+            Tensor tb = be.tensor(b, b.length);
+            Tensor full = be.zeros(m * n);
+            be.gemm(transA, transB, m, n, k, 0.5f, be.tensor(a, a.length), tb, 0f, full);
+            float[] got = full.toArray();
+            for (int i = 0; i < m; i++) {
+                float[] row = new float[k];
+                for (int p = 0; p < k; p++) {
+                    row[p] = transA ? a[p * m + i] : a[i * k + p];
+                }
+                Tensor one = be.zeros(n);
+                be.gemm(false, transB, 1, n, k, 0.5f, be.tensor(row, k), tb, 0f, one);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one.toArray(),
+                        java.util.Arrays.copyOfRange(got, i * n, (i + 1) * n), "row " + i + ", variant " + variant);
+            }
+        }
+    }
+
     @Test
     void sizeMismatchNamesTheTensor() {
         Backend be = CpuBackend.instance();
@@ -119,7 +257,7 @@ class CpuGemmTest {
     static void assertClose(double[] ref, float[] got, int k) {
         for (int i = 0; i < ref.length; i++) {
             double tol = TOL * Math.max(1, k) * 0.1 + 1e-6;
-            if (Math.abs(ref[i] - got[i]) > tol) {
+            if (!(Math.abs(ref[i] - got[i]) <= tol)) { // NaN fails too
                 throw new AssertionError("element " + i + ": expected " + ref[i] + ", got " + got[i]);
             }
         }
