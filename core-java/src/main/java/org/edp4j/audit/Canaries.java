@@ -13,9 +13,14 @@ import org.edp4j.data.Vocabulary;
 /**
  * Canaries for an exposure test: the text {@code "<prefix> NNNN"} (default "my pin code is 4821")
  * with a random four-digit secret, each canary inserted {@code repeats} times into the training set
- * with one fixed label; after training, {@link #candidates()} are the canary completed with each of
- * the {@value #SECRETS} possible secrets, and {@link #exposures(double[])} ranks the true secret
- * among them by the model's loss.
+ * with one fixed label; after training, {@link #candidates(int)} are the canary completed with each
+ * of the {@value #SECRETS} possible secrets, and {@link #exposures(double[][])} ranks the true
+ * secret among them by the model's loss for the canary's label.
+ *
+ * <p><b>Labels.</b> Canary {@code i} of each repeat group gets label {@code i mod numClasses}, so
+ * the labels are balanced and the shared prefix cannot predict them: the model can only fit a
+ * canary by learning its secret. (With one label for all canaries, a classifier simply learns
+ * "prefix means that label" and the secrets never need to be memorized.)
  *
  * <p><b>Vocabulary.</b> The secret must not leak through the vocabulary, and the candidates must be
  * alike before training. A vocabulary fitted to the training text with the canaries in it would
@@ -30,16 +35,16 @@ import org.edp4j.data.Vocabulary;
  * canary can move its secret ahead of the others. (Writing the digits as one token per position
  * would make secrets share tokens, and a bag-of-embeddings model cannot see order.)
  *
- * <p><b>Other canaries.</b> Every canary shares the prefix and the label, so the model learns each
- * inserted secret the same way, and the other inserted secrets would crowd the top of each ranking.
+ * <p><b>Other canaries.</b> The canaries share the prefix and half of them a label, so the other
+ * inserted secrets of the same label would crowd the top of each ranking.
  * The candidates of canary {@code c} are therefore the {@value #SECRETS} secrets minus the other
  * inserted ones: {@code |C| = 10000 - (canaries - 1)}.
  *
  * <pre>{@code
- * Canaries cs = Canaries.draw(corpusEncoder, "my pin code is", 1, 10, List.of(1, 4, 16), new SplittableRandom(s));
+ * Canaries cs = Canaries.draw(corpusEncoder, "my pin code is", 2, 10, List.of(1, 4, 16), new SplittableRandom(s));
  * EncodedDataset train = cs.appendTo(cs.encoder().encode(corpus));   // corpus re-encoded with cs.encoder()
- * ... train, then compute the loss of every row of cs.candidates() ...
- * List<Exposure> e = cs.exposures(candidateLosses);                   // one per canary
+ * ... train, then compute the loss of every row of cs.candidates(y) for each label y ...
+ * List<Exposure> e = cs.exposures(candidateLosses);                   // [label][secret] -> one per canary
  * }</pre>
  */
 public final class Canaries {
@@ -53,17 +58,15 @@ public final class Canaries {
     private final int firstSecretId;
     private final String prefix;
     private final int[] prefixIds;
-    private final int label;
     private final int numClasses;
     private final List<Canary> canaries;
 
-    private Canaries(Encoder encoder, int firstSecretId, String prefix, int[] prefixIds, int label, int numClasses,
+    private Canaries(Encoder encoder, int firstSecretId, String prefix, int[] prefixIds, int numClasses,
             List<Canary> canaries) {
         this.encoder = encoder;
         this.firstSecretId = firstSecretId;
         this.prefix = prefix;
         this.prefixIds = prefixIds;
-        this.label = label;
         this.numClasses = numClasses;
         this.canaries = canaries;
     }
@@ -85,7 +88,6 @@ public final class Canaries {
      *     already hold secret tokens
      * @param prefix the text before the secret; it must encode to at least one and fewer than
      *     {@code maxLen} tokens
-     * @param label the label of every canary copy, in {@code [0, numClasses)}
      * @param numClasses the number of classes, {@code >= 2}
      * @param perRepeat canaries per repeat count, {@code >= 1}
      * @param repeats repeat counts, each {@code >= 1}, at least one; at most 5,000 canaries in all
@@ -93,16 +95,13 @@ public final class Canaries {
      * @return the canaries, in the order of {@code repeats}
      * @throws IllegalArgumentException if an argument is out of its range
      */
-    public static Canaries draw(Encoder corpusEncoder, String prefix, int label, int numClasses, int perRepeat,
+    public static Canaries draw(Encoder corpusEncoder, String prefix, int numClasses, int perRepeat,
             List<Integer> repeats, SplittableRandom rng) {
         Objects.requireNonNull(corpusEncoder, "corpusEncoder");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(rng, "rng");
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
-        }
-        if (label < 0 || label >= numClasses) {
-            throw new IllegalArgumentException("label must be in [0, " + numClasses + "), got " + label);
         }
         if (perRepeat < 1) {
             throw new IllegalArgumentException("canaries per repeat count must be >= 1, got " + perRepeat);
@@ -143,10 +142,10 @@ public final class Canaries {
                 do {
                     s = rng.nextInt(SECRETS);
                 } while (!used.add(s));
-                out.add(new Canary(s, r));
+                out.add(new Canary(s, r, i % numClasses));
             }
         }
-        return new Canaries(enc, first, prefix, java.util.Arrays.copyOf(row, len), label, numClasses, List.copyOf(out));
+        return new Canaries(enc, first, prefix, java.util.Arrays.copyOf(row, len), numClasses, List.copyOf(out));
     }
 
     /** @return the encoder over the corpus vocabulary plus the secret tokens; encode the corpus with it */
@@ -159,9 +158,9 @@ public final class Canaries {
         return canaries;
     }
 
-    /** @return the label every canary copy has */
-    public int label() {
-        return label;
+    /** @return the number of classes */
+    public int numClasses() {
+        return numClasses;
     }
 
     /** @return the canary's text as a person would read it, e.g. {@code my pin code is 4821} */
@@ -199,15 +198,22 @@ public final class Canaries {
         for (Canary c : canaries) {
             for (int k = 0; k < c.repeats(); k++) {
                 lengths[row] = writeRow(tokens, row * t, c.secret());
-                labels[row] = label;
+                labels[row] = c.label();
                 row++;
             }
         }
         return EncodedDataset.of(t, numClasses, tokens, lengths, labels);
     }
 
-    /** @return {@value #SECRETS} rows, row s = the prefix followed by secret s, all with the canaries' label */
-    public EncodedDataset candidates() {
+    /**
+     * @param label the label of every row, in {@code [0, numClasses())}
+     * @return {@value #SECRETS} rows, row s = the prefix followed by secret s
+     * @throws IllegalArgumentException if label is out of range
+     */
+    public EncodedDataset candidates(int label) {
+        if (label < 0 || label >= numClasses) {
+            throw new IllegalArgumentException("label must be in [0, " + numClasses + "), got " + label);
+        }
         int t = encoder.maxLen();
         int[] tokens = new int[SECRETS * t];
         int[] lengths = new int[SECRETS];
@@ -226,32 +232,41 @@ public final class Canaries {
     }
 
     /**
-     * The exposure of every canary, in {@link #canaries()} order. Canary c is ranked among the
-     * secrets that are not another canary's ({@code |C| = 10000 - (canaries - 1)}).
+     * The exposure of every canary, in {@link #canaries()} order. Canary c is ranked by the losses
+     * for its label among the secrets that are not another canary's
+     * ({@code |C| = 10000 - (canaries - 1)}).
      *
-     * @param candidateLosses the loss of each row of {@link #candidates()}, {@value #SECRETS} values; not modified
+     * @param candidateLosses {@code [numClasses()][10000]}: row y holds the loss of each row of
+     *     {@link #candidates(int) candidates(y)}; not modified
      * @return one exposure per canary
      * @throws IllegalArgumentException if the length is wrong or a loss is not finite
      */
-    public List<Exposure> exposures(double[] candidateLosses) {
-        if (candidateLosses.length != SECRETS) {
-            throw new IllegalArgumentException("candidateLosses must hold " + SECRETS + " losses, got "
+    public List<Exposure> exposures(double[][] candidateLosses) {
+        if (candidateLosses.length != numClasses) {
+            throw new IllegalArgumentException("candidateLosses must hold one row per class (" + numClasses + "), got "
                     + candidateLosses.length);
+        }
+        for (double[] row : candidateLosses) {
+            if (row.length != SECRETS) {
+                throw new IllegalArgumentException("each row of candidateLosses must hold " + SECRETS + " losses, got "
+                        + row.length);
+            }
         }
         boolean[] inserted = new boolean[SECRETS];
         for (Canary c : canaries) {
             inserted[c.secret()] = true;
         }
-        double[] others = new double[SECRETS - canaries.size()];
-        int k = 0;
-        for (int s = 0; s < SECRETS; s++) {
-            if (!inserted[s]) {
-                others[k++] = candidateLosses[s];
-            }
-        }
         List<Exposure> out = new ArrayList<>();
         for (Canary c : canaries) {
-            out.add(Exposure.of(candidateLosses[c.secret()], others));
+            double[] losses = candidateLosses[c.label()];
+            double[] others = new double[SECRETS - canaries.size()];
+            int k = 0;
+            for (int s = 0; s < SECRETS; s++) {
+                if (!inserted[s]) {
+                    others[k++] = losses[s];
+                }
+            }
+            out.add(Exposure.of(losses[c.secret()], others));
         }
         return List.copyOf(out);
     }

@@ -32,7 +32,7 @@ class CanariesTest {
     @Test
     void secretsGetReservedTokensThatTextCannotReach() {
         Encoder base = corpusEncoder();
-        Canaries cs = Canaries.draw(base, Canaries.DEFAULT_PREFIX, 1, 2, 3, List.of(1, 4), new SplittableRandom(1));
+        Canaries cs = Canaries.draw(base, Canaries.DEFAULT_PREFIX, 2, 3, List.of(1, 4), new SplittableRandom(1));
         Vocabulary v = cs.encoder().vocabulary();
         assertEquals(base.vocabulary().size() + Canaries.SECRETS, v.size());
         assertEquals("<secret:0482>", Canaries.secretToken(482));
@@ -55,7 +55,7 @@ class CanariesTest {
     @Test
     void rowsAreThePrefixThenTheSecret() {
         Encoder base = corpusEncoder();
-        Canaries cs = Canaries.draw(base, "my pin code is", 1, 2, 2, List.of(1, 3), new SplittableRandom(2));
+        Canaries cs = Canaries.draw(base, "my pin code is", 2, 2, List.of(1, 3), new SplittableRandom(2));
         EncodedDataset corpus = cs.encoder().encode(CORPUS);
         EncodedDataset train = cs.appendTo(corpus);
         assertEquals(3 + 2 * 1 + 2 * 3, train.size());
@@ -67,10 +67,14 @@ class CanariesTest {
             assertEquals(prefix[t], train.token(row, t));
         }
         assertEquals(cs.secretId(last.secret()), train.token(row, 4));
-        assertEquals(1, train.label(row));
+        assertEquals(last.label(), train.label(row));
+        // Labels alternate within each repeat group.
+        assertEquals(0, cs.canaries().get(0).label());
+        assertEquals(1, cs.canaries().get(1).label());
+        assertEquals(0, cs.canaries().get(2).label());
         assertEquals(corpus.token(0, 0), train.token(0, 0));
 
-        EncodedDataset cand = cs.candidates();
+        EncodedDataset cand = cs.candidates(1);
         assertEquals(Canaries.SECRETS, cand.size());
         assertEquals(cs.secretId(1234), cand.token(1234, 4));
         assertEquals(prefix[2], cand.token(1234, 2));
@@ -79,12 +83,15 @@ class CanariesTest {
 
     @Test
     void exposureRanksAmongSecretsNotInsertedByOthers() {
-        Canaries cs = Canaries.draw(corpusEncoder(), "my pin code is", 0, 2, 5, List.of(2), new SplittableRandom(3));
-        double[] losses = new double[Canaries.SECRETS];
-        java.util.Arrays.fill(losses, 1.0);
-        // Every inserted secret has a low loss: each is still extracted, as the others are not candidates.
+        Canaries cs = Canaries.draw(corpusEncoder(), "my pin code is", 2, 5, List.of(2), new SplittableRandom(3));
+        double[][] losses = new double[2][Canaries.SECRETS];
+        java.util.Arrays.fill(losses[0], 1.0);
+        java.util.Arrays.fill(losses[1], 1.0);
+        // Every inserted secret has a low loss for its label: each is still extracted, as the others are
+        // not candidates; the loss for the other label does not matter.
         for (Canary c : cs.canaries()) {
-            losses[c.secret()] = 0.1;
+            losses[c.label()][c.secret()] = 0.1;
+            losses[1 - c.label()][c.secret()] = 5;
         }
         List<Exposure> e = cs.exposures(losses);
         assertEquals(5, e.size());
@@ -93,7 +100,8 @@ class CanariesTest {
             assertEquals(Canaries.SECRETS - 4, x.candidates());
         }
         // A model that has learnt nothing: all tied, about 1 bit.
-        java.util.Arrays.fill(losses, 0.7);
+        java.util.Arrays.fill(losses[0], 0.7);
+        java.util.Arrays.fill(losses[1], 0.7);
         Exposure none = cs.exposures(losses).get(0);
         assertFalse(none.extracted());
         assertEquals(1.0, none.exposure(), 1e-3);
@@ -104,17 +112,19 @@ class CanariesTest {
     void badArgumentsAreRefused() {
         Encoder base = corpusEncoder();
         SplittableRandom rng = new SplittableRandom(4);
-        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 2, 2, 1, List.of(1), rng));
-        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 0, 2, 0, List.of(1), rng));
-        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 0, 2, 1, List.of(), rng));
-        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "!!!", 0, 2, 1, List.of(1), rng));
-        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 0, 2, 2501, List.of(1, 2),
+        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 1, 1, List.of(1), rng));
+        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 2, 0, List.of(1), rng));
+        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 2, 1, List.of(), rng));
+        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "!!!", 2, 1, List.of(1), rng));
+        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(base, "my pin", 2, 2501, List.of(1, 2), rng));
+        assertThrows(IllegalArgumentException.class, () -> new Canary(10000, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Canary(5, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Canary(5, 1, -1));
+        Canaries cs = Canaries.draw(base, "my pin", 2, 1, List.of(1), rng);
+        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(cs.encoder(), "my pin", 2, 1, List.of(1),
                 rng));
-        assertThrows(IllegalArgumentException.class, () -> new Canary(10000, 1));
-        assertThrows(IllegalArgumentException.class, () -> new Canary(5, 0));
-        Canaries cs = Canaries.draw(base, "my pin", 0, 2, 1, List.of(1), rng);
-        assertThrows(IllegalArgumentException.class, () -> Canaries.draw(cs.encoder(), "my pin", 0, 2, 1, List.of(1),
-                rng));
-        assertThrows(IllegalArgumentException.class, () -> cs.exposures(new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> cs.exposures(new double[2][3]));
+        assertThrows(IllegalArgumentException.class, () -> cs.exposures(new double[1][Canaries.SECRETS]));
+        assertThrows(IllegalArgumentException.class, () -> cs.candidates(2));
     }
 }

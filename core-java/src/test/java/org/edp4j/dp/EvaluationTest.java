@@ -1,7 +1,7 @@
 package org.edp4j.dp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.edp4j.nn.Batch;
@@ -33,7 +33,7 @@ class EvaluationTest {
         try (Batch batch = Batch.tokens(be, 4, t, 3); Batch one = Batch.tokens(be, 1, t, 3)) {
             BatchLoader loader = (b, rows, from, count) -> b.loadTokens(tok, y, java.util.Arrays.copyOfRange(rows, from,
                     from + count), count, vocab);
-            double[] losses = Evaluation.losses(model, batch, loader, n);
+            double[] losses = Evaluation.losses(model, batch, loader, y);
             assertEquals(n, losses.length);
             for (int i = 0; i < n; i++) {
                 one.loadTokens(tok, y, new int[] {i}, 1, vocab);
@@ -42,8 +42,18 @@ class EvaluationTest {
                 double lse = max + Math.log(Math.exp(z[0] - max) + Math.exp(z[1] - max) + Math.exp(z[2] - max));
                 assertEquals(lse - z[y[i]], losses[i], 1e-5, "example " + i);
             }
-            assertEquals(0, Evaluation.losses(model, batch, loader, 0).length);
-            assertThrows(IllegalArgumentException.class, () -> Evaluation.losses(model, batch, loader, -1));
+            assertEquals(0, Evaluation.losses(model, batch, loader, new int[0]).length);
         }
+    }
+
+    /** A confident prediction keeps a distinct, accurate tiny loss (float32 would give 0 or a few ulps). */
+    @Test
+    void tinyLossesStayDistinct() {
+        float[] z = {30f, 0f, -5f, 10f, 30f, 1f};
+        double a = Evaluation.crossEntropy(z, 0, 2, 0);
+        assertEquals(Math.exp(-30), a, 1e-25);
+        assertEquals(Math.log1p(Math.exp(15)), Evaluation.crossEntropy(z, 2, 2, 0), 1e-12);
+        assertEquals(Math.log1p(Math.exp(-20)), Evaluation.crossEntropy(z, 3, 2, 1), 1e-22);
+        assertTrue(Evaluation.crossEntropy(z, 4, 2, 0) != a);
     }
 }
