@@ -135,7 +135,7 @@ public final class AuditCommand implements Callable<Integer> {
         int b = batchSize != null ? batchSize : quick ? 256 : 1024;
         int t = maxLen != null ? maxLen : quick ? 128 : 256;
         TrainConfig tc = new TrainConfig(TrainConfig.BAG, 8000, t, 32, 16, epochs, b, clip, "flat",
-                TrainCommand.DEFAULT_EPSILON, Double.NaN, delta, "constant", "adam", lr, seed, insecureSeedNoise, n);
+                TrainCommand.DEFAULT_EPSILON, Double.NaN, delta, "constant", "adam", lr, seed, insecureSeedNoise, n, 0, 0);
         return new AuditConfig(tc, eps, canaries != null ? canaries : quick ? 5 : 10, canaryRepeats,
                 references != null ? references : quick ? 1 : 4, alpha);
     }

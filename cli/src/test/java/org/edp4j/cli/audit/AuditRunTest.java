@@ -20,7 +20,7 @@ class AuditRunTest {
 
     static AuditConfig config(int epochs) {
         TrainConfig t = new TrainConfig("bag", 8000, 64, 32, 16, epochs, 256, 0.1, "flat", 3.0, Double.NaN, 1e-5,
-                "constant", "adam", 0.1, 5, true, 2400);
+                "constant", "adam", 0.1, 5, true, 2400, 0, 0);
         return new AuditConfig(t, List.of(Double.POSITIVE_INFINITY, 1.0), 4, List.of(8), 1, 0.05);
     }
 
