@@ -20,7 +20,7 @@ import org.edp4j.tensor.Tensor;
  * {@code s >= t} of the two Gram matrices, about {@code T^2 (d + p) / 2} multiply-adds per sample;
  * the direct method forms {@code A_i^T G_i}, {@code T d p} multiply-adds plus a transpose of the
  * sample ({@code T (d + p)} copies). Both run the same register-blocked kernel, and measured
- * (B 16, T 8-448, d and p 16-1024, 2-core AMD EPYC) the ghost norm takes 0.8-0.95 (median ~0.88)
+ * (B 16, T 8-448, d and p 16-1024, 2-core AMD EPYC) the ghost norm takes 0.78-0.98 (median ~0.88)
  * of the direct time per multiply-add of the model, so the ghost norm is used when
  * <pre>
  *   (7/8) T^2 (d + p) / 2 &lt; T d p,   i.e.   7 T (d + p) &lt; 16 d p.
