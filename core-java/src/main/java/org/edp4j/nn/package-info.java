@@ -10,11 +10,13 @@
  *   <caption>Per-sample squared norms</caption>
  *   <tr><th>layer</th><th>squared norm of sample i</th><th>cost</th></tr>
  *   <tr><td>Linear on [B, d]</td><td>{@code ||a_i||^2 ||g_i||^2}</td><td>{@code d + p}</td></tr>
- *   <tr><td>Linear on [B, T, d], ghost</td><td>{@code sum_{t,s} (a_it.a_is)(g_it.g_is)}</td><td>{@code T^2 (d + p)}</td></tr>
+ *   <tr><td>Linear on [B, T, d], ghost</td><td>{@code sum_{t,s} (a_it.a_is)(g_it.g_is)}</td><td>{@code T^2 (d + p) / 2} (tiles {@code s >= t})</td></tr>
  *   <tr><td>Linear on [B, T, d], direct</td><td>{@code ||A_i^T G_i||_F^2}</td><td>{@code T d p}</td></tr>
  *   <tr><td>Embedding</td><td>{@code sum_{t,s: tok_t = tok_s} g_it.g_is}</td><td>{@code T d} (grouping)</td></tr>
  *   <tr><td>LayerNorm, Bias</td><td>direct</td><td>{@code T d}</td></tr>
  * </table>
+ * {@link org.edp4j.nn.Linear} picks ghost or direct per layer from these costs and measured
+ * constants (ghost when {@code 7 T (d + p) < 16 d p}).
  *
  * <p>A {@link org.edp4j.nn.Batch} has a fixed capacity and a row mask: Poisson batches of any
  * size, the empty one included, run through the same shapes. Losses are summed per sample
