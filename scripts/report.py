@@ -174,7 +174,9 @@ def param_count(shape):
 
 
 def kernel_table(by, out):
-    ks = [(m, res) for (c, m, ps), res in by.items() if c == "KernelBenchmark"]
+    # A method with parameters besides the backend (e.g. the sequence norms' shape) gets one row per value.
+    ks = [(m + "".join(f" {k}={v}" for k, v in ps if k != "backend"), res)
+          for (c, m, ps), res in by.items() if c == "KernelBenchmark"]
     if not ks:
         return
     copy = next((res for m, res in ks if m == "copy"), None)
@@ -185,9 +187,9 @@ def kernel_table(by, out):
                "`copy` is a 2.56M-float copy: the reference bandwidth.\n")
     out.append("| kernel | time per call (µs) | GB/s | % of copy | normals/s (one thread) |")
     out.append("|---|---:|---:|---:|---:|")
-    order = ["normsLinear", "normsEmbedding", "clipFactors", "clippedSumLinear", "clippedSumEmbedding",
+    order = ["normsLinear", "normsEmbedding", "normsLinearSeqGhost", "normsLinearSeqDirect", "gradLinearSeq", "clipFactors", "clippedSumLinear", "clippedSumEmbedding",
              "noiseFill", "chacha20Blocks", "chacha20Lanes", "boxMullerStrictMath", "boxMullerMath", "updateNoisy", "updatePlain", "copy"]
-    ks.sort(key=lambda x: order.index(x[0]) if x[0] in order else 99)
+    ks.sort(key=lambda x: order.index(x[0].split()[0]) if x[0].split()[0] in order else 99)
     for m, res in ks:
         pm = res["primaryMetric"]
         ops = Score(pm)

@@ -10,7 +10,7 @@
  *   <caption>Per-sample squared norms</caption>
  *   <tr><th>layer</th><th>squared norm of sample i</th><th>cost</th></tr>
  *   <tr><td>Linear on [B, d]</td><td>{@code ||a_i||^2 ||g_i||^2}</td><td>{@code d + p}</td></tr>
- *   <tr><td>Linear on [B, T, d], ghost</td><td>{@code sum_{t,s} (a_it.a_is)(g_it.g_is)}</td><td>{@code T^2 (d + p)}</td></tr>
+ *   <tr><td>Linear on [B, T, d], ghost</td><td>{@code sum_{t,s} (a_it.a_is)(g_it.g_is)}</td><td>{@code T^2 (d + p) / 2} (tiles {@code s >= t})</td></tr>
  *   <tr><td>Linear on [B, T, d], direct</td><td>{@code ||A_i^T G_i||_F^2}</td><td>{@code T d p}</td></tr>
  *   <tr><td>Embedding</td><td>{@code sum_{t,s: tok_t = tok_s} g_it.g_is}</td><td>{@code T d} (grouping)</td></tr>
  *   <tr><td>LayerNorm, Bias</td><td>direct</td><td>{@code T d}</td></tr>
@@ -18,6 +18,8 @@
  *   <tr><td>Residual</td><td>sum of its inner layers' norms</td><td>theirs</td></tr>
  *   <tr><td>Attention, activations, pooling</td><td>none (no parameters)</td><td>0</td></tr>
  * </table>
+ * {@link org.edp4j.nn.Linear} picks ghost or direct per layer from these costs and measured
+ * constants (ghost when {@code 7 T (d + p) < 16 d p}).
  *
  * <p>The transformer encoder ({@link org.edp4j.nn.Models#encoder}) needs no rule of its own: its
  * fused QKV and output projections are Linear layers on {@code [B, T, d]}, and the parameter-free

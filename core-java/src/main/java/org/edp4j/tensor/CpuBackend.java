@@ -508,30 +508,7 @@ public final class CpuBackend implements Backend {
         check("a", a, (long) batch * seq * d);
         check("g", g, (long) batch * seq * p);
         check("out", out, batch);
-        float[] ad = d(a);
-        float[] gd = d(g);
-        float[] o = d(out);
-        Parallel.range(batch, 1, (b0, b1) -> {
-            float[] gsum = scratch(p);
-            for (int b = b0; b < b1; b++) {
-                double acc = 0;
-                for (int t = 0; t < seq; t++) {
-                    int at = (b * seq + t) * d;
-                    int gt = (b * seq + t) * p;
-                    acc += dot(ad, at, ad, at, d) * dot(gd, gt, gd, gt, p);
-                    for (int s = t + 1; s < seq; s++) {
-                        double ga = dot(gd, gt, gd, (b * seq + s) * p, p);
-                        if (ga != 0.0) {
-                            acc += 2.0 * dot(ad, at, ad, (b * seq + s) * d, d) * ga;
-                        }
-                    }
-                }
-                if (bias) {
-                    acc += groupSumSquares(gd, b * seq * p, seq, p, gsum);
-                }
-                o[b] += (float) acc;
-            }
-        });
+        CpuNorms.linearGhost(batch, seq, d, p, d(a), d(g), bias, d(out));
     }
 
     @Override
@@ -539,36 +516,7 @@ public final class CpuBackend implements Backend {
         check("a", a, (long) batch * seq * d);
         check("g", g, (long) batch * seq * p);
         check("out", out, batch);
-        float[] ad = d(a);
-        float[] gd = d(g);
-        float[] o = d(out);
-        Parallel.range(batch, 1, (b0, b1) -> {
-            float[] w = scratch(d * p + p);
-            for (int b = b0; b < b1; b++) {
-                Arrays.fill(w, 0, d * p + p, 0f);
-                for (int t = 0; t < seq; t++) {
-                    int at = (b * seq + t) * d;
-                    int gt = (b * seq + t) * p;
-                    for (int x = 0; x < d; x++) {
-                        float av = ad[at + x];
-                        if (av == 0f) {
-                            continue;
-                        }
-                        int row = x * p;
-                        for (int j = 0; j < p; j++) {
-                            w[row + j] += av * gd[gt + j];
-                        }
-                    }
-                    if (bias) {
-                        int row = d * p;
-                        for (int j = 0; j < p; j++) {
-                            w[row + j] += gd[gt + j];
-                        }
-                    }
-                }
-                o[b] += (float) sumSquares(w, 0, bias ? d * p + p : d * p);
-            }
-        });
+        CpuNorms.linearDirect(batch, seq, d, p, d(a), d(g), bias, d(out));
     }
 
     @Override
@@ -852,7 +800,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** {@code ||sum_t x[off + t*p .. +p]||^2} over {@code seq} rows, using {@code w} as scratch. */
-    private static double groupSumSquares(float[] x, int off, int seq, int p, float[] w) {
+    static double groupSumSquares(float[] x, int off, int seq, int p, float[] w) {
         Arrays.fill(w, 0, p, 0f);
         for (int t = 0; t < seq; t++) {
             int o = off + t * p;

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The DP kernels one at a time, at the sizes of the headline models, each reported as bytes moved
@@ -29,6 +30,12 @@ import org.openjdk.jmh.annotations.State;
  * <ul>
  *   <li>{@code normsLinear}: per-sample norms of Linear 512-512 on {@code [256, 512]}.
  *   <li>{@code normsEmbedding}: per-sample ghost norms of Embedding(20,000 x 128), B 256, T 128.
+ *   <li>{@code normsLinearSeqGhost} / {@code normsLinearSeqDirect}: per-sample norms of a Linear
+ *       layer on sequences (with bias) at the encoder's shapes, B 64, T 128, {@code @Param shape}
+ *       {@code d x p} = 256x768 (QKV), 256x256 (output), 256x1024 and 1024x256 (feed-forward);
+ *       {@code gradLinearSeq}: the weight-gradient GEMM of the same shape ({@code A^T diag(c) G}
+ *       over B T rows), which private and non-private steps both pay: the norm's cost is read
+ *       against it.
  *   <li>{@code clipFactors}: 256 factors from squared norms.
  *   <li>{@code clippedSumLinear}: {@code A^T diag(c) G}, 512 x 512 from 256 rows.
  *   <li>{@code clippedSumEmbedding}: scatter-add of 256 x 128 rows of width 128 into the 20,000 x 128
@@ -152,6 +159,67 @@ public class KernelBenchmark {
         be.embeddingNorms(B, T, E, tokens, ge, sq);
         c.bytes += 4L * ((long) B * T * E + (long) B * T + 2L * B);
         return sq;
+    }
+
+    /** A Linear layer's input and output gradient on {@code [64, 128, d]} / {@code [64, 128, p]}. */
+    @State(Scope.Benchmark)
+    public static class SeqLinear {
+        static final int B = 64;
+        static final int T = 128;
+
+        /** {@code d x p}: the encoder's QKV, output and the two feed-forward projections. */
+        @Param({"256x768", "256x256", "256x1024", "1024x256"})
+        public String shape;
+
+        int d;
+        int p;
+        Backend be;
+        Tensor a;
+        Tensor g;
+        Tensor sq;
+        Tensor factors;
+        Tensor dw;
+
+        @Setup
+        public void setup(BenchmarkParams params) {
+            be = Backends.byName(params.getParam("backend"));
+            String[] dp = shape.split("x");
+            d = Integer.parseInt(dp[0]);
+            p = Integer.parseInt(dp[1]);
+            SplittableRandom r = new SplittableRandom(7);
+            a = be.tensor(random(r, B * T * d), B, T, d);
+            g = be.tensor(random(r, B * T * p), B, T, p);
+            sq = be.zeros(B);
+            factors = be.tensor(random(r, B), B);
+            dw = be.zeros(d, p);
+        }
+
+        long inputBytes() {
+            return 4L * ((long) B * T * (d + p) + 2L * B);
+        }
+    }
+
+    @Benchmark
+    public Tensor normsLinearSeqGhost(SeqLinear s, Counters c) {
+        s.be.fill(s.sq, 0f);
+        s.be.linearNormsGhost(SeqLinear.B, SeqLinear.T, s.d, s.p, s.a, s.g, true, s.sq);
+        c.bytes += s.inputBytes();
+        return s.sq;
+    }
+
+    @Benchmark
+    public Tensor normsLinearSeqDirect(SeqLinear s, Counters c) {
+        s.be.fill(s.sq, 0f);
+        s.be.linearNormsDirect(SeqLinear.B, SeqLinear.T, s.d, s.p, s.a, s.g, true, s.sq);
+        c.bytes += s.inputBytes();
+        return s.sq;
+    }
+
+    @Benchmark
+    public Tensor gradLinearSeq(SeqLinear s, Counters c) {
+        s.be.gemmScaledTN(SeqLinear.B * SeqLinear.T, s.d, s.p, SeqLinear.T, s.a, s.g, s.factors, 0f, s.dw);
+        c.bytes += s.inputBytes() + 4L * s.d * s.p;
+        return s.dw;
     }
 
     @Benchmark

@@ -183,8 +183,8 @@ public final class TextTrainingRun {
         return (int) Math.max(1, Math.min(c.trainSize(), Math.ceil(mean + 2 * sd)));
     }
 
-    /** Loads rows of an encoded dataset into a token batch. */
-    static BatchLoader loader(EncodedDataset d, int vocab, int capacity) {
+    /** Loads rows of an encoded dataset into a token batch of at most {@code capacity} rows; ids must be below {@code vocab}. */
+    public static BatchLoader loader(EncodedDataset d, int vocab, int capacity) {
         int[] tokens = d.tokens();
         int[] labels = d.labels();
         int[] scratch = new int[capacity];
@@ -219,7 +219,21 @@ public final class TextTrainingRun {
                         + "; rerun with the same options, or use another --checkpoint directory");
             }
         }
-        Data data = prepare(c, ck.map(Checkpoint::vocabulary).orElse(null));
+        return trainPrivate(c, prepare(c, ck.map(Checkpoint::vocabulary).orElse(null)), backend, ck, checkpointDir,
+                listener);
+    }
+
+    /**
+     * Trains privately on given data (no checkpoint): e.g. a subset of the corpus or one with
+     * inserted canaries ({@code edp audit}). The sampling rate is {@code c.sampleRate()}, which the
+     * accountant records whatever the size of {@code data.train()}.
+     */
+    public static Result trainPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
+        return trainPrivate(c, data, backend, Optional.empty(), null, listener);
+    }
+
+    private static Result trainPrivate(TrainConfig c, Data data, Backend backend, Optional<Checkpoint> ck,
+            Path checkpointDir, Listener listener) {
         int vocab = data.encoder().vocabulary().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);

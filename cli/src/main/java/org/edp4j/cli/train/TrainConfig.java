@@ -124,6 +124,12 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
                 Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads);
     }
 
+    /** The same configuration with another seed (model initialization; and noise with {@code insecureSeedNoise}). */
+    public TrainConfig withSeed(long newSeed) {
+        return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, targetEpsilon,
+                noiseMultiplier, delta, noiseSchedule, optimizer, lr, newSeed, insecureSeedNoise, maxTrain, layers, heads);
+    }
+
     /** The fields as ordered key/value text; doubles as {@link Double#toString}, which round-trips exactly. */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();

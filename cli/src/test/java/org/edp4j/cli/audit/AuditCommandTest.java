@@ -1,0 +1,75 @@
+package org.edp4j.cli.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.edp4j.cli.Edp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AuditCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Edp.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void badArgumentsExitWithCode2AndOneLine() {
+        String[][] bad = {
+            {"audit", "--epsilons", "inf,0"},
+            {"audit", "--epsilons", "abc"},
+            {"audit", "--epsilons", "-1"},
+            {"audit", "--dataset", "mnist"},
+            {"audit", "--canaries", "-1"},
+            {"audit", "--canary-repeats", "0"},
+            {"audit", "--references", "0"},
+            {"audit", "--alpha", "1"},
+            {"audit", "--max-train", "4"},
+            {"audit", "--batch-size", "5000"},
+            {"audit", "--plot", "leak.jpg"},
+            {"audit", "--backend", "tpu"},
+            {"audit", "--canaries", "3000", "--canary-repeats", "1,2"},
+        };
+        for (String[] args : bad) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("edp audit: "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+
+    @Test
+    void smallAuditWritesTableJsonAndPlot(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("audit.json");
+        Path png = dir.resolve("leak.png");
+        Run r = run("audit", "--epsilons", "inf,2", "--max-train", "200", "--epochs", "2", "--batch-size", "50",
+                "--max-len", "32", "--canaries", "2", "--canary-repeats", "1,3", "--references", "1",
+                "--insecure-seed-noise", "--backend", "cpu", "--json", json.toString(), "--plot", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("epsilon "), r.out());
+        assertTrue(r.out().contains("exposure k=3"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("inf ")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("2.00 ")), r.out());
+        assertTrue(!r.out().contains("WARNING"), r.out());
+        String j = Files.readString(json);
+        assertTrue(j.startsWith("{\"command\": \"audit\""), j);
+        assertTrue(j.contains("\"violation\": false"), j);
+        assertTrue(j.contains("\"attack\": \"lira\""), j);
+        assertTrue(j.contains("\"lower_bound_exceeds_epsilon\": false"), j);
+        assertTrue(Files.size(png) > 1000);
+    }
+}
