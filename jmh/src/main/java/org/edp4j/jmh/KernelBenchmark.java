@@ -35,7 +35,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       {@code d x p} = 256x768 (QKV), 256x256 (output), 256x1024 and 1024x256 (feed-forward);
  *       {@code gradLinearSeq}: the weight-gradient GEMM of the same shape ({@code A^T diag(c) G}
  *       over B T rows), which private and non-private steps both pay: the norm's cost is read
- *       against it.
+ *       against it. {@code forwardLinearSeq} ({@code Y = X W}, NN) and {@code inputGradLinearSeq}
+ *       ({@code dX = dY W^T}, NT) are the layer's other two GEMMs; each of the three does
+ *       {@code 2 B T d p} flops (GFLOP/s = ops/s x 2 x 8192 x d x p / 1e9).
  *   <li>{@code clipFactors}: 256 factors from squared norms.
  *   <li>{@code clippedSumLinear}: {@code A^T diag(c) G}, 512 x 512 from 256 rows.
  *   <li>{@code clippedSumEmbedding}: scatter-add of 256 x 128 rows of width 128 into the 20,000 x 128
@@ -179,6 +181,9 @@ public class KernelBenchmark {
         Tensor sq;
         Tensor factors;
         Tensor dw;
+        Tensor w;
+        Tensor y;
+        Tensor dx;
 
         @Setup
         public void setup(BenchmarkParams params) {
@@ -192,6 +197,9 @@ public class KernelBenchmark {
             sq = be.zeros(B);
             factors = be.tensor(random(r, B), B);
             dw = be.zeros(d, p);
+            w = be.tensor(random(r, d * p), d, p);
+            y = be.zeros(B, T, p);
+            dx = be.zeros(B, T, d);
         }
 
         long inputBytes() {
@@ -220,6 +228,22 @@ public class KernelBenchmark {
         s.be.gemmScaledTN(SeqLinear.B * SeqLinear.T, s.d, s.p, SeqLinear.T, s.a, s.g, s.factors, 0f, s.dw);
         c.bytes += s.inputBytes() + 4L * s.d * s.p;
         return s.dw;
+    }
+
+    @Benchmark
+    public Tensor forwardLinearSeq(SeqLinear s, Counters c) {
+        int rows = SeqLinear.B * SeqLinear.T;
+        s.be.gemm(false, false, rows, s.p, s.d, 1f, s.a, s.w, 0f, s.y);
+        c.bytes += 4L * ((long) rows * (s.d + s.p) + (long) s.d * s.p);
+        return s.y;
+    }
+
+    @Benchmark
+    public Tensor inputGradLinearSeq(SeqLinear s, Counters c) {
+        int rows = SeqLinear.B * SeqLinear.T;
+        s.be.gemm(false, true, rows, s.d, s.p, 1f, s.g, s.w, 0f, s.dx);
+        c.bytes += 4L * ((long) rows * (s.d + s.p) + (long) s.d * s.p);
+        return s.dx;
     }
 
     @Benchmark
