@@ -20,9 +20,10 @@ import java.util.Arrays;
  * rows of the B block, {@code c_r[j] = fma(a_r1, b1[j], fma(a_r0, b0[j], c_r[j]))}: an inner loop
  * over {@code j} that C2 (JDK 17) vectorizes. It does so only when every array is indexed from 0
  * (with two unknown offsets into possibly one array it cannot prove the loads independent of the
- * stores) and only for small bodies: 4 x 2 was measured fastest (about 50 GFLOP/s on one AVX-512
- * core); 4 x 4, 2 x 4 and 8 x 1 were not vectorized and ran 4-10x slower, plain {@code a * b + c}
- * (two roundings) ran 4x slower than {@link Math#fma}.
+ * stores) and only for small bodies. Measured on one core of the 2-core AMD EPYC (AVX-512) build
+ * VM, C rows and B rows in L1/L2: 4 x 2 about 50 GFLOP/s, 3 x 2 and 2 x 2 about 45, 4 x 1 about 25;
+ * 4 x 4, 2 x 4, 2 x 3, 3 x 3, 6 x 2 and 8 x 1 ran at 5-13 (apparently not vectorized), and 4 x 2
+ * with {@code a * b + c} (two roundings, no FMA) at 12.
  *
  * <p>Every element of C is {@code beta C} (or 0 when beta is 0, whatever C held) followed by one
  * fused multiply-add per term of the shared dimension, in increasing order, whatever the blocking,
