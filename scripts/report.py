@@ -187,7 +187,7 @@ def kernel_table(by, out):
                "`copy` is a 2.56M-float copy: the reference bandwidth.\n")
     out.append("| kernel | time per call (µs) | GB/s | % of copy | normals/s (one thread) |")
     out.append("|---|---:|---:|---:|---:|")
-    order = ["normsLinear", "normsEmbedding", "normsLinearSeqGhost", "normsLinearSeqDirect", "gradLinearSeq", "clipFactors", "clippedSumLinear", "clippedSumEmbedding",
+    order = ["normsLinear", "normsEmbedding", "normsLinearSeqGhost", "normsLinearSeqDirect", "forwardLinearSeq", "inputGradLinearSeq", "gradLinearSeq", "clipFactors", "clippedSumLinear", "clippedSumEmbedding",
              "noiseFill", "chacha20Blocks", "chacha20Lanes", "boxMullerStrictMath", "boxMullerMath", "updateNoisy", "updatePlain", "copy"]
     ks.sort(key=lambda x: order.index(x[0].split()[0]) if x[0].split()[0] in order else 99)
     for m, res in ks:
