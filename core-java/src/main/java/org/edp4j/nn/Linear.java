@@ -16,19 +16,20 @@ import org.edp4j.tensor.Tensor;
  *       per-sample gradient; the cheaper of the two is chosen per layer ({@link NormMethod#AUTO}).
  * </ul>
  *
- * <p>The AUTO rule, from the costs of the CPU kernels: the ghost norm forms only the tiles
- * {@code s >= t} of the two Gram matrices, about {@code T^2 (d + p) / 2} multiply-adds per sample;
- * the direct method forms {@code A_i^T G_i}, {@code T d p} multiply-adds plus a transpose of the
- * sample ({@code T (d + p)} copies). Both run the same register-blocked kernel, and measured
- * (B 16, T 8-448, d and p 16-1024, 2-core AMD EPYC) the ghost norm takes 0.78-0.98 (median ~0.88)
- * of the direct time per multiply-add of the model, so the ghost norm is used when
+ * <p>The AUTO rule, from the costs of the CPU kernels: the ghost norm forms the two {@code T x T}
+ * Gram matrices on and above the diagonal, about {@code T^2 (d + p) / 2} multiply-adds per sample;
+ * the direct method forms {@code A_i^T G_i}, {@code T d p} multiply-adds. Both run CpuGemm's
+ * vectorized micro-kernel, but the Gram rows are short (the triangle) and X is transposed while it
+ * is packed, so measured (B 16, T 16-384, d and p 16-1024, 2-core AMD EPYC, 2026-11-24) the ghost
+ * norm takes 1.1-1.3 of the direct time per multiply-add of the model near the crossover (up to
+ * 1.7-1.9 for a 32-wide input), so the ghost norm is used when
  * <pre>
- *   (7/8) T^2 (d + p) / 2 &lt; T d p,   i.e.   7 T (d + p) &lt; 16 d p.
+ *   (5/4) T^2 (d + p) / 2 &lt; T d p,   i.e.   5 T (d + p) &lt; 8 d p.
  * </pre>
  * At the crossover the two differ by less than 15 %, so the constant matters little. Examples at
- * T = 128: ghost for 256 -&gt; 256 (crossover at T ~ 290), 256 -&gt; 768 and 256 -&gt; 1024 / 1024 -&gt; 256
- * (crossover T ~ 470); direct for narrow layers on long sequences, e.g. 64 -&gt; 64 at T &gt; 73.
- * The ghost norm also needs no scratch, the direct method {@code T (d + p)} floats per thread.
+ * T = 128: ghost for 256 -&gt; 256 (crossover at T ~ 205), 256 -&gt; 768 and 256 -&gt; 1024 / 1024 -&gt; 256
+ * (crossover T ~ 330); direct for narrow layers on long sequences, e.g. 64 -&gt; 64 at T &gt; 51.
+ * The ghost norm needs {@code 2 T^2} floats of scratch per thread, the direct method {@code d p}.
  * {@link #normMethod} forces either.
  *
  * <p>Clipped sum: {@code dW = A^T diag(c) G}, one GEMM with the row scaling fused in.
@@ -37,7 +38,7 @@ public final class Linear implements Layer {
 
     /** How the per-sample norm of a sequence input is computed. */
     public enum NormMethod {
-        /** Ghost norm when {@code 7 T (d + p) < 16 d p}, else direct (see the class comment). */
+        /** Ghost norm when {@code 5 T (d + p) < 8 d p}, else direct (see the class comment). */
         AUTO,
         GHOST,
         DIRECT
@@ -130,14 +131,14 @@ public final class Linear implements Layer {
     }
 
     /**
-     * Ghost norm ~ (7/8) T^2 (d + p) / 2 per sample against the direct per-sample gradient ~ T d p
+     * Ghost norm ~ (5/4) T^2 (d + p) / 2 per sample against the direct per-sample gradient ~ T d p
      * (measured constants: see the class comment).
      */
     boolean useGhost(int seq) {
         return switch (normMethod) {
             case GHOST -> true;
             case DIRECT -> false;
-            case AUTO -> 7L * seq * (in + out) < 16L * in * out;
+            case AUTO -> 5L * seq * (in + out) < 8L * in * out;
         };
     }
 

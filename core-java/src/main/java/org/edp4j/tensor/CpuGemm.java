@@ -49,6 +49,15 @@ final class CpuGemm {
         final int[] p = new int[KC];
         /** {@code alpha * scale[p / rowsPerScale]} of the active terms. */
         final float[] s = new float[KC];
+        /** Packed {@code X^T} of {@link #gramUpper}, {@code [KC][n]}; grows. */
+        private float[][] g = new float[KC][0];
+
+        float[][] gram(int n) {
+            if (g[0].length < n) {
+                g = new float[KC][n];
+            }
+            return g;
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -75,7 +84,7 @@ final class CpuGemm {
         Parallel.range(m, grain, MR, (i0, i1) -> {
             scaleRows(c, i0, i1, n, beta);
             if (k > 0 && alpha != 0f) {
-                rows(transA, transB, i0, i1, m, n, k, alpha, a, b, c, scale, rowsPerScale, SCRATCH.get());
+                rows(transA, transB, i0, i1, m, n, k, alpha, a, 0, b, 0, c, scale, rowsPerScale, SCRATCH.get());
             }
         });
     }
@@ -94,7 +103,8 @@ final class CpuGemm {
 
     /** Rows {@code [i0, i1)} of C += alpha op(A) op(B). */
     private static void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                             float[] a, float[] b, float[] c, float[] scale, int rowsPerScale, Scratch w) {
+                             float[] a, int ao, float[] b, int bo, float[] c, float[] scale, int rowsPerScale,
+                             Scratch w) {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
             int kk = activeTerms(p0, p1, alpha, scale, rowsPerScale, w);
@@ -103,26 +113,78 @@ final class CpuGemm {
             }
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(n, j0 + NC) - j0;
-                packB(transB, b, n, k, j0, nc, kk, w);
+                packB(transB, b, bo, n, k, j0, nc, kk, w);
                 int i = i0;
                 for (; i + MR <= i1; i += MR) {
-                    packA(transA, a, m, k, i, MR, kk, w);
+                    packA(transA, a, ao, m, k, i, MR, kk, w);
                     float[][] cr = w.c;
                     for (int r = 0; r < MR; r++) {
                         System.arraycopy(c, (i + r) * n + j0, cr[r], 0, nc);
                     }
-                    block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, nc);
+                    block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, 0, nc);
                     for (int r = 0; r < MR; r++) {
                         System.arraycopy(cr[r], 0, c, (i + r) * n + j0, nc);
                     }
                 }
                 for (; i < i1; i++) {
-                    packA(transA, a, m, k, i, 1, kk, w);
+                    packA(transA, a, ao, m, k, i, 1, kk, w);
                     float[] cr = w.c[0];
                     System.arraycopy(c, i * n + j0, cr, 0, nc);
-                    block1(cr, w.b, w.a, kk, nc);
+                    block1(cr, w.b, w.a, kk, 0, nc);
                     System.arraycopy(cr, 0, c, i * n + j0, nc);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code C = A^T B} on one thread, A stored {@code [k, m]} at {@code a[ao ..]}, B {@code [k, n]}
+     * at {@code b[bo ..]}, C {@code [m, n]} at {@code c[0 ..]} (overwritten, whatever it held).
+     * Same arithmetic as {@link #gemm}: one fused multiply-add per term, p ascending. A and B: not
+     * modified; c: modified.
+     */
+    static void gemmTN(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c) {
+        Arrays.fill(c, 0, m * n, 0f);
+        if (m > 0 && n > 0 && k > 0) {
+            rows(true, false, 0, m, m, n, k, 1f, a, ao, b, bo, c, null, 1, SCRATCH.get());
+        }
+    }
+
+    /**
+     * The upper part of the Gram matrix {@code X X^T} of the {@code n} rows of X (length k, stored
+     * contiguously from {@code x[xo]}), on one thread: {@code c[i][j] = x_i . x_j} for
+     * {@code j >= i - i % 4} (the rest of each row is not touched), with the vectorized
+     * micro-kernel: every row of {@code X^T} of a k-block is packed once, whole (n floats, no
+     * n-blocking), and each group of four C rows runs over the columns from its first row on.
+     * Same arithmetic as {@link #gemm}: one fused multiply-add per term, ascending. x: not modified.
+     *
+     * @param c at least n rows of at least n floats each; modified
+     */
+    static void gramUpper(float[] x, int xo, int n, int k, float[][] c) {
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(c[i], i & -MR, n, 0f);
+        }
+        Scratch w = SCRATCH.get();
+        float[][] bp = w.gram(n);
+        float[] ap = w.a;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kk = Math.min(k, p0 + KC) - p0;
+            for (int j = 0; j < n; j++) {
+                int base = xo + j * k + p0;
+                for (int q = 0; q < kk; q++) {
+                    bp[q][j] = x[base + q];
+                }
+            }
+            int i = 0;
+            for (; i + MR <= n; i += MR) {
+                for (int r = 0; r < MR; r++) {
+                    System.arraycopy(x, xo + (i + r) * k + p0, ap, r * KC, kk);
+                }
+                block4(c[i], c[i + 1], c[i + 2], c[i + 3], bp, ap, kk, i, n);
+            }
+            for (; i < n; i++) {
+                System.arraycopy(x, xo + i * k + p0, ap, 0, kk);
+                block1(c[i], bp, ap, kk, i & -MR, n);
             }
         }
     }
@@ -146,17 +208,17 @@ final class CpuGemm {
     }
 
     /** {@code w.b[q][0, nc) = op(B)[p_q, j0 + (0, nc)]} for the active terms. */
-    private static void packB(boolean transB, float[] b, int n, int k, int j0, int nc, int kk, Scratch w) {
+    private static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int nc, int kk, Scratch w) {
         float[][] bp = w.b;
         int[] ps = w.p;
         if (!transB) {
             for (int q = 0; q < kk; q++) {
-                System.arraycopy(b, ps[q] * n + j0, bp[q], 0, nc);
+                System.arraycopy(b, bo + ps[q] * n + j0, bp[q], 0, nc);
             }
         } else {
             // B stored [n,k]: row j of storage holds column j of op(B).
             for (int j = 0; j < nc; j++) {
-                int base = (j0 + j) * k;
+                int base = bo + (j0 + j) * k;
                 for (int q = 0; q < kk; q++) {
                     bp[q][j] = b[base + ps[q]];
                 }
@@ -165,7 +227,7 @@ final class CpuGemm {
     }
 
     /** {@code w.a[r * KC + q] = s_q op(A)[i + r, p_q]} for {@code r < rows}. */
-    private static void packA(boolean transA, float[] a, int m, int k, int i, int rows, int kk, Scratch w) {
+    private static void packA(boolean transA, float[] a, int ao, int m, int k, int i, int rows, int kk, Scratch w) {
         float[] ap = w.a;
         int[] ps = w.p;
         float[] ss = w.s;
@@ -173,10 +235,10 @@ final class CpuGemm {
             int o = r * KC;
             if (transA) {
                 for (int q = 0; q < kk; q++) {
-                    ap[o + q] = a[ps[q] * m + i + r] * ss[q];
+                    ap[o + q] = a[ao + ps[q] * m + i + r] * ss[q];
                 }
             } else {
-                int base = (i + r) * k;
+                int base = ao + (i + r) * k;
                 for (int q = 0; q < kk; q++) {
                     ap[o + q] = a[base + ps[q]] * ss[q];
                 }
@@ -184,28 +246,28 @@ final class CpuGemm {
         }
     }
 
-    /** Four C rows += packed A {@code [4][kk]} times packed B {@code [kk][nc]}, two terms at a time. */
+    /** Columns {@code [from, nc)} of four C rows += packed A {@code [4][kk]} times packed B {@code [kk][nc]}, two terms at a time. */
     private static void block4(float[] c0, float[] c1, float[] c2, float[] c3, float[][] bp, float[] ap, int kk,
-                               int nc) {
+                               int from, int nc) {
         int q = 0;
         for (; q + 2 <= kk; q += 2) {
             kernel4x2(c0, c1, c2, c3, bp[q], bp[q + 1],
                     ap[q], ap[q + 1], ap[KC + q], ap[KC + q + 1],
-                    ap[2 * KC + q], ap[2 * KC + q + 1], ap[3 * KC + q], ap[3 * KC + q + 1], nc);
+                    ap[2 * KC + q], ap[2 * KC + q + 1], ap[3 * KC + q], ap[3 * KC + q + 1], from, nc);
         }
         if (q < kk) {
-            kernel4x1(c0, c1, c2, c3, bp[q], ap[q], ap[KC + q], ap[2 * KC + q], ap[3 * KC + q], nc);
+            kernel4x1(c0, c1, c2, c3, bp[q], ap[q], ap[KC + q], ap[2 * KC + q], ap[3 * KC + q], from, nc);
         }
     }
 
-    /** One C row += packed A {@code [1][kk]} times packed B {@code [kk][nc]}. */
-    private static void block1(float[] c0, float[][] bp, float[] ap, int kk, int nc) {
+    /** Columns {@code [from, nc)} of one C row += packed A {@code [1][kk]} times packed B {@code [kk][nc]}. */
+    private static void block1(float[] c0, float[][] bp, float[] ap, int kk, int from, int nc) {
         int q = 0;
         for (; q + 2 <= kk; q += 2) {
-            kernel1x2(c0, bp[q], bp[q + 1], ap[q], ap[q + 1], nc);
+            kernel1x2(c0, bp[q], bp[q + 1], ap[q], ap[q + 1], from, nc);
         }
         if (q < kk) {
-            kernel1x1(c0, bp[q], ap[q], nc);
+            kernel1x1(c0, bp[q], ap[q], from, nc);
         }
     }
 
@@ -213,8 +275,8 @@ final class CpuGemm {
 
     private static void kernel4x2(float[] c0, float[] c1, float[] c2, float[] c3, float[] b0, float[] b1,
                                   float a00, float a01, float a10, float a11,
-                                  float a20, float a21, float a30, float a31, int nc) {
-        for (int j = 0; j < nc; j++) {
+                                  float a20, float a21, float a30, float a31, int from, int nc) {
+        for (int j = from; j < nc; j++) {
             float x0 = b0[j];
             float x1 = b1[j];
             c0[j] = Math.fma(a01, x1, Math.fma(a00, x0, c0[j]));
@@ -225,8 +287,8 @@ final class CpuGemm {
     }
 
     private static void kernel4x1(float[] c0, float[] c1, float[] c2, float[] c3, float[] b0,
-                                  float a0, float a1, float a2, float a3, int nc) {
-        for (int j = 0; j < nc; j++) {
+                                  float a0, float a1, float a2, float a3, int from, int nc) {
+        for (int j = from; j < nc; j++) {
             float x0 = b0[j];
             c0[j] = Math.fma(a0, x0, c0[j]);
             c1[j] = Math.fma(a1, x0, c1[j]);
@@ -235,14 +297,14 @@ final class CpuGemm {
         }
     }
 
-    private static void kernel1x2(float[] c0, float[] b0, float[] b1, float a0, float a1, int nc) {
-        for (int j = 0; j < nc; j++) {
+    private static void kernel1x2(float[] c0, float[] b0, float[] b1, float a0, float a1, int from, int nc) {
+        for (int j = from; j < nc; j++) {
             c0[j] = Math.fma(a1, b1[j], Math.fma(a0, b0[j], c0[j]));
         }
     }
 
-    private static void kernel1x1(float[] c0, float[] b0, float a0, int nc) {
-        for (int j = 0; j < nc; j++) {
+    private static void kernel1x1(float[] c0, float[] b0, float a0, int from, int nc) {
+        for (int j = from; j < nc; j++) {
             c0[j] = Math.fma(a0, b0[j], c0[j]);
         }
     }

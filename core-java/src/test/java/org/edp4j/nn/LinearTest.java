@@ -11,15 +11,15 @@ class LinearTest {
 
     @Test
     void autoPicksTheGhostNormBelowTheMeasuredCrossover() {
-        // 7 T (d + p) < 16 d p: the encoder's layers at T = 128 all take the ghost norm.
+        // 5 T (d + p) < 8 d p: the encoder's layers at T = 128 all take the ghost norm.
         int[][] ghostAt128 = {{256, 768}, {256, 256}, {256, 1024}, {1024, 256}};
         for (int[] s : ghostAt128) {
             assertEquals(true, linear(s[0], s[1]).useGhost(128), s[0] + " -> " + s[1]);
         }
-        assertEquals(true, linear(256, 256).useGhost(292));
-        assertEquals(false, linear(256, 256).useGhost(293));
-        assertEquals(true, linear(64, 64).useGhost(73));
-        assertEquals(false, linear(64, 64).useGhost(74));
+        assertEquals(true, linear(256, 256).useGhost(204));
+        assertEquals(false, linear(256, 256).useGhost(205));
+        assertEquals(true, linear(64, 64).useGhost(51));
+        assertEquals(false, linear(64, 64).useGhost(52));
         assertEquals(false, linear(1, 1).useGhost(2));
     }
 

@@ -246,6 +246,65 @@ class CpuGemmTest {
         assertEquals("tensor 'A' [3] has 3 elements, expected 4", e.getMessage());
     }
 
+    /**
+     * The single-threaded entry points the per-sample norms run on: {@code gemmTN} with A and B at
+     * offsets into larger arrays (C overwritten over NaN), and {@code gramUpper} on and above the
+     * diagonal (entries below the group of four left untouched), against float64, for n across the
+     * row groups and k across the k-blocks; both bit-identical to {@code gemm} on copies.
+     */
+    @Property(tries = 40)
+    void singleThreadEntryPointsMatchFloat64(@ForAll @IntRange(min = 1, max = 70) int m,
+                                             @ForAll @IntRange(min = 1, max = 45) int n,
+                                             @ForAll @IntRange(min = 1, max = 300) int k,
+                                             @ForAll @IntRange(min = 0, max = 9) int off,
+                                             @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] a = random(rng, off + k * m + 3);
+        float[] b = random(rng, 2 * off + k * n);
+        float[] c = new float[m * n + 5];
+        java.util.Arrays.fill(c, Float.NaN);
+        CpuGemm.gemmTN(m, n, k, a, off, b, 2 * off, c);
+        double[] ref = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) a[off + p * m + i] * b[2 * off + p * n + j];
+                }
+                ref[i * n + j] = s;
+            }
+        }
+        assertClose(ref, java.util.Arrays.copyOf(c, m * n), k);
+        float[] viaGemm = new float[m * n];
+        CpuGemm.gemm(true, false, m, n, k, 1f, java.util.Arrays.copyOfRange(a, off, off + k * m),
+                java.util.Arrays.copyOfRange(b, 2 * off, 2 * off + k * n), 0f, viaGemm, null, 1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(viaGemm, java.util.Arrays.copyOf(c, m * n));
+
+        // Gram of the m rows of length k stored from a[off].
+        float[][] g = new float[m + 2][m + 3];
+        for (float[] row : g) {
+            java.util.Arrays.fill(row, -7f);
+        }
+        CpuGemm.gramUpper(a, off, m, k, g);
+        float[] full = new float[m * m];
+        float[] x = java.util.Arrays.copyOfRange(a, off, off + m * k);
+        CpuGemm.gemm(false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m + 3; j++) {
+                if (j < (i & -4) || j >= m) {
+                    assertEquals(-7f, g[i][j], "untouched " + i + "," + j);
+                    continue;
+                }
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) x[i * k + p] * x[j * k + p];
+                }
+                assertClose(new double[] {s}, new float[] {g[i][j]}, k);
+                assertEquals(full[i * m + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
+            }
+        }
+    }
+
     static float[] random(SplittableRandom rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
