@@ -60,7 +60,7 @@ public final class StepProfile {
         md.append("Interleaved private / non-private ratio: blocks of ").append(BLOCK - 1)
                 .append(" private then ").append(BLOCK - 1).append(" non-private steps (each block's first step "
                 + "dropped), ~").append(steps).append(" steps of each; ratio of the block medians, median over "
-                + "blocks [q1, q3]:\n\n");
+                + "blocks [q1, q3] (the encoder, whose step takes seconds, a quarter of the steps):\n\n");
         md.append("| model | batch | non-private ms (median) | private ms (median) | ratio median [q1, q3] |\n");
         md.append("|---|---:|---:|---:|---:|\n");
         for (String[] c : cases) {

@@ -68,11 +68,11 @@ public final class TrainCommand implements Callable<Integer> {
     double delta;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Epochs (round(n / batch) Poisson steps each). Default (per model): 30 bag, 10 encoder.")
+            description = "Epochs (round(n / batch) Poisson steps each). Default (per model): 30.")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B",
-            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024 bag, 256 encoder.")
+            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024.")
     Integer batchSize;
 
     @Option(names = "--clip", paramLabel = "C",
@@ -133,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "LR",
-            description = "Learning rate. Default (per model): 0.1 bag, 0.003 encoder.")
+            description = "Learning rate. Default (per model): 0.1 bag, 0.006 encoder.")
     Double lr;
 
     @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "8000",
@@ -147,20 +147,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dim", paramLabel = "D",
             description = "Embedding width; the encoder's model width (a multiple of --heads). "
-                    + "Default (per model): 32 bag, 64 encoder.")
+                    + "Default (per model): 32.")
     Integer dim;
 
     @Option(names = "--hidden", paramLabel = "H",
             description = "Hidden width of the bag's MLP head, or of the encoder's feed-forward layers. "
-                    + "Default (per model): 16 bag, 128 encoder.")
+                    + "Default (per model): 16 bag, 64 encoder.")
     Integer hidden;
 
     @Option(names = "--layers", paramLabel = "L",
-            description = "Encoder blocks (encoder only). Default: 2.")
+            description = "Encoder blocks (encoder only). Default: 1.")
     Integer layers;
 
     @Option(names = "--heads", paramLabel = "H",
-            description = "Attention heads per encoder block (encoder only). Default: 4.")
+            description = "Attention heads per encoder block (encoder only). Default: 2.")
     Integer heads;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",

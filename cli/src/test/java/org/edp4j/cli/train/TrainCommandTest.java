@@ -48,7 +48,7 @@ class TrainCommandTest {
         "--delta 1|--delta must be in (0, 1), got 1.0",
         "--delta 0|--delta must be in (0, 1)",
         "--batch-size 5000|--batch-size must be in [1, 4717] (the training set size), got 5000",
-        "--model encoder --heads 3|--dim (64) must be a multiple of --heads (3)",
+        "--model encoder --heads 3|--dim (32) must be a multiple of --heads (3)",
         "--model encoder --layers 0|--layers must be >= 1, got 0",
         "--layers 2|--layers and --heads apply to the encoder only",
         "--model transformer|unknown model 'transformer'; available models: bag, encoder",
