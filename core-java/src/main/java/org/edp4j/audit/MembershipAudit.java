@@ -126,8 +126,8 @@ public final class MembershipAudit {
         // Validate delta and alpha once, before the search.
         EmpiricalEpsilon.lowerBound(0, 1, 0, 1, delta, alpha);
         SplittableRandom rng = new SplittableRandom(seed);
-        int[] pm = permutation(m, rng);
-        int[] pn = permutation(n, rng);
+        int[] pm = Permutation.of(m, rng);
+        int[] pn = Permutation.of(n, rng);
         int ma = m / 2;
         int na = n / 2;
         String best = null;
@@ -158,20 +158,6 @@ public final class MembershipAudit {
         double eps = EmpiricalEpsilon.lowerBound(tp, bm.length, fp, bn.length, delta, alpha);
         return new MembershipAudit(List.copyOf(attacks), new Bound(best, bestThreshold, tp, bm.length, fp, bn.length,
                 eps), delta, alpha);
-    }
-
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static double[] pick(double[] x, int[] perm, int from, int to) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.edp4j.audit.Canaries;
+import org.edp4j.audit.Permutation;
 import org.edp4j.cli.train.TextTrainingRun;
 import org.edp4j.data.DatasetSplits;
 import org.edp4j.data.EncodedDataset;
@@ -45,7 +46,7 @@ record AuditData(Encoder encoder, EncodedDataset targetTrain, EncodedDataset ref
         DatasetSplits splits = SpamAssassin.load();
         SplittableRandom rng = new SplittableRandom(c.seed() ^ 0xA0D17L);
         TextDataset all = splits.train();
-        int[] order = permutation(all.size(), rng);
+        int[] order = Permutation.of(all.size(), rng);
         int n = c.trainSize();
         TextDataset test = splits.test();
         int m = Math.min(test.size(), n / 4);
@@ -65,7 +66,7 @@ record AuditData(Encoder encoder, EncodedDataset targetTrain, EncodedDataset ref
                 (isMember[i] ? audited : outside).add(all.get(i));
             }
         }
-        int[] testOrder = permutation(test.size(), rng);
+        int[] testOrder = Permutation.of(test.size(), rng);
         for (int i = 0; i < m; i++) {
             audited.add(test.get(testOrder[i]));
         }
@@ -86,20 +87,6 @@ record AuditData(Encoder encoder, EncodedDataset targetTrain, EncodedDataset ref
         }
         return new AuditData(enc, target, enc.encode(outsideSet), enc.encode(test),
                 enc.encode(TextDataset.of(audited, classes)), m, canaries);
-    }
-
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** Scores of rows {@code [0, m)} (members) of an audited-rows array. */
