@@ -119,33 +119,13 @@ final class CpuAttention {
                 }
                 for (int t = 0; t < seq; t++) {
                     int q = (rowBase + t) * stride + qCol;
-                    // S_t = sum_j (q_tj / sqrt(dh)) K^T[j, :], four j at a time
-                    Arrays.fill(srow, 0, seq, 0f);
-                    int j = 0;
-                    for (; j + 4 <= headDim; j += 4) {
-                        axpy4(seq, qkv[q + j] * scale, kt[j], qkv[q + j + 1] * scale, kt[j + 1],
-                                qkv[q + j + 2] * scale, kt[j + 2], qkv[q + j + 3] * scale, kt[j + 3], srow);
-                    }
-                    for (; j < headDim; j++) {
-                        axpy(seq, qkv[q + j] * scale, kt[j], srow);
-                    }
+                    // S_t = sum_j (q_tj / sqrt(dh)) K^T[j, :]
+                    combine(qkv, q, scale, kt, headDim, seq, srow);
                     int pr = pBase + t * seq;
                     System.arraycopy(srow, 0, probs, pr, seq);
                     softmaxRow(probs, pr, keyMask, maskOff, seq);
-                    // out_t = sum over unmasked s of P_ts v_s, four keys at a time
-                    Arrays.fill(orow, 0, headDim, 0f);
-                    int k = 0;
-                    for (; k + 4 <= nk; k += 4) {
-                        int s0 = keys[k];
-                        int s1 = keys[k + 1];
-                        int s2 = keys[k + 2];
-                        int s3 = keys[k + 3];
-                        axpy4(headDim, probs[pr + s0], v[s0], probs[pr + s1], v[s1], probs[pr + s2], v[s2],
-                                probs[pr + s3], v[s3], orow);
-                    }
-                    for (; k < nk; k++) {
-                        axpy(headDim, probs[pr + keys[k]], v[keys[k]], orow);
-                    }
+                    // out_t = sum over unmasked s of P_ts v_s
+                    combineRows(probs, pr, keys, nk, v, headDim, orow);
                     System.arraycopy(orow, 0, out, (rowBase + t) * d + qCol, headDim);
                 }
             }
@@ -229,16 +209,8 @@ final class CpuAttention {
                 for (int t = 0; t < seq; t++) {
                     int pr = pBase + t * seq;
                     float[] go = dO[t];
-                    // dP_t = dO_t V^T, four j at a time
-                    Arrays.fill(dprow, 0, seq, 0f);
-                    int j = 0;
-                    for (; j + 4 <= headDim; j += 4) {
-                        axpy4(seq, go[j], vt[j], go[j + 1], vt[j + 1], go[j + 2], vt[j + 2], go[j + 3], vt[j + 3],
-                                dprow);
-                    }
-                    for (; j < headDim; j++) {
-                        axpy(seq, go[j], vt[j], dprow);
-                    }
+                    // dP_t = dO_t V^T
+                    combine(go, 0, 1f, vt, headDim, seq, dprow);
                     System.arraycopy(dprow, 0, dProbs, pr, seq);
                     // dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh)
                     float dot = (float) CpuBackend.dot(dprow, 0, probs, pr, seq);
@@ -247,18 +219,7 @@ final class CpuAttention {
                         dst[s] = probs[pr + s] * (dprow[s] - dot) * scale;
                     }
                     // dQ_t = sum over keys of dS_ts k_s
-                    Arrays.fill(acc, 0, headDim, 0f);
-                    int k = 0;
-                    for (; k + 4 <= nk; k += 4) {
-                        int s0 = keys[k];
-                        int s1 = keys[k + 1];
-                        int s2 = keys[k + 2];
-                        int s3 = keys[k + 3];
-                        axpy4(headDim, dst[s0], kr[s0], dst[s1], kr[s1], dst[s2], kr[s2], dst[s3], kr[s3], acc);
-                    }
-                    for (; k < nk; k++) {
-                        axpy(headDim, dst[keys[k]], kr[keys[k]], acc);
-                    }
+                    combineRows(dst, 0, keys, nk, kr, headDim, acc);
                     System.arraycopy(acc, 0, gQkv, (rowBase + t) * stride + qCol, headDim);
                 }
                 // dK_s = sum_t dS_ts q_t, dV_s = sum_t P_ts dO_t, four queries at a time
@@ -284,6 +245,41 @@ final class CpuAttention {
                 }
             }
         });
+    }
+
+    /**
+     * {@code y[0..n) = sum_{j < m} alpha a[aOff + j] x[j][0..n)}: a row vector times the matrix of
+     * rows {@code x}, four rows per pass over y.
+     */
+    private static void combine(float[] a, int aOff, float alpha, float[][] x, int m, int n, float[] y) {
+        Arrays.fill(y, 0, n, 0f);
+        int j = 0;
+        for (; j + 4 <= m; j += 4) {
+            axpy4(n, a[aOff + j] * alpha, x[j], a[aOff + j + 1] * alpha, x[j + 1], a[aOff + j + 2] * alpha,
+                    x[j + 2], a[aOff + j + 3] * alpha, x[j + 3], y);
+        }
+        for (; j < m; j++) {
+            axpy(n, a[aOff + j] * alpha, x[j], y);
+        }
+    }
+
+    /**
+     * {@code y[0..n) = sum_{k < nk} c[cOff + keys[k]] x[keys[k]][0..n)}: only the listed rows,
+     * four per pass over y.
+     */
+    private static void combineRows(float[] c, int cOff, int[] keys, int nk, float[][] x, int n, float[] y) {
+        Arrays.fill(y, 0, n, 0f);
+        int k = 0;
+        for (; k + 4 <= nk; k += 4) {
+            int s0 = keys[k];
+            int s1 = keys[k + 1];
+            int s2 = keys[k + 2];
+            int s3 = keys[k + 3];
+            axpy4(n, c[cOff + s0], x[s0], c[cOff + s1], x[s1], c[cOff + s2], x[s2], c[cOff + s3], x[s3], y);
+        }
+        for (; k < nk; k++) {
+            axpy(n, c[cOff + keys[k]], x[keys[k]], y);
+        }
     }
 
     /** {@code y[i] += a x[i]} for {@code i < n}. */
