@@ -65,17 +65,7 @@ final class CpuNorms {
      * bias). a {@code [batch*seq, d]}, g {@code [batch*seq, p]}: not modified. out: modified.
      */
     static void linearGhost(int batch, int seq, int d, int p, float[] a, float[] g, boolean bias, float[] out) {
-        Parallel.range(batch, 1, (b0, b1) -> {
-            Scratch w = SCRATCH.get();
-            for (int b = b0; b < b1; b++) {
-                int rows = activeRows(g, b * seq * p, seq, p);
-                double acc = ghost(a, b * seq * d, g, b * seq * p, rows, d, p, w);
-                if (bias) {
-                    acc += CpuBackend.groupSumSquares(g, b * seq * p, rows, p, w.row(p));
-                }
-                out[b] += (float) acc;
-            }
-        });
+        perSample(batch, seq, d, p, a, g, bias, out, true);
     }
 
     /**
@@ -83,11 +73,18 @@ final class CpuNorms {
      * gradient formed whole. Arguments as {@link #linearGhost}.
      */
     static void linearDirect(int batch, int seq, int d, int p, float[] a, float[] g, boolean bias, float[] out) {
+        perSample(batch, seq, d, p, a, g, bias, out, false);
+    }
+
+    /** Both methods: samples split across threads, padding rows dropped, the bias term added. */
+    private static void perSample(int batch, int seq, int d, int p, float[] a, float[] g, boolean bias, float[] out,
+                                  boolean useGhost) {
         Parallel.range(batch, 1, (b0, b1) -> {
             Scratch w = SCRATCH.get();
             for (int b = b0; b < b1; b++) {
                 int rows = activeRows(g, b * seq * p, seq, p);
-                double acc = direct(a, b * seq * d, g, b * seq * p, rows, d, p, w.flat(d * p));
+                double acc = useGhost ? ghost(a, b * seq * d, g, b * seq * p, rows, d, p, w)
+                        : direct(a, b * seq * d, g, b * seq * p, rows, d, p, w.flat(d * p));
                 if (bias) {
                     acc += CpuBackend.groupSumSquares(g, b * seq * p, rows, p, w.row(p));
                 }
