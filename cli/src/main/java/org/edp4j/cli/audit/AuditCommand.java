@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.edp4j.cli.train.ModelDefaults;
 import org.edp4j.cli.train.TrainCommand;
 import org.edp4j.cli.train.TrainConfig;
 import org.edp4j.tensor.Backend;
@@ -132,10 +133,13 @@ public final class AuditCommand implements Callable<Integer> {
             eps.add(e);
         }
         int n = maxTrain != null ? maxTrain : quick ? 1600 : 4717;
-        int b = batchSize != null ? batchSize : quick ? 256 : 1024;
-        int t = maxLen != null ? maxLen : quick ? 128 : 256;
-        TrainConfig tc = new TrainConfig(TrainConfig.BAG, 8000, t, 32, 16, epochs, b, clip, "flat",
-                TrainCommand.DEFAULT_EPSILON, Double.NaN, delta, "constant", "adam", lr, seed, insecureSeedNoise, n, 0, 0);
+        // The bag model of edp train, at its defaults unless --quick shrinks the run.
+        ModelDefaults bag = ModelDefaults.BAG;
+        int b = batchSize != null ? batchSize : quick ? 256 : bag.batchSize();
+        int t = maxLen != null ? maxLen : quick ? 128 : bag.maxLen();
+        TrainConfig tc = new TrainConfig(TrainConfig.BAG, 8000, t, bag.dim(), bag.hidden(), epochs, b, clip, "flat",
+                TrainCommand.DEFAULT_EPSILON, Double.NaN, delta, "constant", "adam", lr, seed, insecureSeedNoise, n,
+                bag.layers(), bag.heads());
         return new AuditConfig(tc, eps, canaries != null ? canaries : quick ? 5 : 10, canaryRepeats,
                 references != null ? references : quick ? 1 : 4, alpha);
     }
