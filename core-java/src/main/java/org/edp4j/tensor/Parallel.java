@@ -8,6 +8,10 @@ import java.util.concurrent.RecursiveAction;
  *
  * <p>Ranges smaller than the grain run on the caller's thread: forking costs microseconds, so
  * small loops stay serial.
+ *
+ * <p>Threads: the common pool's parallelism plus the caller, or fewer with the system property
+ * {@value #THREADS_PROPERTY} (e.g. {@code -Dedp4j.threads=1}: every loop on the caller's thread; the
+ * benchmarks' one-thread rows use it).
  */
 final class Parallel {
     /** A loop body over {@code [start, end)}. */
@@ -16,7 +20,11 @@ final class Parallel {
         void run(int start, int end);
     }
 
-    private static final int THREADS = Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1);
+    /** System property capping {@link #threads()}. */
+    static final String THREADS_PROPERTY = "edp4j.threads";
+
+    private static final int THREADS = Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1,
+            Integer.getInteger(THREADS_PROPERTY, Integer.MAX_VALUE)));
 
     private Parallel() {
     }

@@ -3,6 +3,8 @@ package org.edp4j.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -11,6 +13,26 @@ import org.junit.jupiter.api.Test;
 
 class CpuGemmTest {
     static final double TOL = 1e-5;
+
+    /**
+     * Both kernels: the scalar one always, the Vector API one whenever the module is readable (the
+     * build's surefire argLine adds it, so both run there; a count guard fails if it went missing).
+     */
+    static List<GemmKernel> kernels() {
+        List<GemmKernel> list = new ArrayList<>();
+        list.add(new ScalarGemm());
+        Vectorization.vectorKernel(GemmKernel.class, "org.edp4j.tensor.VectorGemm").ifPresent(list::add);
+        if (Vectorization.moduleReadable()) {
+            assertEquals(2, list.size(), "jdk.incubator.vector is readable but VectorGemm did not load");
+        }
+        return list;
+    }
+
+    @Test
+    void bothKernelsAreTestedWhenTheVectorApiIsReadable() {
+        assertEquals(Vectorization.moduleReadable() ? 2 : 1, kernels().size());
+        assertEquals(Vectorization.enabled() ? "VectorGemm" : "ScalarGemm", CpuGemm.KERNEL.getClass().getSimpleName());
+    }
 
     @Property(tries = 60)
     void gemmMatchesFloat64Reference(@ForAll @IntRange(min = 0, max = 37) int m,
@@ -43,6 +65,13 @@ class CpuGemmTest {
             Tensor tc = be.tensor(c, c.length);
             be.gemm(transA, transB, m, n, k, alpha, ta, tb, beta, tc);
             assertClose(ref, tc.toArray(), k);
+            if (be == CpuBackend.instance()) {
+                for (GemmKernel kernel : kernels()) {
+                    float[] cc = c.clone();
+                    CpuGemm.gemm(kernel, transA, transB, m, n, k, alpha, a, b, beta, cc, null, 1);
+                    assertClose(ref, cc, k);
+                }
+            }
         }
     }
 
@@ -101,7 +130,8 @@ class CpuGemmTest {
     }
 
     /**
-     * Odd shapes on both sides of the blocking (MR 4, KC 128, NC 512) in all four variants, with
+     * Odd shapes on both sides of the blocking (scalar: MR 4, KC 128, NC 512; vector: MR 8, NR 32
+     * with 512-bit vectors, KC 256, MC 192, NC 512) in all four variants, on both kernels, with
      * beta 0 (C full of NaN: must be ignored), 1 and -0.5, against a float64 reference on fresh
      * random inputs.
      */
@@ -111,10 +141,11 @@ class CpuGemmTest {
             {1, 1, 1}, {1, 3, 5}, {3, 1, 5}, {5, 5, 1}, {3, 5, 127}, {5, 3, 129}, {127, 5, 3},
             {129, 3, 5}, {5, 127, 129}, {3, 513, 5}, {1, 513, 129}, {129, 129, 127}, {4, 512, 128},
             {5, 513, 257}, {513, 5, 129}, {127, 129, 513}, {2, 1, 0}, {0, 3, 4}, {3, 0, 4},
+            {8, 32, 256}, {9, 33, 257}, {7, 31, 255}, {193, 65, 513}, {200, 40, 300}, {16, 544, 17},
         };
         SplittableRandom rng = new SplittableRandom(20261124);
-        Backend be = CpuBackend.instance();
         int checked = 0;
+        for (GemmKernel kernel : kernels()) {
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
@@ -142,14 +173,14 @@ class CpuGemmTest {
                             ref[i * n + j] = alpha * acc + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
                         }
                     }
-                    Tensor tc = be.tensor(c, c.length);
-                    be.gemm(transA, transB, m, n, k, alpha, be.tensor(a, a.length), be.tensor(b, b.length), beta, tc);
-                    assertClose(ref, tc.toArray(), k);
+                    CpuGemm.gemm(kernel, transA, transB, m, n, k, alpha, a, b, beta, c, null, 1);
+                    assertClose(ref, c, k);
                 }
                 checked++;
             }
         }
-        assertEquals(shapes.length * 4, checked);
+        }
+        assertEquals(shapes.length * 4 * kernels().size(), checked);
     }
 
     /**
@@ -160,10 +191,10 @@ class CpuGemmTest {
     void scaledOddShapesSkipZeroScaleRowsHoldingNaN() {
         int[][] shapes = { // rows, m, n, rowsPerSample
             {1, 1, 1, 1}, {3, 5, 1, 1}, {5, 3, 127, 5}, {129, 5, 3, 3}, {127, 129, 5, 1}, {513, 3, 129, 19},
-            {257, 129, 513, 1}, {384, 127, 129, 128}, {260, 4, 512, 2},
+            {257, 129, 513, 1}, {384, 127, 129, 128}, {260, 4, 512, 2}, {600, 200, 40, 3}, {256, 784, 33, 1},
         };
         SplittableRandom rng = new SplittableRandom(11);
-        Backend be = CpuBackend.instance();
+        for (GemmKernel kernel : kernels()) {
         for (int[] sh : shapes) {
             int rows = sh[0];
             int m = sh[1];
@@ -197,11 +228,10 @@ class CpuGemmTest {
                         ref[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
                     }
                 }
-                Tensor tc = be.tensor(c, m, n);
-                be.gemmScaledTN(rows, m, n, per, be.tensor(a, rows, m), be.tensor(g, rows, n), be.tensor(s, samples),
-                        beta, tc);
-                assertClose(ref, tc.toArray(), rows);
+                CpuGemm.gemm(kernel, true, false, m, n, rows, 1f, a, g, beta, c, s, per);
+                assertClose(ref, c, rows);
             }
+        }
         }
     }
 
@@ -212,30 +242,67 @@ class CpuGemmTest {
     @Test
     void rowsDoNotDependOnTheSplit() {
         SplittableRandom rng = new SplittableRandom(3);
-        Backend be = CpuBackend.instance();
         int m = 43;
         int n = 600;
         int k = 301;
+        for (GemmKernel kernel : kernels()) {
         for (int variant = 0; variant < 4; variant++) {
             boolean transA = (variant & 1) != 0;
             boolean transB = (variant & 2) != 0;
             float[] a = random(rng, m * k);
             float[] b = random(rng, k * n);
-            Tensor tb = be.tensor(b, b.length);
-            Tensor full = be.zeros(m * n);
-            be.gemm(transA, transB, m, n, k, 0.5f, be.tensor(a, a.length), tb, 0f, full);
-            float[] got = full.toArray();
+            float[] got = new float[m * n];
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.5f, a, b, 0f, got, null, 1);
             for (int i = 0; i < m; i++) {
                 float[] row = new float[k];
                 for (int p = 0; p < k; p++) {
                     row[p] = transA ? a[p * m + i] : a[i * k + p];
                 }
-                Tensor one = be.zeros(n);
-                be.gemm(false, transB, 1, n, k, 0.5f, be.tensor(row, k), tb, 0f, one);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(one.toArray(),
+                float[] one = new float[n];
+                CpuGemm.gemm(kernel, false, transB, 1, n, k, 0.5f, row, b, 0f, one, null, 1);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one,
                         java.util.Arrays.copyOfRange(got, i * n, (i + 1) * n), "row " + i + ", variant " + variant);
             }
         }
+        }
+    }
+
+    /**
+     * The Vector API kernel and the scalar one give the same floats, bit for bit, in every variant,
+     * with and without a scale (zero-scale rows holding NaN), at shapes across both blockings.
+     */
+    @Property(tries = 40)
+    void vectorAndScalarKernelsAgreeBitForBit(@ForAll @IntRange(min = 1, max = 90) int m,
+                                              @ForAll @IntRange(min = 1, max = 140) int n,
+                                              @ForAll @IntRange(min = 1, max = 600) int k,
+                                              @ForAll @IntRange(min = 0, max = 4) int variant,
+                                              @ForAll @IntRange(min = 1, max = 7) int per,
+                                              @ForAll long seed) {
+        List<GemmKernel> ks = kernels();
+        if (ks.size() < 2) {
+            return; // no Vector API in this JVM: nothing to compare (the guard test says so)
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        boolean transA = (variant & 1) != 0 || variant == 4;
+        boolean transB = (variant & 2) != 0 && variant != 4;
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, k * n);
+        float[] scale = null;
+        if (variant == 4) { // the clipped sum: A^T diag(s) B, masked samples poisoned with NaN
+            scale = random(rng, (k + per - 1) / per);
+            for (int q = 0; q < scale.length; q += 2) {
+                scale[q] = 0f;
+                for (int r = q * per; r < Math.min(k, (q + 1) * per); r++) {
+                    a[r * m + rng.nextInt(m)] = Float.NaN;
+                    b[r * n + rng.nextInt(n)] = Float.NaN;
+                }
+            }
+        }
+        float[] c0 = random(rng, m * n);
+        float[] c1 = c0.clone();
+        CpuGemm.gemm(ks.get(0), transA, transB, m, n, k, 0.75f, a, b, -0.5f, c0, scale, per);
+        CpuGemm.gemm(ks.get(1), transA, transB, m, n, k, 0.75f, a, b, -0.5f, c1, scale, per);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c0, c1);
     }
 
     @Test
@@ -253,17 +320,18 @@ class CpuGemmTest {
      * row groups and k across the k-blocks; both bit-identical to {@code gemm} on copies.
      */
     @Property(tries = 40)
-    void singleThreadEntryPointsMatchFloat64(@ForAll @IntRange(min = 1, max = 70) int m,
+    void singleThreadEntryPointsMatchFloat64(@ForAll @IntRange(min = 1, max = 140) int m,
                                              @ForAll @IntRange(min = 1, max = 45) int n,
                                              @ForAll @IntRange(min = 1, max = 300) int k,
                                              @ForAll @IntRange(min = 0, max = 9) int off,
                                              @ForAll long seed) {
+        for (GemmKernel kernel : kernels()) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] a = random(rng, off + k * m + 3);
         float[] b = random(rng, 2 * off + k * n);
         float[] c = new float[m * n + 5];
         java.util.Arrays.fill(c, Float.NaN);
-        CpuGemm.gemmTN(m, n, k, a, off, b, 2 * off, c);
+        CpuGemm.gemmTN(kernel, m, n, k, a, off, b, 2 * off, c);
         double[] ref = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -276,7 +344,7 @@ class CpuGemmTest {
         }
         assertClose(ref, java.util.Arrays.copyOf(c, m * n), k);
         float[] viaGemm = new float[m * n];
-        CpuGemm.gemm(true, false, m, n, k, 1f, java.util.Arrays.copyOfRange(a, off, off + k * m),
+        CpuGemm.gemm(kernel, true, false, m, n, k, 1f, java.util.Arrays.copyOfRange(a, off, off + k * m),
                 java.util.Arrays.copyOfRange(b, 2 * off, 2 * off + k * n), 0f, viaGemm, null, 1);
         org.junit.jupiter.api.Assertions.assertArrayEquals(viaGemm, java.util.Arrays.copyOf(c, m * n));
 
@@ -285,10 +353,10 @@ class CpuGemmTest {
         for (float[] row : g) {
             java.util.Arrays.fill(row, -7f);
         }
-        CpuGemm.gramUpper(a, off, m, k, g);
+        kernel.gramUpper(a, off, m, k, g);
         float[] full = new float[m * m];
         float[] x = java.util.Arrays.copyOfRange(a, off, off + m * k);
-        CpuGemm.gemm(false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
+        CpuGemm.gemm(kernel, false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m + 3; j++) {
                 if (j < (i & -4) || j >= m) {
@@ -302,6 +370,7 @@ class CpuGemmTest {
                 assertClose(new double[] {s}, new float[] {g[i][j]}, k);
                 assertEquals(full[i * m + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
             }
+        }
         }
     }
 
