@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ScalarFallbackTest {
 
     @Test
-    void withoutTheFlagTheScalarKernelsRunAndOneLineSaysWhy() {
+    void withoutTheFlagTheScalarKernelsRunAndOneLineSaysWhy() throws ReflectiveOperationException {
         List<String> lines = new ArrayList<>();
         Vectorization.setReporter(lines::add);
         assertFalse(Vectorization.moduleReadable(), "this test is meant for a JVM without the Vector API module");
@@ -31,5 +31,17 @@ class ScalarFallbackTest {
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("pass '--add-modules jdk.incubator.vector' to the java command"), lines.get(0));
         assertTrue(Vectorization.description().startsWith("scalar kernels"), Vectorization.description());
+
+        // The noise takes the scalar kernel too, and its bulk fill is the element-by-element definition.
+        org.edp4j.dp.noise.GaussianNoise g = org.edp4j.dp.noise.GaussianNoise.insecureSeeded(3);
+        java.lang.reflect.Field kernel = g.getClass().getDeclaredField("KERNEL");
+        kernel.setAccessible(true);
+        assertEquals("ScalarNoiseKernel", kernel.get(null).getClass().getSimpleName());
+        float[] z = new float[4096];
+        g.fillNormals(0, 9, 0, z, 0, z.length, 1f);
+        for (int i = 0; i < z.length; i += 97) {
+            assertEquals((float) g.normal(0, 9, i), z[i]);
+        }
+        assertEquals(1, lines.size(), lines.toString());
     }
 }
