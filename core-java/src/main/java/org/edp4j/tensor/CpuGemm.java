@@ -58,7 +58,7 @@ final class CpuGemm {
         Parallel.range(m, grain, block, (i0, i1) -> {
             scaleRows(c, i0, i1, n, beta);
             if (k > 0 && alpha != 0f) {
-                kernel.rows(transA, transB, i0, i1, m, n, k, alpha, a, 0, b, 0, c, scale, rowsPerScale);
+                kernel.rows(transA, transB, i0, i1, m, n, k, alpha, a, 0, b, 0, c, 0, scale, rowsPerScale);
             }
         });
     }
@@ -87,9 +87,27 @@ final class CpuGemm {
 
     /** {@link #gemmTN} on the given kernel. */
     static void gemmTN(GemmKernel kernel, int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c) {
-        Arrays.fill(c, 0, m * n, 0f);
-        if (m > 0 && n > 0 && k > 0) {
-            kernel.rows(true, false, 0, m, m, n, k, 1f, a, ao, b, bo, c, null, 1);
+        single(kernel, true, false, m, n, k, 1f, a, ao, b, bo, c, 0, null);
+    }
+
+    /**
+     * {@code C = alpha op(A) op(B)} on the calling thread (for callers that split work themselves),
+     * operands at offsets: A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} at
+     * {@code c[co ..]} (overwritten, whatever it held). {@code scale}: optional per-term factor as in
+     * {@link #gemm} (one per term, a zero term skipped). Same arithmetic as {@link #gemm}. A, B, scale:
+     * not modified; c: modified.
+     */
+    static void single(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao,
+                       float[] b, int bo, float[] c, int co, float[] scale) {
+        single(KERNEL, transA, transB, m, n, k, alpha, a, ao, b, bo, c, co, scale);
+    }
+
+    /** {@link #single} on the given kernel. */
+    static void single(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                       float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale) {
+        Arrays.fill(c, co, co + m * n, 0f);
+        if (m > 0 && n > 0 && k > 0 && alpha != 0f) {
+            kernel.rows(transA, transB, 0, m, m, n, k, alpha, a, ao, b, bo, c, co, scale, 1);
         }
     }
 

@@ -12,11 +12,11 @@ package org.edp4j.tensor;
 interface GemmKernel {
     /**
      * Rows {@code [i0, i1)} of {@code C += alpha op(A) op(B)} (with the optional scale, see
-     * {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} from
-     * {@code c[0]}. A, B, scale: not modified; c: rows {@code [i0, i1)} modified.
+     * {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} at
+     * {@code c[co ..]}. A, B, scale: not modified; c: rows {@code [i0, i1)} modified.
      */
     void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-              float[] a, int ao, float[] b, int bo, float[] c, float[] scale, int rowsPerScale);
+              float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int rowsPerScale);
 
     /** See {@link CpuGemm#gramUpper}. */
     void gramUpper(float[] x, int xo, int n, int k, float[][] c);

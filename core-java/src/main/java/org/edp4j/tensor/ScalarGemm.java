@@ -61,7 +61,7 @@ final class ScalarGemm implements GemmKernel {
 
     @Override
     public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float[] c, float[] scale, int rowsPerScale) {
+                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int rowsPerScale) {
         Scratch w = SCRATCH.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
@@ -77,19 +77,19 @@ final class ScalarGemm implements GemmKernel {
                     packA(transA, a, ao, m, k, i, MR, kk, w);
                     float[][] cr = w.c;
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(c, (i + r) * n + j0, cr[r], 0, nc);
+                        System.arraycopy(c, co + (i + r) * n + j0, cr[r], 0, nc);
                     }
                     block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, 0, nc);
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(cr[r], 0, c, (i + r) * n + j0, nc);
+                        System.arraycopy(cr[r], 0, c, co + (i + r) * n + j0, nc);
                     }
                 }
                 for (; i < i1; i++) {
                     packA(transA, a, ao, m, k, i, 1, kk, w);
                     float[] cr = w.c[0];
-                    System.arraycopy(c, i * n + j0, cr, 0, nc);
+                    System.arraycopy(c, co + i * n + j0, cr, 0, nc);
                     block1(cr, w.b, w.a, kk, 0, nc);
-                    System.arraycopy(cr, 0, c, i * n + j0, nc);
+                    System.arraycopy(cr, 0, c, co + i * n + j0, nc);
                 }
             }
         }

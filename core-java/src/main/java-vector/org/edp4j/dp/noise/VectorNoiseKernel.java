@@ -1,7 +1,6 @@
 package org.edp4j.dp.noise;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.I2L;
@@ -15,11 +14,9 @@ import static jdk.incubator.vector.VectorOperators.SQRT;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,10 +35,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       fdlibm's {@code log} (e_log.c), lane-wise: its branches become blends of both sides.</li>
  *   <li>{@link #cosSinStage}: {@code u2}, {@code t = 2 pi u2}, fdlibm's {@code cos} and {@code sin}
  *       with one argument reduction (e_rem_pio2.c's first step, k_cos.c, k_sin.c), the quadrant
- *       applied by swapping and sign flips, then {@code (float) (stddev * (r cos t))} and
- *       {@code (float) (stddev * (r sin t))}.</li>
- *   <li>The normals are written out in element order (block-major), a transposition done with
- *       scalar moves.</li>
+ *       applied by swapping and sign flips, then {@code stddev * (r cos t)} and
+ *       {@code stddev * (r sin t)} in double.</li>
+ *   <li>The normals are rounded to float and written out in element order (block-major), a
+ *       transposition done with scalar moves.</li>
  * </ol>
  * The rare lanes where fdlibm takes a branch not vectorized here (e_log.c's {@code |f| < 2^-20},
  * i.e. u1 within about 2^-20 of 1 or of a power of two; e_rem_pio2.c's second and third reduction
@@ -51,13 +48,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>All arithmetic is IEEE binary64 add, subtract, multiply, divide and square root, without
  * fused multiply-adds, in fdlibm's order: the same roundings as {@link StrictMath}.
+ *
+ * <p>Only the preferred vector shape is used, for every element type (and no float vectors at all):
+ * with JDK 17, a second shape of the same element type anywhere in the JVM (say 256-bit float
+ * vectors next to the GEMM's 512-bit ones) makes C2's type profiles inside the Vector API
+ * bimorphic, its intrinsics then fail and every vector is boxed, 10-50x slower.
  */
 public final class VectorNoiseKernel implements NoiseKernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     /** Blocks per group: one per int lane. */
     private static final int G = I.length();
     /** Blocks per half group: one per long / double lane. */
@@ -107,8 +107,11 @@ public final class VectorNoiseKernel implements NoiseKernel {
         final double[] rad = new double[V * H];
         final double[] cos = new double[V * H];
         final double[] sin = new double[V * H];
-        /** The normals: cos of pair i, half h at {@code (h * 4 + i) * 2 H + b}, sin at {@code + H}. */
-        final float[] z = new float[2 * V * H];
+        /**
+         * The normals {@code stddev (r cos t)} of pair i, half h at {@code (h * 4 + i) * 2 H + b},
+         * {@code stddev (r sin t)} at {@code + H}, in double: rounded to float while being written out.
+         */
+        final double[] z = new double[2 * V * H];
         final int[] block = new int[16];
         final double[] zd = new double[8];
     }
@@ -129,7 +132,7 @@ public final class VectorNoiseKernel implements NoiseKernel {
                         float[] dst, int off) {
         Scratch w = SCRATCH.get();
         int[] words = w.words;
-        float[] z = w.z;
+        double[] z = w.z;
         for (int g = 0; g < blocks; g += G) {
             chacha(key, counter0 + g, nonce0, nonce1, nonce2, words);
             int special = logStage(words, w.rad) | cosSinStage(words, w.rad, stddev, w.cos, w.sin, z);
@@ -138,14 +141,14 @@ public final class VectorNoiseKernel implements NoiseKernel {
                 for (int b = 0; b < H; b++) {
                     int o = base + 8 * (h * H + b);
                     int zb = h * 8 * H + b;
-                    dst[o] = z[zb];
-                    dst[o + 1] = z[zb + H];
-                    dst[o + 2] = z[zb + 2 * H];
-                    dst[o + 3] = z[zb + 3 * H];
-                    dst[o + 4] = z[zb + 4 * H];
-                    dst[o + 5] = z[zb + 5 * H];
-                    dst[o + 6] = z[zb + 6 * H];
-                    dst[o + 7] = z[zb + 7 * H];
+                    dst[o] = (float) z[zb];
+                    dst[o + 1] = (float) z[zb + H];
+                    dst[o + 2] = (float) z[zb + 2 * H];
+                    dst[o + 3] = (float) z[zb + 3 * H];
+                    dst[o + 4] = (float) z[zb + 4 * H];
+                    dst[o + 5] = (float) z[zb + 5 * H];
+                    dst[o + 6] = (float) z[zb + 6 * H];
+                    dst[o + 7] = (float) z[zb + 7 * H];
                 }
             }
             if (special != 0) {
@@ -375,13 +378,13 @@ public final class VectorNoiseKernel implements NoiseKernel {
     /**
      * For pair {@code v % 4} of blocks {@code [(v / 4) H, (v / 4 + 1) H)}: {@code cosOut[v H + b] = cos t},
      * {@code sinOut[v H + b] = sin t} for {@code t = 2 pi u2} ({@code 0 < t < 2 pi}), fdlibm's results,
-     * and the normals {@code z[2 v H + b] = (float) (stddev (r cos t))}, {@code z[(2 v + 1) H + b] =
-     * (float) (stddev (r sin t))} with {@code r = rad[v H + b]}, each product formed in double and rounded
-     * once; returns a bit per vector that has a lane near a multiple of pi/2 (e_rem_pio2.c's further
+     * and the normals {@code out[2 v H + b] = stddev (r cos t)}, {@code out[(2 v + 1) H + b] =
+     * stddev (r sin t)} with {@code r = rad[v H + b]}, in double (the caller rounds them to float once);
+     * returns a bit per vector that has a lane near a multiple of pi/2 (e_rem_pio2.c's further
      * reduction steps, or k_sin/k_cos's tiny-argument shortcut), where the values here are not fdlibm's.
      */
     private static int cosSinStage(int[] words, double[] rad, double stddev, double[] cosOut, double[] sinOut,
-                                   float[] out) {
+                                   double[] out) {
         int special = 0;
         for (int v = 0; v < V; v++) {
             int o = v * H;
@@ -436,8 +439,8 @@ public final class VectorNoiseKernel implements NoiseKernel {
             c.intoArray(cosOut, o);
             s.intoArray(sinOut, o);
             DoubleVector r = DoubleVector.fromArray(D, rad, o);
-            ((FloatVector) r.mul(c).mul(stddev).convertShape(D2F, F, 0)).intoArray(out, 2 * o);
-            ((FloatVector) r.mul(s).mul(stddev).convertShape(D2F, F, 0)).intoArray(out, 2 * o + H);
+            r.mul(c).mul(stddev).intoArray(out, 2 * o);
+            r.mul(s).mul(stddev).intoArray(out, 2 * o + H);
         }
         return special;
     }
