@@ -12,7 +12,9 @@ up every shape for the measured time before measuring it. Prints and writes a ma
 median [min-max] GFLOP/s over the rounds and the median [min-max] of the per-round ratio
 edp4j / OpenBLAS (numpy). GFLOP/s = 2 M N K per call over the time.
 
-The peer runs /usr/bin/python3 with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS = --threads and
+The peer runs /usr/bin/python3 with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS = --threads,
+OPENBLAS_CORETYPE = --coretype (SkylakeX by default: on the AMD Zen 5 build machine OpenBLAS 0.3.21
+detects no known core and runs its AVX2 Haswell kernels, about half as fast as its AVX-512 ones), and
 torch.set_num_threads(--threads); edp4j with -Dedp4j.threads=threads and
 -Djava.util.concurrent.ForkJoinPool.common.parallelism = threads - 1 (the calling thread is the other one). scripts/peer/install-peer.sh installs the peer.
 """
@@ -77,6 +79,8 @@ def run_java(args, shapes):
 
 def run_peer(args, shapes):
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads))
+    if args.coretype:
+        env["OPENBLAS_CORETYPE"] = args.coretype
     cmd = ["/usr/bin/python3", os.path.abspath(__file__), "--peer", "--seconds", str(args.seconds),
            "--threads", str(args.threads)] + (["--cpu-time"] if args.cpu_time else []) + shapes
     res = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
@@ -96,6 +100,9 @@ def main():
     ap.add_argument("--jar", default="jmh/target/benchmarks.jar")
     ap.add_argument("--java-opts", default="")
     ap.add_argument("--out", default="bench-results/gemm-vs-openblas.md")
+    ap.add_argument("--coretype", default="SkylakeX",
+                    help="OPENBLAS_CORETYPE for the peer (default SkylakeX: OpenBLAS 0.3.21 picks its AVX2 Haswell "
+                         "kernels on this AMD CPU, at half the AVX-512 kernels' speed; '' for its own choice)")
     ap.add_argument("--cpu-time", action="store_true",
                     help="with --threads 1: time by the thread's CPU time (a development aid on a loaded machine)")
     ap.add_argument("shapes", nargs="*", default=SHAPES)
@@ -124,7 +131,7 @@ def main():
     clock = "thread CPU time" if args.cpu_time else "wall time"
     lines = [f"SGEMM GFLOP/s ({clock}) on {args.threads} thread(s), {args.rounds} rounds of {args.seconds:g} s per shape "
              f"(edp4j and the peer alternating), median [min-max]; load average {' '.join(load0)} at start, "
-             f"{' '.join(load1)} at the end; edp4j: {kernels}.", "",
+             f"{' '.join(load1)} at the end; edp4j: {kernels}; OpenBLAS: OPENBLAS_CORETYPE={args.coretype or '(unset)'}.", "",
              "| M x K x N | what | edp4j | OpenBLAS (numpy) | torch.mm | **edp4j / OpenBLAS** |",
              "|---|---|---:|---:|---:|---:|"]
     for s in args.shapes:

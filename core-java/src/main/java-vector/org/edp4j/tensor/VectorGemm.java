@@ -41,6 +41,8 @@ public final class VectorGemm implements GemmKernel {
     private static final int MC = 192;
     /** Columns per B block: KC x NC floats stay in L2. */
     private static final int NC = 512;
+    /** Column panels up to which A is read in place instead of packed (see {@link #rows}). */
+    private static final int DIRECT_PANELS = 4;
 
     /** Per-thread packing buffers. */
     private static final class Scratch {
@@ -79,22 +81,27 @@ public final class VectorGemm implements GemmKernel {
     public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
                      float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int rowsPerScale) {
         Scratch w = SCRATCH.get();
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + KC), alpha, scale, rowsPerScale, w.p, w.s);
+        int kc = even(k, KC, 1);
+        int ncMax = even(n, NC, NR);
+        int mcMax = even(i1 - i0, MC, MR);
+        for (int p0 = 0; p0 < k; p0 += kc) {
+            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + kc), alpha, scale, rowsPerScale, w.p, w.s);
             if (kk == 0) {
                 continue;
             }
-            // Without a scale every term of the block is active with the factor alpha: the kernel then
-            // reads A where it is (row stride, term stride) instead of a packed copy, which costs as
-            // much as the products when n is small (attention: n = 64 or 128).
-            boolean direct = scale == null;
+            // Without a scale every term of the block is active with the factor alpha, and the kernel
+            // can read A where it is (row stride, term stride). That pays when n is small (A is reused
+            // by at most DIRECT_PANELS column panels; attention: n = 64 or 128), where packing A cost
+            // as much as the products; for wider C the packed panel is faster (one-thread, thread CPU
+            // time: 150-165 against 105-120 GFLOP/s at 8192x256x256, 1024^3 and 256x784x512).
+            boolean direct = scale == null && n <= DIRECT_PANELS * NR;
             int rs = transA ? 1 : k;
             int ts = transA ? m : 1;
-            for (int j0 = 0; j0 < n; j0 += NC) {
-                int nc = Math.min(NC, n - j0);
+            for (int j0 = 0; j0 < n; j0 += ncMax) {
+                int nc = Math.min(ncMax, n - j0);
                 packB(transB, b, bo, n, k, j0, nc, kk, w);
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
                     if (direct) {
                         blockDirect(a, ao + p0 * ts, rs, ts, alpha, kk, ic, mc, j0, nc, c, co, n, w);
                     } else {
@@ -104,6 +111,17 @@ public final class VectorGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * The block size for a dimension of {@code total}: as many blocks as {@code max} needs, made as
+     * even as possible and rounded up to a multiple of {@code unit} (k = 784 gives 4 k-blocks of 196
+     * rather than 3 of 256 and one of 16, whose C tiles would be loaded and stored for 16 terms).
+     */
+    private static int even(int total, int max, int unit) {
+        int blocks = Math.max(1, (total + max - 1) / max);
+        int size = (total + blocks - 1) / blocks;
+        return Math.min(max, (size + unit - 1) / unit * unit);
     }
 
     /**
