@@ -642,17 +642,29 @@ public final class CpuBackend implements Backend {
         // In double, rounded to float once at the end: the noise is added before any rounding
         // (see org.edp4j.dp.noise, floating-point attacks).
         Parallel.range(w.length, ELEMENT_GRAIN, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double gi = g[i];
-                if (z != null) {
-                    gi += (double) std * z[zo + i];
+            // One loop per case, no test inside: C2 compiled the loop with both tests inside to scalar
+            // code (3 ns per parameter for the non-private update of the benchmark models; same arithmetic)
+            if (z == null && v == null) {
+                for (int i = i0; i < i1; i++) {
+                    double gi = (double) g[i] * gradScale + (double) weightDecay * w[i];
+                    w[i] = (float) (w[i] - (double) lr * gi);
                 }
-                gi = gi * gradScale + (double) weightDecay * w[i];
-                if (v != null) {
+            } else if (v == null) {
+                for (int i = i0; i < i1; i++) {
+                    double gi = ((double) g[i] + (double) std * z[zo + i]) * gradScale + (double) weightDecay * w[i];
+                    w[i] = (float) (w[i] - (double) lr * gi);
+                }
+            } else {
+                for (int i = i0; i < i1; i++) {
+                    double gi = g[i];
+                    if (z != null) {
+                        gi += (double) std * z[zo + i];
+                    }
+                    gi = gi * gradScale + (double) weightDecay * w[i];
                     gi = (double) momentum * v[i] + gi;
                     v[i] = (float) gi;
+                    w[i] = (float) (w[i] - (double) lr * gi);
                 }
-                w[i] = (float) (w[i] - (double) lr * gi);
             }
         });
     }
