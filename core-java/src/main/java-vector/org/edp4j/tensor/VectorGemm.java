@@ -184,14 +184,56 @@ public final class VectorGemm implements GemmKernel {
     /** A tile that sticks out of C: run on a zero-padded copy, copy the valid part back. */
     private static void edgeTile(int kk, int ip, int jp, int rows, int cols, float[] c, int co, int ldc, Scratch w) {
         float[] t = w.tile;
-        Arrays.fill(t, 0f);
+        // at most one vector of columns (the head of a 10-class classifier, say): the one-vector kernel
+        int width = cols <= L ? L : NR;
+        Arrays.fill(t, 0, MR * width, 0f);
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(c, co + r * ldc, t, r * NR, cols);
+            System.arraycopy(c, co + r * ldc, t, r * width, cols);
         }
-        kernel(kk, w.a, ip * kk, w.b, jp * kk, t, 0, NR);
+        if (width == L) {
+            kernelNarrow(kk, w.a, ip * kk, w.b, jp * kk, t);
+        } else {
+            kernel(kk, w.a, ip * kk, w.b, jp * kk, t, 0, NR);
+        }
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(t, r * NR, c, co + r * ldc, cols);
+            System.arraycopy(t, r * width, c, co + r * ldc, cols);
         }
+    }
+
+    /**
+     * {@link #kernel} on one vector of columns: the MR x L tile at {@code t[r L + j]} += the packed A
+     * panel times the first L columns of the packed B panel.
+     */
+    private static void kernelNarrow(int kk, float[] ap, int ao, float[] bp, int bo, float[] t) {
+        FloatVector c0 = FloatVector.fromArray(S, t, 0);
+        FloatVector c1 = FloatVector.fromArray(S, t, L);
+        FloatVector c2 = FloatVector.fromArray(S, t, 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, t, 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, t, 4 * L);
+        FloatVector c5 = FloatVector.fromArray(S, t, 5 * L);
+        FloatVector c6 = FloatVector.fromArray(S, t, 6 * L);
+        FloatVector c7 = FloatVector.fromArray(S, t, 7 * L);
+        int a = ao;
+        int b = bo;
+        for (int q = 0; q < kk; q++, a += MR, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            c0 = b0.fma(FloatVector.broadcast(S, ap[a]), c0);
+            c1 = b0.fma(FloatVector.broadcast(S, ap[a + 1]), c1);
+            c2 = b0.fma(FloatVector.broadcast(S, ap[a + 2]), c2);
+            c3 = b0.fma(FloatVector.broadcast(S, ap[a + 3]), c3);
+            c4 = b0.fma(FloatVector.broadcast(S, ap[a + 4]), c4);
+            c5 = b0.fma(FloatVector.broadcast(S, ap[a + 5]), c5);
+            c6 = b0.fma(FloatVector.broadcast(S, ap[a + 6]), c6);
+            c7 = b0.fma(FloatVector.broadcast(S, ap[a + 7]), c7);
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L);
+        c7.intoArray(t, 7 * L);
     }
 
     /**
@@ -205,7 +247,16 @@ public final class VectorGemm implements GemmKernel {
         for (int jp = 0; jp < nc; jp += NR) {
             int cols = Math.min(NR, nc - jp);
             int base = jp * kk;
-            if (!transB) {
+            if (!transB && cols == NR) {
+                // two vector moves per term (System.arraycopy of 32 floats cost as much as 10 % of the GEMM)
+                int src = bo + j0 + jp;
+                for (int q = 0; q < kk; q++) {
+                    int from = src + ps[q] * n;
+                    int to = base + q * NR;
+                    FloatVector.fromArray(S, b, from).intoArray(bp, to);
+                    FloatVector.fromArray(S, b, from + L).intoArray(bp, to + L);
+                }
+            } else if (!transB) {
                 for (int q = 0; q < kk; q++) {
                     System.arraycopy(b, bo + ps[q] * n + j0 + jp, bp, base + q * NR, cols);
                 }

@@ -33,6 +33,18 @@ public final class PeerGemm {
         cpuTime = Boolean.getBoolean("peer.cpuTime");
         Backend be = CpuBackend.instance();
         SplittableRandom rng = new SplittableRandom(1);
+        // C2 compiles the Vector API kernels only after seconds (until then they run boxed): a first
+        // warm-up over all shapes for -Dpeer.warmSeconds (default 6) before any measurement
+        long warmEnd = System.nanoTime() + (long) (Double.parseDouble(System.getProperty("peer.warmSeconds", "6")) * 1e9);
+        while (System.nanoTime() < warmEnd) {
+            for (String s : shapes) {
+                String[] p = s.split("x");
+                int m = Integer.parseInt(p[0]);
+                int k = Integer.parseInt(p[1]);
+                int n = Integer.parseInt(p[2]);
+                be.gemm(false, false, m, n, k, 1f, be.zeros(m, k), be.zeros(k, n), 0f, be.zeros(m, n));
+            }
+        }
         for (String s : shapes) {
             String[] p = s.split("x");
             int m = Integer.parseInt(p[0]);
