@@ -34,6 +34,7 @@ public final class VectorSoftmax implements SoftmaxKernel {
     private static final int MAGIC_BITS = Float.floatToRawIntBits(ScalarSoftmax.MAGIC);
 
     private static final ThreadLocal<double[]> PARTS = ThreadLocal.withInitial(() -> new double[8]);
+    private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[2 * LF]);
 
     /** Public for {@link Vectorization#pick}. */
     public VectorSoftmax() {
@@ -95,6 +96,7 @@ public final class VectorSoftmax implements SoftmaxKernel {
      * the partial sums {@code part[s % 8]} in the scalar order; returns their end.
      */
     private static int exps(float[] x, int off, int n, float[] mask, int maskOff, float max, double[] part) {
+        float[] tmp = TMP.get();
         int s = 0;
         for (; s + LF <= n; s += LF) {
             FloatVector d = FloatVector.fromArray(F, x, off + s).sub(max);
@@ -115,9 +117,13 @@ public final class VectorSoftmax implements SoftmaxKernel {
             FloatVector f2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
             FloatVector e = p.mul(f1).mul(f2).blend(0f, drop);
             e.intoArray(x, off + s);
+            // each half widened from the low lanes of a load that starts at it (part 1 of convertShape
+            // would slice through a shuffle that JDK 17 runs in plain Java here); tmp has LF spare floats
+            e.intoArray(tmp, 0);
             for (int h = 0; h < 2; h++) {
                 int j = (s + h * LD) & 7;
-                ((DoubleVector) e.convertShape(F2D, D, h)).add(DoubleVector.fromArray(D, part, j)).intoArray(part, j);
+                ((DoubleVector) FloatVector.fromArray(F, tmp, h * LD).convertShape(F2D, D, 0))
+                        .add(DoubleVector.fromArray(D, part, j)).intoArray(part, j);
             }
         }
         return s;

@@ -2,6 +2,7 @@ package org.edp4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -371,6 +372,42 @@ class CpuGemmTest {
                 assertEquals(full[i * m + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
             }
         }
+        }
+    }
+
+    /**
+     * {@code CpuGemm.single} (attention's entry point: one thread, operands at offsets, C overwritten
+     * whatever it held, an optional per-term scale with zero terms skipped) gives {@code gemm}'s floats
+     * bit for bit on both kernels, A read in place or packed, and writes nothing outside its C.
+     */
+    @Property(tries = 40)
+    void singleAtOffsetsIsGemmBitForBit(@ForAll @IntRange(min = 1, max = 40) int m,
+                                        @ForAll @IntRange(min = 1, max = 200) int n,
+                                        @ForAll @IntRange(min = 1, max = 300) int k,
+                                        @ForAll @IntRange(min = 0, max = 3) int variant,
+                                        @ForAll boolean scaled, @ForAll long seed) {
+        boolean transA = (variant & 1) != 0;
+        boolean transB = (variant & 2) != 0;
+        for (GemmKernel kernel : kernels()) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            float[] a = random(rng, 3 + m * k);
+            float[] b = random(rng, 5 + k * n);
+            float[] scale = scaled ? random(rng, k) : null;
+            if (scaled) {
+                for (int p = 0; p < k; p += 3) {
+                    scale[p] = 0f;
+                }
+            }
+            float[] c = new float[7 + m * n + 4];
+            java.util.Arrays.fill(c, Float.NaN);
+            CpuGemm.single(kernel, transA, transB, m, n, k, 0.5f, a, 3, b, 5, c, 7, scale);
+            float[] want = new float[m * n];
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.5f, java.util.Arrays.copyOfRange(a, 3, a.length),
+                    java.util.Arrays.copyOfRange(b, 5, b.length), 0f, want, scale, 1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, java.util.Arrays.copyOfRange(c, 7, 7 + m * n));
+            for (int x : new int[] {0, 6, 7 + m * n, c.length - 1}) {
+                assertTrue(Float.isNaN(c[x]), "wrote outside C at " + x);
+            }
         }
     }
 

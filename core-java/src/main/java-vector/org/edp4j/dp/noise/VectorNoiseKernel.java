@@ -64,6 +64,8 @@ public final class VectorNoiseKernel implements NoiseKernel {
     private static final int H = D.length();
     /** Vectors of (pair, half) per group: 4 pairs x 2 halves. */
     private static final int V = 8;
+    /** 0, 1, ..., G - 1 (addIndex builds a shuffle, which JDK 17 checks in plain Java on every call). */
+    private static final int[] IOTA = java.util.stream.IntStream.range(0, G).toArray();
 
     private static final int C0 = 0x61707865;
     private static final int C1 = 0x3320646e;
@@ -101,8 +103,8 @@ public final class VectorNoiseKernel implements NoiseKernel {
 
     /** Per-thread scratch of one group. */
     private static final class Scratch {
-        /** Keystream, word-major: word w of block b at {@code w * G + b}. */
-        final int[] words = new int[16 * G];
+        /** Keystream, word-major: word w of block b at {@code w * G + b}; H spare ints at the end. */
+        final int[] words = new int[16 * G + H];
         /** r, cos t, sin t of pair i of block h H + b at {@code (h * 4 + i) * H + b}. */
         final double[] rad = new double[V * H];
         final double[] cos = new double[V * H];
@@ -246,7 +248,7 @@ public final class VectorNoiseKernel implements NoiseKernel {
 
     /** Blocks {@code counter0 .. counter0 + G - 1}, word w of block b at {@code out[w * G + b]}. */
     private static void chacha(int[] key, int counter0, int n0, int n1, int n2, int[] out) {
-        IntVector ctr = IntVector.zero(I).addIndex(1).add(counter0);
+        IntVector ctr = IntVector.fromArray(I, IOTA, 0).add(counter0);
         IntVector x0 = IntVector.broadcast(I, C0);
         IntVector x1 = IntVector.broadcast(I, C1);
         IntVector x2 = IntVector.broadcast(I, C2);
@@ -331,8 +333,12 @@ public final class VectorNoiseKernel implements NoiseKernel {
         for (int v = 0; v < V; v++) {
             int o = v * H;
             // u1 = U(x_k), k = 2 (v % 4), as in the class comment; written out in each stage because one
-            // more level of calls puts some Vector API intrinsics past C2's inlining depth (they then box)
+            // more level of calls puts some Vector API intrinsics past C2's inlining depth (they then box).
+            // Blocks [h H, h H + H) are loaded as the low lanes of a vector that starts at them (the words
+            // array has H spare ints at its end): convertShape(I2L, part 1) would slice through a
+            // shuffle that JDK 17 runs in plain Java inside these methods.
             int k1 = 2 * (v % 4);
+            int h1 = (v / 4) * H;
             IntVector lo1 = IntVector.fromArray(I, words, 2 * k1 * G);
             IntVector hi1 = IntVector.fromArray(I, words, (2 * k1 + 1) * G);
             LongVector x1 = ((LongVector) hi1.convertShape(I2L, L, v / 4)).lanewise(LSHL, 32)
@@ -390,6 +396,7 @@ public final class VectorNoiseKernel implements NoiseKernel {
             int o = v * H;
             // u2 = U(x_k), k = 2 (v % 4) + 1, written out (see logStage)
             int k2 = 2 * (v % 4) + 1;
+            int h2 = (v / 4) * H;
             IntVector lo2 = IntVector.fromArray(I, words, 2 * k2 * G);
             IntVector hi2 = IntVector.fromArray(I, words, (2 * k2 + 1) * G);
             LongVector x2 = ((LongVector) hi2.convertShape(I2L, L, v / 4)).lanewise(LSHL, 32)

@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code ForkJoinPool.commonPool()}: the CPU backend's GEMMs and parallel streams run there, and
  * long-running noise chunks queued in front of their tasks would delay the critical path that the prefetch
  * is meant to stay off. A dedicated, bounded pool leaves sharing the cores to the OS scheduler and caps the
- * interference at {@code parallelism} cores. Generation runs at roughly 4e7 normals per second per core
- * (JMH {@code KernelBenchmark.noiseFill}, BENCHMARKS.md), so one worker keeps up with a step that updates
- * 4e7 parameters in a second; raise {@code parallelism} for bigger models or faster steps.
+ * interference at {@code parallelism} cores. Generation runs at roughly 2e8 normals per second per core
+ * with Java's Vector API enabled ({@code --add-modules jdk.incubator.vector}) and 4e7 without it
+ * (BENCHMARKS.md), so one worker keeps up with a step that updates 2e8 (4e7) parameters in a second;
+ * raise {@code parallelism} for bigger models or faster steps.
  *
  * <h2>Thread-safety</h2>
  * {@link #take(long)} and {@link #close()} are synchronized and may be called from any thread, but the array
