@@ -2,7 +2,7 @@
 """edp4j's ordinary and private steps next to PyTorch's ordinary step, alternating in one run.
 
     scripts/peer/step_vs_pytorch.py [--rounds 3] [--quick] [--no-tune] [--jar jmh/target/benchmarks.jar]
-                                    [--out bench-results/peer] [--benchmarks BENCHMARKS.md]
+                                    [--out bench-results/peer] [--benchmarks FILE]
 
 1. Installs the peer if missing (scripts/peer/install-peer.sh: Debian's python3-torch 1.13, OpenBLAS 0.3.21
    in its OpenMP and pthreads variants, tcmalloc).
@@ -19,8 +19,7 @@
    best setup (scripts/peer/torch_step.py), at batch 64/256/1024 for mlp and text and 64 for the encoder on 2
    threads, and mlp:256, text:256 on 1 thread (edp4j: -Dedp4j.threads=1; PyTorch: torch.set_num_threads(1)).
 4. Writes the table (medians over rounds of each round's medians; ratios per round, then their median and
-   range) to bench-results/peer/steps.md and between the GENERATED markers of BENCHMARKS.md's section
-   "PyTorch in the same run".
+   range) to bench-results/peer/steps.md (scripts/peer/run-all.sh puts it into BENCHMARKS.md).
 
 --quick: 1 round, no tuning (the default setup: tcmalloc, SkylakeX, OpenMP variant, OMP_WAIT_POLICY=PASSIVE).
 """
@@ -140,7 +139,8 @@ def main():
     ap.add_argument("--no-tune", action="store_true")
     ap.add_argument("--jar", default="jmh/target/benchmarks.jar")
     ap.add_argument("--out", default="bench-results/peer")
-    ap.add_argument("--benchmarks", default="BENCHMARKS.md", help="file whose GENERATED section is replaced ('' for none)")
+    ap.add_argument("--benchmarks", default="", help="a file whose section between this script's GENERATED markers "
+                    "is replaced (scripts/peer/run-all.sh writes BENCHMARKS.md itself)")
     ap.add_argument("--cases", default=",".join(CASES2), help="2-thread cases, model:batch,...")
     ap.add_argument("--cases1", default=",".join(CASES1), help="1-thread cases ('' for none)")
     args = ap.parse_args()
