@@ -126,6 +126,62 @@ class FederatedAveragingTest {
         assertEquals(clip.gradientNoiseMultiplier(SIGMA, Q * N) * clip.clipNorm(), report.noiseStddev(), 1e-12);
     }
 
+    /** Token rows for the bag model: 60 examples of up to 6 ids in [2, 25), padded with 0. */
+    static final int[] TOKENS = new int[N * 6];
+    static final int[] TOKEN_LABELS = new int[N];
+
+    static {
+        SplittableRandom rng = new SplittableRandom(12);
+        for (int i = 0; i < N; i++) {
+            int len = 1 + rng.nextInt(6);
+            for (int t = 0; t < len; t++) {
+                TOKENS[i * 6 + t] = 2 + rng.nextInt(23);
+            }
+            TOKEN_LABELS[i] = rng.nextInt(2);
+        }
+    }
+
+    static Sequential bag() {
+        return Models.bag(CPU, new SplittableRandom(6), 25, 5, 4, 2);
+    }
+
+    static BatchLoader tokenLoader() {
+        return (b, rows, from, count) -> b.loadTokens(TOKENS, TOKEN_LABELS, Arrays.copyOfRange(rows, from, from + count),
+                count, 25);
+    }
+
+    /** The same equivalence through an Embedding (scatter-add clipped sum, ghost norm with the token mask). */
+    @Test
+    void bagModelRoundIsADpSgdStepToo() {
+        GaussianNoise coins = GaussianNoise.insecureSeeded(31);
+        GaussianNoise noise = GaussianNoise.insecureSeeded(32);
+        Sequential fl = bag();
+        Population pop = new StaticPopulation(onePerDevice(N));
+        try (RoundExecutor exec = new ThreadPoolRoundExecutor(3, () -> new DeviceTrainer(bag(),
+                Batch.tokens(CPU, 1, 6, 2), tokenLoader(), pop, new LocalTraining(1, 1, 1.0, 9)));
+             FederatedAveraging server = FederatedAveraging.builder(fl, Sgd.plain(0.5)).population(pop)
+                     .selection(DeviceSelection.uniform(N, Q * N)).executor(exec).clipping(Clipping.flat(0.05))
+                     .noiseMultiplier(SIGMA).noise(noise).coins(coins).noiseStream(GaussianNoise.GRADIENT_NOISE)
+                     .build()) {
+            RoundReport r = server.round();
+            assertTrue(r.tally().withinBound() < r.tally().participants(), "some updates are clipped");
+        }
+        int[] selected = new int[N];
+        double[] p = new double[N];
+        Arrays.fill(p, Q);
+        int count = new DeviceSampler(coins, N).sample(0, p, selected);
+        Sequential dp = bag();
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(dp, Sgd.plain(0.5)).clipping(Clipping.flat(0.05))
+                .noiseMultiplier(SIGMA).sampling(Q, N).noise(noise).build();
+             Batch batch = Batch.tokens(CPU, N, 6, 2)) {
+            batch.loadTokens(TOKENS, TOKEN_LABELS, Arrays.copyOf(selected, count), count, 25);
+            opt.zeroGrad();
+            opt.accumulate(batch);
+            opt.step();
+        }
+        assertCloseModels(dp, fl, bag());
+    }
+
     /**
      * With local learning rate eta the update is {@code eta g}: clipping it to {@code eta C} and stepping
      * the server with lr is DP-SGD at clip C and learning rate {@code eta lr}, up to the stabilizer
@@ -169,7 +225,10 @@ class FederatedAveragingTest {
      * weights' size (the local step, the final update) and a relative error of the step itself.
      */
     static void assertCloseModels(Sequential expected, Sequential actual) {
-        Sequential start = mlp();
+        assertCloseModels(expected, actual, mlp());
+    }
+
+    static void assertCloseModels(Sequential expected, Sequential actual, Sequential start) {
         List<Parameter> e = expected.parameters();
         List<Parameter> a = actual.parameters();
         for (int i = 0; i < e.size(); i++) {
