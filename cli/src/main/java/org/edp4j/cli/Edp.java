@@ -1,6 +1,7 @@
 package org.edp4j.cli;
 
 import org.edp4j.cli.audit.AuditCommand;
+import org.edp4j.cli.federated.FederatedCommand;
 import org.edp4j.cli.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "edp", mixinStandardHelpOptions = true, version = "edp4j 0.1.0",
         description = "Differentially private training on the JVM.",
         subcommands = {TrainCommand.class, AuditCommand.class, PrivacyCommand.class, CalibrateCommand.class,
-            DemoCommand.class})
+            DemoCommand.class, FederatedCommand.class})
 public final class Edp implements Runnable {
 
     public static void main(String[] args) {

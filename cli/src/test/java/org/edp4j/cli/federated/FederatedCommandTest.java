@@ -1,0 +1,165 @@
+package org.edp4j.cli.federated;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.edp4j.cli.Edp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** {@code edp federated}: bad options exit 2 before any work; a short run prints, writes JSON and a PNG. */
+class FederatedCommandTest {
+
+    /** A run of a few seconds: 300 emails over 40 devices, 8 per round, 4 rounds, short sequences. */
+    static final String[] SMALL = {"--max-train", "300", "--devices", "40", "--clients-per-round", "8", "--rounds", "4",
+        "--vocab-size", "300", "--max-len", "16", "--dim", "8", "--hidden", "8", "--storage", "3",
+        "--insecure-seed-noise", "--no-progress"};
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Edp.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    static String[] args(String... more) {
+        List<String> a = new ArrayList<>(List.of("federated"));
+        a.addAll(List.of(SMALL));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--devices 0|--devices must be in [1, 10000000], got 0",
+        "--partition zipf:2|--partition must be iid, dirichlet:A (A > 0) or quantity:S (S >= 0), got 'zipf:2'",
+        "--partition dirichlet:0|--partition must be iid, dirichlet:A (A > 0) or quantity:S (S >= 0), got 'dirichlet:0'",
+        "--partition quantity:-1|--partition must be",
+        "--selection random|--selection values must be uniform or activity, got 'random'",
+        "--selection uniform,uniform|--selection lists 'uniform' twice",
+        "--setting streaming|--setting values must be static or continual, got 'streaming'",
+        "--clients-per-round 0|--clients-per-round must be in [1, 1000] (the number of devices), got 0",
+        "--clients-per-round 2000|--clients-per-round must be in [1, 1000]",
+        "--activity-cap 0.5|--activity-cap must be in [1, 10]",
+        "--rounds 0|--rounds must be in [1, 100000], got 0",
+        "--local-epochs 0|--local-epochs must be in [1, 1000], got 0",
+        "--local-batch-size 0|--local-batch-size must be in [1, 4096], got 0",
+        "--local-lr -1|--local-lr must be > 0 and finite, got -1.0",
+        "--storage 0|--storage must be >= 1, got 0",
+        "--server-optimizer rmsprop|--server-optimizer must be adam or sgd, got 'rmsprop'",
+        "--server-lr 0|--server-lr must be > 0 and finite, got 0.0",
+        "--clip 0|--clip must be > 0 and finite, got 0.0",
+        "--clipping ghost|--clipping must be one of flat|per-layer|automatic|adaptive, got 'ghost'",
+        "--target-epsilon 0|--target-epsilon must be > 0 and finite, got 0.0",
+        "--target-epsilon 1e-9|targetEpsilon 1.0E-9 is too small",
+        "--delta 1|--delta must be in (0, 1), got 1.0",
+        "--vocab-size 2|--vocab-size must be in [3, 1000000], got 2",
+        "--dim 1000000|--dim must be >= 1 with --vocab-size x --dim below 2^31",
+        "--threads 0|--threads must be in [1, 256], got 0",
+        "--max-train 1|--max-train must be >= 2, got 1",
+        "--eval-every 0|--eval-every must be >= 1, got 0",
+        "--plot out.jpg|--plot must name a .png file, got out.jpg",
+        "--json /no/such/dir/r.json|--json /no/such/dir/r.json: the directory /no/such/dir does not exist",
+        "--rounds many|Invalid value for option '--rounds'",
+        "--no-such-option|Unknown option",
+    })
+    void badOptionsAreOneLineAndExitCode2BeforeAnyWork(String options, String expected) {
+        List<String> a = new ArrayList<>(List.of("federated"));
+        a.addAll(List.of(options.split(" ")));
+        Outcome o = run(a.toArray(new String[0]));
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(expected), o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+        assertTrue(o.err().startsWith("edp federated: "), o.err());
+        assertEquals("", o.out());
+    }
+
+    @Test
+    void aDirectoryAsJsonIsRefusedAndNothingIsWritten(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("p.png");
+        Outcome o = run(args("--json", dir.toString(), "--plot", png.toString()));
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("is a directory"), o.err());
+        assertFalse(Files.exists(png), "nothing written");
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void shortRunPrintsTheTableAndWritesJsonAndPng(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Path png = dir.resolve("Curve.PNG");
+        Outcome o = run(args("--json", json.toString(), "--plot", png.toString(), "--threads", "2"));
+        assertEquals(0, o.code(), o.err());
+        for (String row : List.of("static     uniform", "static     activity", "continual  uniform",
+                "continual  activity", "static     non-private")) {
+            assertTrue(o.out().contains(row), row + " in\n" + o.out());
+        }
+        assertTrue(o.err().contains("NOT PRIVATE"), "the seeded noise is announced");
+        String all = (o.out() + o.err()).toLowerCase(java.util.Locale.ROOT);
+        assertFalse(all.contains("loss"), "no training loss is printed");
+        String j = Files.readString(json);
+        for (String key : List.of("\"target_epsilon\":3.0", "\"delta\":1.0E-5", "\"setting\":\"continual\"",
+                "\"selection\":\"activity\"", "\"epsilon_prv\":", "\"noise_multiplier\":", "\"curve\":[[1,",
+                "\"accounted_rate\":0.2,", "\"accounted_rate\":0.3,", "\"config\":{\"devices\":\"40\"")) {
+            assertTrue(j.contains(key), key + " in " + j);
+        }
+        Matcher m = Pattern.compile("\"private\":true,\"accuracy\":[0-9.E-]+,\"epsilon\":([0-9.E-]+)").matcher(j);
+        int runs = 0;
+        while (m.find()) {
+            double eps = Double.parseDouble(m.group(1));
+            assertTrue(eps <= 3.0 && eps > 2.9, "spent " + eps + " of the target 3");
+            runs++;
+        }
+        assertEquals(4, runs);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 8);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, head, "a PNG under the name given");
+    }
+
+    /** Same seeds and keys: the same accuracies with one device thread or three. */
+    @Test
+    void theResultDoesNotDependOnTheThreadCount(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one.json");
+        Path three = dir.resolve("three.json");
+        String[] base = {"--selection", "activity", "--setting", "continual", "--no-compare-nondp"};
+        assertEquals(0, run(concat(args(base), "--threads", "1", "--json", one.toString())).code());
+        assertEquals(0, run(concat(args(base), "--threads", "3", "--json", three.toString())).code());
+        assertEquals(curves(Files.readString(one)), curves(Files.readString(three)));
+    }
+
+    private static String curves(String json) {
+        Matcher m = Pattern.compile("\"curve\":\\[[^]]*(\\][^]]*)*\\]\\]").matcher(json);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            sb.append(m.group());
+        }
+        assertFalse(sb.isEmpty(), json);
+        return sb.toString();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> l = new ArrayList<>(List.of(a));
+        l.addAll(List.of(b));
+        return l.toArray(new String[0]);
+    }
+}
