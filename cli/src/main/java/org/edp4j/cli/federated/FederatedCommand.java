@@ -151,8 +151,8 @@ public final class FederatedCommand implements Callable<Integer> {
     int evalEvery;
 
     @Option(names = "--compare-nondp", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also run federated averaging without clipping or noise (uniform, static) for reference "
-                    + "(default: on; --no-compare-nondp to skip).")
+            description = "Also run federated averaging without clipping or noise, once per selection in the first "
+                    + "setting, for reference (default: on; --no-compare-nondp to skip).")
     boolean compareNonDp;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as one JSON object.")
@@ -204,7 +204,10 @@ public final class FederatedCommand implements Callable<Integer> {
                 }
             }
             if (config.compareNonDp()) {
-                results.add(FederatedRun.run(config, data, "static", "uniform", false, new Reporter(err, config)));
+                for (String sel : config.selections()) {
+                    results.add(FederatedRun.run(config, data, config.settings().get(0), sel, false,
+                            new Reporter(err, config)));
+                }
             }
             FederatedReport report = new FederatedReport(config, results, (System.nanoTime() - t0) / 1e9);
             out.print(report.table());

@@ -35,7 +35,7 @@ import org.edp4j.data.SpamAssassin;
  * @param insecureSeedNoise the noise and coin keys derived from the seed: NOT private
  * @param maxTrain at most this many training emails (a seeded subsample), &gt;= 2
  * @param evalEvery test accuracy every this many rounds (and after the last), &gt;= 1
- * @param compareNonDp also run federated averaging without clipping or noise (uniform, static)
+ * @param compareNonDp also run federated averaging without clipping or noise, per selection, in the first setting
  */
 record FederatedConfig(int devices, PartitionSpec partition, List<String> selections, List<String> settings,
         int clientsPerRound, double activityCap, int rounds, int localEpochs, int localBatchSize, double localLr,

@@ -27,11 +27,11 @@ final class FederatedReport {
 
     String table() {
         StringBuilder sb = new StringBuilder("\n");
-        String row = "%-10s %-12s %10s %9s %9s %9s %7s %9s%n";
+        String row = "%-10s %-17s %10s %9s %9s %9s %7s %9s%n";
         sb.append(String.format(Locale.ROOT, row, "setting", "selection", "test acc", "epsilon", "sigma", "q", "rounds",
                 "time"));
         for (FederatedRun.Result r : results) {
-            sb.append(String.format(Locale.ROOT, row, r.setting(), r.isPrivate() ? r.selection() : "non-private",
+            sb.append(String.format(Locale.ROOT, row, r.setting(), r.selection() + (r.isPrivate() ? "" : ", non-DP"),
                     String.format(Locale.ROOT, "%.2f %%", 100 * r.accuracy()), num(r.epsilon(), "%.3f"),
                     num(r.sigma(), "%.4f"), r.isPrivate() ? num(r.accountedRate(), "%.4f") : "-",
                     Integer.toString(r.rounds()),

@@ -82,7 +82,7 @@ final class FederatedRun {
      * The outcome of one run.
      *
      * @param setting static or continual
-     * @param selection uniform, activity, or "non-private"
+     * @param selection uniform or activity
      * @param isPrivate whether the run was private
      * @param accuracy final test accuracy
      * @param epsilon RDP epsilon at delta (+inf without privacy)
@@ -99,8 +99,13 @@ final class FederatedRun {
             List<Integer> evaluatedRounds, List<Double> curve) {
 
         String label() {
-            return isPrivate ? setting + ", " + selection : "non-private (" + setting + ", " + selection + ")";
+            return FederatedRun.label(setting, selection, isPrivate);
         }
+    }
+
+    /** "static, activity" or "static, activity, non-private": progress lines and the plot's legend. */
+    static String label(String setting, String selection, boolean isPrivate) {
+        return setting + ", " + selection + (isPrivate ? "" : ", non-private");
     }
 
     /** Loads the corpus, subsamples the training split (seeded), fits the vocabulary, encodes, partitions. */
@@ -183,7 +188,7 @@ final class FederatedRun {
         } else {
             b.accountant(accountant);
         }
-        String label = isPrivate ? setting + ", " + selection : "non-private";
+        String label = label(setting, selection, isPrivate);
         List<Integer> at = new ArrayList<>();
         List<Double> curve = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -209,7 +214,7 @@ final class FederatedRun {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double eps = isPrivate ? accountant.getEpsilon(c.delta()) : Double.POSITIVE_INFINITY;
         double prv = isPrivate ? TextTrainingRun.prvEpsilon(accountant, c.delta()) : Double.POSITIVE_INFINITY;
-        Result r = new Result(setting, isPrivate ? selection : "uniform", isPrivate, curve.get(curve.size() - 1), eps,
+        Result r = new Result(setting, selection, isPrivate, curve.get(curve.size() - 1), eps,
                 prv, sigma, sel.accountingRate(), c.rounds(), seconds, at, curve);
         listener.end(r);
         return r;

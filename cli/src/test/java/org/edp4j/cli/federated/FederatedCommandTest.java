@@ -111,8 +111,8 @@ class FederatedCommandTest {
         Path png = dir.resolve("Curve.PNG");
         Outcome o = run(args("--json", json.toString(), "--plot", png.toString(), "--threads", "2"));
         assertEquals(0, o.code(), o.err());
-        for (String row : List.of("static     uniform", "static     activity", "continual  uniform",
-                "continual  activity", "static     non-private")) {
+        for (String row : List.of("static     uniform  ", "static     activity  ", "continual  uniform  ",
+                "continual  activity  ", "static     uniform, non-DP", "static     activity, non-DP")) {
             assertTrue(o.out().contains(row), row + " in\n" + o.out());
         }
         assertTrue(o.err().contains("NOT PRIVATE"), "the seeded noise is announced");

@@ -16,8 +16,8 @@ class FederatedReportTest {
         FederatedConfig c = FederatedConfigTest.config(1000, 100, 1.5, List.of("activity"));
         FederatedReport r = new FederatedReport(c, List.of(PRIVATE, PLAIN), 60);
         String t = r.table();
-        assertTrue(t.contains("static     activity        91.53 %     3.000    2.4910    0.1500     100    31.7 s"), t);
-        assertTrue(t.contains("static     non-private     97.12 %       inf    0.0000         -     100    24.2 s"), t);
+        assertTrue(t.contains("static     activity             91.53 %     3.000    2.4910    0.1500     100    31.7 s"), t);
+        assertTrue(t.contains("static     uniform, non-DP      97.12 %       inf    0.0000         -     100    24.2 s"), t);
         String j = r.json();
         assertTrue(j.contains("\"curve\":[[50,0.88],[100,0.9153]]"), j);
         assertTrue(j.contains("\"private\":false,\"accuracy\":0.9712,\"epsilon\":null"), j);
