@@ -30,10 +30,7 @@ final class ActivitySelection implements DeviceSelection {
 
     @Override
     public void probabilities(Population population, double[] p) {
-        if (population.deviceCount() != devices) {
-            throw new IllegalArgumentException("selection is for " + devices + " devices, the population has "
-                    + population.deviceCount());
-        }
+        DeviceSelection.checkPopulation(devices, population);
         for (int d = 0; d < devices; d++) {
             counts[d] = population.heldCount(d);
         }

@@ -60,6 +60,14 @@ public interface DeviceSelection {
         return new ActivitySelection(devices, expectedPerRound, cap);
     }
 
+    /** Throws unless the population has the {@code devices} devices a selection was made for. */
+    static void checkPopulation(int devices, Population population) {
+        if (population.deviceCount() != devices) {
+            throw new IllegalArgumentException("selection is for " + devices + " devices, the population has "
+                    + population.deviceCount());
+        }
+    }
+
     /** Checks N and K; returns {@code K / N}. */
     static double uniformRate(int devices, double expectedPerRound) {
         if (devices < 1) {

@@ -1,20 +1,16 @@
 package org.edp4j.fl;
 
-import java.util.List;
 import java.util.Objects;
 import org.edp4j.dp.Clipping;
 import org.edp4j.dp.ClippingMode;
 import org.edp4j.dp.NonFinitePolicy;
+import org.edp4j.dp.NoisyUpdate;
 import org.edp4j.dp.Optimizer;
 import org.edp4j.dp.noise.GaussianNoise;
-import org.edp4j.dp.noise.NoisePrefetcher;
-import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.privacy.PrivacyBudget;
 import org.edp4j.privacy.RdpAccountant;
-import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.UpdateNoise;
 
 /**
  * The server of DP-FedAvg (McMahan, Ramage, Talwar and Zhang 2018, "Learning Differentially
@@ -68,26 +64,20 @@ import org.edp4j.tensor.UpdateNoise;
  */
 public final class FederatedAveraging implements AutoCloseable {
     private final Sequential model;
-    private final Backend backend;
-    private final Optimizer optimizer;
     private final Population population;
     private final DeviceSelection selection;
     private final RoundExecutor executor;
     private final Clipping clipping;
     private final GaussianNoise noise;
-    private final int[] noiseKey;
-    private final int noiseStream;
     private final DeviceSampler sampler;
     private final PrivacyAccountant accountant;
     private final PrivacyBudget budget;
     private final NonFinitePolicy nonFinitePolicy;
-    private final List<Parameter> parameters;
-    private final long[] noiseOffsets;
     private final double[] probabilities;
     private final int[] selected;
     private final ModelVector global;
     private final ModelVector sum;
-    private final NoisePrefetcher prefetcher;
+    private final NoisyUpdate update;
 
     private double noiseMultiplier;
     private double clipNorm;
@@ -96,8 +86,6 @@ public final class FederatedAveraging implements AutoCloseable {
 
     private FederatedAveraging(Builder b) {
         this.model = b.model;
-        this.backend = b.model.backend();
-        this.optimizer = b.optimizer;
         this.population = Objects.requireNonNull(b.population, "population(...) is required");
         this.selection = Objects.requireNonNull(b.selection, "selection(...) is required");
         this.executor = Objects.requireNonNull(b.executor, "executor(...) is required");
@@ -105,23 +93,11 @@ public final class FederatedAveraging implements AutoCloseable {
         this.noiseMultiplier = b.noiseMultiplier;
         this.clipNorm = b.clipping.clipNorm();
         this.noise = b.noise != null ? b.noise : GaussianNoise.secure();
-        this.noiseKey = noise.key();
-        this.noiseStream = b.noiseStream;
         this.sampler = new DeviceSampler(b.coins != null ? b.coins : GaussianNoise.secure(), population.deviceCount());
         this.budget = b.budget;
         this.accountant = b.budget != null ? b.budget.accountant()
                 : b.accountant != null ? b.accountant : new RdpAccountant();
         this.nonFinitePolicy = b.nonFinitePolicy;
-        this.parameters = model.parameters();
-        this.noiseOffsets = new long[parameters.size()];
-        long off = 0;
-        for (int i = 0; i < parameters.size(); i++) {
-            noiseOffsets[i] = off;
-            off += parameters.get(i).size();
-        }
-        if (off > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("models above 2^31-1 parameters are not supported, got " + off);
-        }
         int n = population.deviceCount();
         this.probabilities = new double[n];
         this.selected = new int[n];
@@ -129,9 +105,7 @@ public final class FederatedAveraging implements AutoCloseable {
         this.sum = ModelVector.zerosLike(model);
         // Fails early when the adaptive split of the noise is impossible.
         clipping.gradientNoiseMultiplier(noiseMultiplier, selection.expectedParticipants());
-        this.prefetcher = !backend.drawsNoise() && noiseMultiplier > 0
-                ? new NoisePrefetcher(noise, noiseStream, (int) off) : null;
-        optimizer.attach(parameters);
+        this.update = new NoisyUpdate(model, b.optimizer, noise, b.noiseStream, noiseMultiplier > 0);
     }
 
     /** Starts configuring a server for {@code model} with the server optimizer {@code optimizer}. */
@@ -167,15 +141,8 @@ public final class FederatedAveraging implements AutoCloseable {
         RoundTally tally = executor.run(task, sum);
 
         double std = clipping.gradientNoiseMultiplier(noiseMultiplier, k) * clipNorm;
-        float[] normals = std > 0 && prefetcher != null ? prefetcher.take(t) : null;
         sum.copyIntoGradients(model);
-        float scale = (float) (1.0 / k);
-        for (int i = 0; i < parameters.size(); i++) {
-            UpdateNoise un = std == 0 ? UpdateNoise.NONE
-                    : new UpdateNoise((float) std, normals, (int) noiseOffsets[i], noiseKey, noiseStream, t,
-                            noiseOffsets[i]);
-            optimizer.update(i, parameters.get(i), un, scale, t + 1);
-        }
+        update.apply(t, std, (float) (1.0 / k));
         if (budget != null) {
             budget.recordStep(noiseMultiplier, q);
         } else {
@@ -183,23 +150,12 @@ public final class FederatedAveraging implements AutoCloseable {
         }
         double used = clipNorm;
         if (clipping.mode() == ClippingMode.ADAPTIVE) {
-            updateClipNorm(t, tally, k);
+            // Andrew et al. 2021; the count's noise is element 0 of CLIP_QUANTILE_NOISE at nonce t.
+            clipNorm = clipping.nextClipNorm(clipNorm, tally.withinBound(), tally.participants(), k,
+                    noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, t, 0));
         }
         rounds++;
         return new RoundReport(t, used, std, q, tally);
-    }
-
-    /**
-     * Andrew et al. 2021, Algorithm 1: {@code b~ = (sum_d (1[||u_d|| <= C] - 1/2) + N(0, sigma_b^2)) / K + 1/2},
-     * then {@code C <- C exp(-eta (b~ - gamma))}; the count's noise is element 0 of stream
-     * {@link GaussianNoise#CLIP_QUANTILE_NOISE} with nonce t.
-     */
-    private void updateClipNorm(long t, RoundTally tally, double k) {
-        double sb = clipping.countNoiseStddevFor(k);
-        double centred = tally.withinBound() - 0.5 * tally.participants();
-        double noisy = centred + sb * noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, t, 0);
-        double fraction = noisy / k + 0.5;
-        clipNorm = clipNorm * Math.exp(-clipping.quantileLearningRate() * (fraction - clipping.targetQuantile()));
     }
 
     /** @return rounds run so far (the nonce of the next round's coins and noise) */
@@ -245,9 +201,7 @@ public final class FederatedAveraging implements AutoCloseable {
     /** Stops the noise prefetcher. The executor belongs to the caller, who closes it. */
     @Override
     public void close() {
-        if (prefetcher != null) {
-            prefetcher.close();
-        }
+        update.close();
     }
 
     /** Configuration of a {@link FederatedAveraging} server. */

@@ -17,10 +17,7 @@ final class UniformSelection implements DeviceSelection {
 
     @Override
     public void probabilities(Population population, double[] p) {
-        if (population.deviceCount() != devices) {
-            throw new IllegalArgumentException("selection is for " + devices + " devices, the population has "
-                    + population.deviceCount());
-        }
+        DeviceSelection.checkPopulation(devices, population);
         Arrays.fill(p, 0, devices, q);
     }
 

@@ -64,6 +64,14 @@ class FederatedAveragingTest {
         return Partition.of(d);
     }
 
+    /** The devices uniform selection at rate Q picks in round 0 with these coins (ascending). */
+    static int[] selectedInRoundZero(GaussianNoise coins) {
+        int[] selected = new int[N];
+        double[] p = new double[N];
+        Arrays.fill(p, Q);
+        return Arrays.copyOf(selected, new DeviceSampler(coins, N).sample(0, p, selected));
+    }
+
     static Clipping clipping(ClippingMode mode, double c) {
         return switch (mode) {
             case FLAT -> Clipping.flat(c);
@@ -100,10 +108,8 @@ class FederatedAveragingTest {
                      .selection(sel).executor(exec).clipping(clip).noiseMultiplier(SIGMA).noise(noise).coins(coins)
                      .noiseStream(GaussianNoise.GRADIENT_NOISE).build()) {
             report = server.round();
-            int[] selected = new int[N];
-            double[] p = new double[N];
-            Arrays.fill(p, Q);
-            int count = new DeviceSampler(coins, N).sample(0, p, selected);
+            int[] selected = selectedInRoundZero(coins);
+            int count = selected.length;
             assertTrue(count >= 5 && count <= 25, "a useful selection: " + count);
             assertEquals(count, report.tally().participants());
             assertTrue(report.tally().withinBound() < count, "some updates are clipped");
@@ -112,7 +118,7 @@ class FederatedAveragingTest {
             try (PrivateOptimizer opt = PrivateOptimizer.builder(dp, Sgd.plain(serverLr)).clipping(clip)
                     .noiseMultiplier(SIGMA).sampling(Q, N).noise(noise).build();
                  Batch batch = Batch.dense(CPU, N, 6, 3)) {
-                batch.loadDense(DATA.features(), DATA.labels(), Arrays.copyOf(selected, count), count);
+                batch.loadDense(DATA.features(), DATA.labels(), selected, count);
                 opt.zeroGrad();
                 opt.accumulate(batch);
                 opt.step();
@@ -166,15 +172,13 @@ class FederatedAveragingTest {
             RoundReport r = server.round();
             assertTrue(r.tally().withinBound() < r.tally().participants(), "some updates are clipped");
         }
-        int[] selected = new int[N];
-        double[] p = new double[N];
-        Arrays.fill(p, Q);
-        int count = new DeviceSampler(coins, N).sample(0, p, selected);
+        int[] selected = selectedInRoundZero(coins);
+        int count = selected.length;
         Sequential dp = bag();
         try (PrivateOptimizer opt = PrivateOptimizer.builder(dp, Sgd.plain(0.5)).clipping(Clipping.flat(0.05))
                 .noiseMultiplier(SIGMA).sampling(Q, N).noise(noise).build();
              Batch batch = Batch.tokens(CPU, N, 6, 2)) {
-            batch.loadTokens(TOKENS, TOKEN_LABELS, Arrays.copyOf(selected, count), count, 25);
+            batch.loadTokens(TOKENS, TOKEN_LABELS, selected, count, 25);
             opt.zeroGrad();
             opt.accumulate(batch);
             opt.step();
@@ -204,15 +208,13 @@ class FederatedAveragingTest {
                      .build()) {
             server.round();
         }
-        int[] selected = new int[N];
-        double[] p = new double[N];
-        Arrays.fill(p, Q);
-        int count = new DeviceSampler(coins, N).sample(0, p, selected);
+        int[] selected = selectedInRoundZero(coins);
+        int count = selected.length;
         Sequential dp = mlp();
         try (PrivateOptimizer opt = PrivateOptimizer.builder(dp, Sgd.plain(eta * serverLr)).clipping(Clipping.flat(c))
                 .noiseMultiplier(SIGMA).sampling(Q, N).noise(noise).build();
              Batch batch = Batch.dense(CPU, N, 6, 3)) {
-            batch.loadDense(DATA.features(), DATA.labels(), Arrays.copyOf(selected, count), count);
+            batch.loadDense(DATA.features(), DATA.labels(), selected, count);
             opt.zeroGrad();
             opt.accumulate(batch);
             opt.step();
