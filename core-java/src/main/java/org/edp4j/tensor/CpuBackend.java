@@ -239,12 +239,45 @@ public final class CpuBackend implements Backend {
     @Override
     public boolean allFinite(Tensor x) {
         float[] xd = d(x);
-        // x - x is 0 for finite x and NaN for NaN or infinity; a sum of those is NaN iff any was.
-        float acc = 0f;
-        for (float v : xd) {
-            acc += v - v;
+        if (xd.length < 4 * ELEMENT_GRAIN) {
+            return allFinite(xd, 0, xd.length);
         }
-        return acc == 0f;
+        boolean[] bad = new boolean[Parallel.threads()];
+        int per = (xd.length + bad.length - 1) / bad.length;
+        Parallel.range(xd.length, per, (i0, i1) -> {
+            if (!allFinite(xd, i0, i1)) {
+                bad[i0 / per] = true;
+            }
+        });
+        for (boolean b : bad) {
+            if (b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code v * 0} is (+-)0 for finite v and NaN for NaN or infinity, so a sum of those is NaN
+     * iff any was. Four independent accumulators: one dependent add per element would bound the
+     * loop by the add latency (2.2 ms for 2.7 M floats measured, against 0.6 ms with four).
+     */
+    private static boolean allFinite(float[] x, int from, int to) {
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            a0 += x[i] * 0f;
+            a1 += x[i + 1] * 0f;
+            a2 += x[i + 2] * 0f;
+            a3 += x[i + 3] * 0f;
+        }
+        for (; i < to; i++) {
+            a0 += x[i] * 0f;
+        }
+        return (a0 + a1) + (a2 + a3) == 0f;
     }
 
     // ---------------------------------------------------------------- embedding, pooling, normalization
@@ -621,7 +654,7 @@ public final class CpuBackend implements Backend {
                 f[b] = 0f;
                 continue;
             }
-            double norm = Math.sqrt(n[b]);
+            double norm = Math.sqrt(CpuNorms.atLeastZero(n[b]));
             double c = clipNorm / (norm + stabilizer);
             f[b] = (float) (normalize ? c : Math.min(1.0, c));
         }

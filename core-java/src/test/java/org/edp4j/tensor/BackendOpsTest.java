@@ -93,6 +93,28 @@ class BackendOpsTest {
         assertEquals(0f, auto[4]);
     }
 
+    /**
+     * A squared norm a little below 0 (float cancellation in a ghost norm) counts as 0: factor 1
+     * (capped) or C / gamma (automatic), never the NaN of sqrt(-x). NaN stays NaN, for the
+     * optimizer's non-finite check to see.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void clipFactorsTreatNegativeSquaredNormsAsZero(Backend be) {
+        float[] sq = {-1.8e-3f, -0f, Float.NaN};
+        float[] mask = {1f, 1f, 1f};
+        Tensor f = be.zeros(3);
+        be.clipFactors(3, be.tensor(sq, 3), be.tensor(mask, 3), 1f, 1e-6f, false, f);
+        float[] capped = f.toArray();
+        assertEquals(1f, capped[0]);
+        assertEquals(1f, capped[1]);
+        assertTrue(Float.isNaN(capped[2]), "NaN must stay visible, got " + capped[2]);
+        be.clipFactors(3, be.tensor(sq, 3), be.tensor(mask, 3), 2f, 0.01f, true, f);
+        float[] auto = f.toArray();
+        assertEquals(2 / 0.01, auto[0], 1e-3);
+        assertEquals(2 / 0.01, auto[1], 1e-3);
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void finitenessAndSums(Backend be) {
