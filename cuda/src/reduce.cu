@@ -1,5 +1,6 @@
 // Whole-tensor reductions that return a value to the host: sum (in double) and all-finite.
 // Two passes, deterministic: up to 1024 blocks write partials, one block adds them.
+// any_nonfinite: asynchronous, sets a device flag; several tensors are checked before one read.
 #include "common.cuh"
 
 static const int REDUCE_BLOCKS = 1024;
@@ -37,6 +38,21 @@ static int reduce_sync(long long n, uintptr_t x, uintptr_t scratch, int finite, 
     EDP4J_TRY(cudaGetLastError());
     EDP4J_TRY(cudaMemcpyAsync(result, partial, sizeof(double), cudaMemcpyDeviceToHost, S(stream)));
     return (int) cudaStreamSynchronize(S(stream));
+}
+
+// flag[0] = 1 when some element is NaN or infinite (every writer writes the same value).
+__global__ void __launch_bounds__(BLOCK) any_nonfinite_kernel(long long n, const float* x, int* flag) {
+    int bad = 0;
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        bad |= !isfinite(x[i]);
+    }
+    if (__syncthreads_or(bad) && threadIdx.x == 0) flag[0] = 1;
+}
+
+extern "C" int edp4j_any_nonfinite(long long n, uintptr_t x, uintptr_t flag, uintptr_t stream) {
+    if (n <= 0) return 0;
+    any_nonfinite_kernel<<<grid_for(n), BLOCK, 0, S(stream)>>>(n, CF(x), I(flag));
+    EDP4J_LAUNCHED();
 }
 
 extern "C" int edp4j_sum_sync(long long n, uintptr_t x, uintptr_t scratch, double* result, uintptr_t stream) {
