@@ -88,6 +88,8 @@ int edp4j_add_row_vector(int rows, int cols, uintptr_t bias, uintptr_t x, uintpt
 
 /** Sum of all elements in double; `scratch` holds at least 1024 doubles. */
 int edp4j_sum_sync(long long n, uintptr_t x, uintptr_t scratch, double* result, uintptr_t stream);
+/** Sum of x_i * x_i (squares in float, as the CPU's) in double; `scratch` holds at least 1024 doubles. */
+int edp4j_sum_of_squares_sync(long long n, uintptr_t x, uintptr_t scratch, double* result, uintptr_t stream);
 /** *result = 1 when every element is finite; `scratch` holds at least 1024 doubles. */
 int edp4j_all_finite_sync(long long n, uintptr_t x, uintptr_t scratch, int* result, uintptr_t stream);
 /**

@@ -105,6 +105,12 @@ public interface Backend {
     /** Sum of all elements, accumulated in double. Waits for pending work. */
     double sum(Tensor x);
 
+    /**
+     * {@code sum_i x_i^2}: squares in float, summed in double (the per-sample norm kernels' own
+     * rule). Waits for pending work. Not modified: x.
+     */
+    double sumOfSquares(Tensor x);
+
     /** True when every element is finite. Waits for pending work. */
     boolean allFinite(Tensor x);
 

@@ -237,6 +237,29 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public double sumOfSquares(Tensor x) {
+        float[] xd = d(x);
+        if (xd.length < 4 * ELEMENT_GRAIN) {
+            return sumSquares(xd, 0, xd.length);
+        }
+        // Fixed chunks, partial sums added in order: the result does not depend on the threads.
+        int chunks = Parallel.threads();
+        int per = (xd.length + chunks - 1) / chunks;
+        double[] part = new double[chunks];
+        Parallel.range(chunks, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int from = c * per;
+                part[c] = sumSquares(xd, from, Math.max(0, Math.min(per, xd.length - from)));
+            }
+        });
+        double s = 0;
+        for (double v : part) {
+            s += v;
+        }
+        return s;
+    }
+
+    @Override
     public boolean allFinite(Tensor x) {
         float[] xd = d(x);
         if (xd.length < 4 * ELEMENT_GRAIN) {

@@ -124,6 +124,44 @@ class BackendOpsTest {
         assertEquals(6.5, be.sum(be.tensor(new float[] {1, 2, 3.5f}, 3)), 1e-6);
     }
 
+    /**
+     * allFinite, allFinite(List) and sumOfSquares on sizes below and above the parallel split
+     * (131,072 floats), a non-finite value at the first, a middle and the last position, against a
+     * float64 reference.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void finitenessAndSumOfSquaresOnLargeTensors(Backend be) {
+        SplittableRandom rng = new SplittableRandom(8);
+        for (int n : new int[] {0, 1, 5, 131_071, 131_072, 700_001}) {
+            float[] x = new float[n];
+            double want = 0;
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) rng.nextGaussian();
+                want += (double) (x[i] * x[i]);
+            }
+            Tensor t = be.tensor(x, n);
+            assertEquals(want, be.sumOfSquares(t), 1e-12 * n + 1e-12, "n=" + n);
+            assertTrue(be.allFinite(t), "n=" + n);
+            Tensor small = be.tensor(new float[] {1, 2}, 2);
+            assertTrue(be.allFinite(List.of(small, t)));
+            for (int at : new int[] {0, n / 2, n - 1}) {
+                if (n == 0) {
+                    continue;
+                }
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float keep = x[at];
+                    x[at] = bad;
+                    Tensor u = be.tensor(x, n);
+                    assertFalse(be.allFinite(u), "n=" + n + " " + bad + " at " + at);
+                    assertFalse(be.allFinite(List.of(small, u)), "list: n=" + n + " " + bad + " at " + at);
+                    x[at] = keep;
+                }
+            }
+        }
+        assertTrue(be.allFinite(List.of()));
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void activationsAndTheirGradientsMatchReference(Backend be) {

@@ -356,6 +356,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return r[0];
     }
 
+    @Override
+    public double sumOfSquares(Tensor x) {
+        double[] r = new double[1];
+        synced(edp4j_sum_of_squares_sync(x.size(), p(x), reduceScratch, r, stream), "sumOfSquares");
+        checkBadInput();
+        return r[0];
+    }
+
     /** One flag on the device for all the tensors, one synchronization. */
     @Override
     public boolean allFinite(java.util.List<Tensor> xs) {

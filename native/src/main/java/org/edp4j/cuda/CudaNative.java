@@ -117,6 +117,10 @@ public final class CudaNative {
                                             @Cast("uintptr_t") long scratch, double[] result,
                                             @Cast("uintptr_t") long stream);
 
+    public static native int edp4j_sum_of_squares_sync(@Cast("long long") long n, @Cast("uintptr_t") long x,
+                                                       @Cast("uintptr_t") long scratch, double[] result,
+                                                       @Cast("uintptr_t") long stream);
+
     public static native int edp4j_all_finite_sync(@Cast("long long") long n, @Cast("uintptr_t") long x,
                                                    @Cast("uintptr_t") long scratch, int[] result,
                                                    @Cast("uintptr_t") long stream);

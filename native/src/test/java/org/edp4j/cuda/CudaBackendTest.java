@@ -356,6 +356,16 @@ class CudaBackendTest {
         }
     }
 
+    @Test
+    void sumOfSquaresMatchesTheCpu() {
+        for (int n : new int[] {0, 1, 1000, 300_001}) {
+            P x = rand(n);
+            double want = CPU.sumOfSquares(x.c);
+            assertEquals(want, gpu.sumOfSquares(x.g), 1e-9 * Math.max(1, want), "n=" + n);
+        }
+        covered("sumOfSquares");
+    }
+
     /** Several tensors, one flag, one synchronization. */
     @Test
     void allFiniteOverSeveralTensors() {
