@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.edp4j.audit.Permutation;
 import org.edp4j.dp.BatchLoader;
+import org.edp4j.dp.Clipping;
 import org.edp4j.dp.NonFiniteGradientException;
 import org.edp4j.dp.NonFinitePolicy;
 import org.edp4j.dp.PrivateOptimizer;
@@ -26,7 +27,7 @@ import org.edp4j.nn.Sequential;
  *       level;</li>
  *   <li>the update is {@code u = w - w_local} (minus the model delta: a pseudo-gradient, so that the
  *       server's optimizer, which subtracts, moves the model towards the devices);</li>
- *   <li>{@code u} is clipped ({@link UpdateClipper}).</li>
+ *   <li>{@code u} is clipped ({@link UpdateClipper}); in a non-private round it is only checked.</li>
  * </ol>
  * A device that holds no example sends {@code u = 0}. A non-finite update (or a non-finite local
  * gradient) throws {@link NonFiniteGradientException} naming the device under
@@ -96,7 +97,8 @@ public final class DeviceTrainer implements AutoCloseable {
         }
         out.copyFrom(replica);
         out.subtractFrom(global);
-        DeviceOutcome o = clipper.clip(out, task.deviceClipping(), task.clipNorm());
+        Clipping clipping = task.deviceClipping();
+        DeviceOutcome o = clipping == null ? clipper.checkFinite(out) : clipper.clip(out, clipping, task.clipNorm());
         return o != null ? o : nonFinite(task, device, out);
     }
 

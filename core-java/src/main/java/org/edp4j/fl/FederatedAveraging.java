@@ -73,6 +73,7 @@ public final class FederatedAveraging implements AutoCloseable {
     private final PrivacyAccountant accountant;
     private final PrivacyBudget budget;
     private final NonFinitePolicy nonFinitePolicy;
+    private final boolean isPrivate;
     private final double[] probabilities;
     private final int[] selected;
     private final ModelVector global;
@@ -94,8 +95,9 @@ public final class FederatedAveraging implements AutoCloseable {
         this.clipNorm = b.clipping.clipNorm();
         this.noise = b.noise != null ? b.noise : GaussianNoise.secure();
         this.sampler = new DeviceSampler(b.coins != null ? b.coins : GaussianNoise.secure(), population.deviceCount());
-        this.budget = b.budget;
-        this.accountant = b.budget != null ? b.budget.accountant()
+        this.isPrivate = b.isPrivate;
+        this.budget = isPrivate ? b.budget : null;
+        this.accountant = !isPrivate ? null : b.budget != null ? b.budget.accountant()
                 : b.accountant != null ? b.accountant : new RdpAccountant();
         this.nonFinitePolicy = b.nonFinitePolicy;
         int n = population.deviceCount();
@@ -103,9 +105,11 @@ public final class FederatedAveraging implements AutoCloseable {
         this.selected = new int[n];
         this.global = ModelVector.zerosLike(model);
         this.sum = ModelVector.zerosLike(model);
-        // Fails early when the adaptive split of the noise is impossible.
-        clipping.gradientNoiseMultiplier(noiseMultiplier, selection.expectedParticipants());
-        this.update = new NoisyUpdate(model, b.optimizer, noise, b.noiseStream, noiseMultiplier > 0);
+        if (isPrivate) {
+            // Fails early when the adaptive split of the noise is impossible.
+            clipping.gradientNoiseMultiplier(noiseMultiplier, selection.expectedParticipants());
+        }
+        this.update = new NoisyUpdate(model, b.optimizer, noise, b.noiseStream, isPrivate);
     }
 
     /** Starts configuring a server for {@code model} with the server optimizer {@code optimizer}. */
@@ -125,7 +129,7 @@ public final class FederatedAveraging implements AutoCloseable {
     public RoundReport round() {
         long t = rounds;
         double q = selection.accountingRate();
-        if (budget != null) {
+        if (isPrivate && budget != null) {
             budget.checkStep(noiseMultiplier, q);
         }
         if (populationRound < t) {
@@ -136,26 +140,28 @@ public final class FederatedAveraging implements AutoCloseable {
         int count = sampler.sample(t, probabilities, selected);
         global.copyFrom(model);
         double k = selection.expectedParticipants();
-        RoundTask task = new RoundTask(t, clipping, clipNorm, global, java.util.Arrays.copyOf(selected, count),
-                nonFinitePolicy);
+        RoundTask task = new RoundTask(t, isPrivate ? clipping : null, clipNorm, global,
+                java.util.Arrays.copyOf(selected, count), nonFinitePolicy);
         RoundTally tally = executor.run(task, sum);
 
-        double std = clipping.gradientNoiseMultiplier(noiseMultiplier, k) * clipNorm;
+        double std = isPrivate ? clipping.gradientNoiseMultiplier(noiseMultiplier, k) * clipNorm : 0;
         sum.copyIntoGradients(model);
         update.apply(t, std, (float) (1.0 / k));
-        if (budget != null) {
-            budget.recordStep(noiseMultiplier, q);
-        } else {
-            accountant.step(noiseMultiplier, q);
-        }
-        double used = clipNorm;
-        if (clipping.mode() == ClippingMode.ADAPTIVE) {
-            // Andrew et al. 2021; the count's noise is element 0 of CLIP_QUANTILE_NOISE at nonce t.
-            clipNorm = clipping.nextClipNorm(clipNorm, tally.withinBound(), tally.participants(), k,
-                    noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, t, 0));
+        double used = isPrivate ? clipNorm : Double.NaN;
+        if (isPrivate) {
+            if (budget != null) {
+                budget.recordStep(noiseMultiplier, q);
+            } else {
+                accountant.step(noiseMultiplier, q);
+            }
+            if (clipping.mode() == ClippingMode.ADAPTIVE) {
+                // Andrew et al. 2021; the count's noise is element 0 of CLIP_QUANTILE_NOISE at nonce t.
+                clipNorm = clipping.nextClipNorm(clipNorm, tally.withinBound(), tally.participants(), k,
+                        noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, t, 0));
+            }
         }
         rounds++;
-        return new RoundReport(t, used, std, q, tally);
+        return new RoundReport(t, used, std, isPrivate ? q : Double.NaN, tally);
     }
 
     /** @return rounds run so far (the nonce of the next round's coins and noise) */
@@ -173,7 +179,12 @@ public final class FederatedAveraging implements AutoCloseable {
         return noiseMultiplier;
     }
 
-    /** @return the accountant recording the rounds */
+    /** @return whether rounds are clipped, noised and accounted */
+    public boolean isPrivate() {
+        return isPrivate;
+    }
+
+    /** @return the accountant recording the rounds (null for a non-private server) */
     public PrivacyAccountant accountant() {
         return accountant;
     }
@@ -219,6 +230,7 @@ public final class FederatedAveraging implements AutoCloseable {
         private PrivacyAccountant accountant;
         private PrivacyBudget budget;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.THROW;
+        private boolean isPrivate = true;
 
         private Builder(Sequential model, Optimizer optimizer) {
             if (model == null || optimizer == null) {
@@ -252,12 +264,28 @@ public final class FederatedAveraging implements AutoCloseable {
             return this;
         }
 
-        /** Noise multiplier sigma, {@code >= 0} and finite (0: no privacy, the accountant says infinity). Required. */
+        /**
+         * Noise multiplier sigma: the noise on each summed coordinate has standard deviation
+         * {@code sigma C}. Required for a private server.
+         *
+         * @param sigma &gt; 0 and finite (the rule of {@code PrivateOptimizer}; sigma 0 would release
+         *     the sum without noise: use {@link #nonPrivate()} for that)
+         * @throws IllegalArgumentException for sigma outside (0, +inf)
+         */
         public Builder noiseMultiplier(double sigma) {
-            if (!(sigma >= 0) || Double.isInfinite(sigma)) {
-                throw new IllegalArgumentException("noise multiplier sigma must be >= 0 and finite, got " + sigma);
+            if (!(sigma > 0) || Double.isInfinite(sigma)) {
+                throw new IllegalArgumentException("noise multiplier must be > 0 and finite, got " + sigma);
             }
             this.noiseMultiplier = sigma;
+            return this;
+        }
+
+        /**
+         * Plain federated averaging, for comparison: devices do not clip, the server adds no noise and
+         * accounts nothing (the same code otherwise: selection, local training, sum, 1/K, optimizer).
+         */
+        public Builder nonPrivate() {
+            this.isPrivate = false;
             return this;
         }
 
@@ -301,15 +329,18 @@ public final class FederatedAveraging implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalArgumentException when a required part is missing, sigma was not given, or the
+         * @throws IllegalArgumentException when a required part is missing, sigma was not given (private), or the
          *     selection and the population disagree on the number of devices
          */
         public FederatedAveraging build() {
             if (population == null || selection == null || executor == null) {
                 throw new IllegalArgumentException("population(...), selection(...) and executor(...) are required");
             }
-            if (Double.isNaN(noiseMultiplier)) {
-                throw new IllegalArgumentException("noiseMultiplier(sigma) is required");
+            if (isPrivate && Double.isNaN(noiseMultiplier)) {
+                throw new IllegalArgumentException("noiseMultiplier(sigma) is required (or nonPrivate())");
+            }
+            if (!isPrivate) {
+                noiseMultiplier = 0;
             }
             if (selection.deviceCount() != population.deviceCount()) {
                 throw new IllegalArgumentException("the selection is for " + selection.deviceCount()

@@ -11,8 +11,8 @@ import org.edp4j.dp.NonFinitePolicy;
  *
  * @param round the round, {@code >= 0}
  * @param clipping the clipping mode (FLAT, PER_LAYER or AUTOMATIC; ADAPTIVE devices clip flat at
- *     {@code clipNorm})
- * @param clipNorm the bound C of this round, {@code > 0} and finite
+ *     {@code clipNorm}), or null for a non-private round: the devices do not clip
+ * @param clipNorm the bound C of this round, {@code > 0} and finite (ignored without clipping)
  * @param global the weights every device starts from; read-only during the round
  * @param devices the selected devices, ascending: the order their updates are summed in
  * @param nonFinitePolicy what a device with a non-finite update does
@@ -25,10 +25,9 @@ public record RoundTask(long round, Clipping clipping, double clipNorm, ModelVec
         if (round < 0) {
             throw new IllegalArgumentException("round must be >= 0, got " + round);
         }
-        Objects.requireNonNull(clipping, "clipping");
         Objects.requireNonNull(global, "global");
         Objects.requireNonNull(nonFinitePolicy, "nonFinitePolicy");
-        if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
+        if (clipping != null && (!(clipNorm > 0) || Double.isInfinite(clipNorm))) {
             throw new IllegalArgumentException("clip norm must be > 0 and finite, got " + clipNorm);
         }
         devices = devices.clone();
@@ -46,8 +45,11 @@ public record RoundTask(long round, Clipping clipping, double clipNorm, ModelVec
         return devices.clone();
     }
 
-    /** The clipping rule the devices apply: ADAPTIVE becomes flat at this round's bound. */
+    /** The clipping rule the devices apply: ADAPTIVE becomes flat at this round's bound; null: none. */
     Clipping deviceClipping() {
+        if (clipping == null) {
+            return null;
+        }
         return clipping.mode() == ClippingMode.ADAPTIVE ? Clipping.flat(clipNorm) : clipping;
     }
 }

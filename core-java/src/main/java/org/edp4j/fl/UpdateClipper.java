@@ -61,6 +61,19 @@ final class UpdateClipper {
     }
 
     /**
+     * The check of a round without clipping (non-private): the update is left as it is.
+     *
+     * @return WITHIN_BOUND; null when its squared norm is not finite in float
+     */
+    DeviceOutcome checkFinite(ModelVector update) {
+        double s = 0;
+        for (int i = 0; i < parameterCount; i++) {
+            s += update.squaredNorm(i);
+        }
+        return Float.isFinite((float) s) ? DeviceOutcome.WITHIN_BOUND : null;
+    }
+
+    /**
      * Scales {@code update} in place to the clip bound.
      *
      * @param clipping FLAT, PER_LAYER or AUTOMATIC (ADAPTIVE is FLAT at the round's bound)

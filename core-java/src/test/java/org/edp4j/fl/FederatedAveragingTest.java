@@ -132,6 +132,37 @@ class FederatedAveragingTest {
         assertEquals(clip.gradientNoiseMultiplier(SIGMA, Q * N) * clip.clipNorm(), report.noiseStddev(), 1e-12);
     }
 
+    /** Non-private: no clipping, no noise, no accounting; the same as PrivateOptimizer's non-private step. */
+    @Test
+    void nonPrivateRoundIsTheOrdinaryStep() {
+        GaussianNoise coins = GaussianNoise.insecureSeeded(51);
+        Sequential fl = mlp();
+        Population pop = new StaticPopulation(onePerDevice(N));
+        try (RoundExecutor exec = new ThreadPoolRoundExecutor(2, () -> new DeviceTrainer(mlp(),
+                Batch.dense(CPU, 1, 6, 3), loader(DATA), pop, new LocalTraining(1, 1, 1.0, 9)));
+             FederatedAveraging server = FederatedAveraging.builder(fl, Sgd.plain(0.7)).population(pop)
+                     .selection(DeviceSelection.uniform(N, Q * N)).executor(exec).clipping(Clipping.flat(1e-3))
+                     .coins(coins).nonPrivate().build()) {
+            RoundReport r = server.round();
+            assertEquals(0, r.noiseStddev());
+            assertTrue(Double.isNaN(r.clipNorm()) && Double.isNaN(r.accountedRate()));
+            assertEquals(null, server.accountant());
+        }
+        int[] selected = selectedInRoundZero(coins);
+        Sequential dp = mlp();
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(dp, Sgd.plain(0.7)).nonPrivate().sampling(Q, N).build();
+             Batch batch = Batch.dense(CPU, N, 6, 3)) {
+            batch.loadDense(DATA.features(), DATA.labels(), selected, selected.length);
+            opt.zeroGrad();
+            opt.accumulate(batch);
+            opt.step();
+        }
+        assertCloseModels(dp, fl);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FederatedAveraging.builder(mlp(), Sgd.plain(1)).noiseMultiplier(0));
+        assertEquals("noise multiplier must be > 0 and finite, got 0.0", e.getMessage());
+    }
+
     /** Token rows for the bag model: 60 examples of up to 6 ids in [2, 25), padded with 0. */
     static final int[] TOKENS = new int[N * 6];
     static final int[] TOKEN_LABELS = new int[N];

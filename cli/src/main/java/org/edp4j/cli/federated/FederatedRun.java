@@ -50,8 +50,6 @@ import org.edp4j.tensor.CpuBackend;
 final class FederatedRun {
     /** Capacity of the evaluation batches. */
     static final int EVAL_CAPACITY = 256;
-    /** Clip bound of the non-private comparison: large enough that no update is ever scaled. */
-    static final double NO_CLIP = 1e30;
 
     private FederatedRun() {
     }
@@ -181,12 +179,11 @@ final class FederatedRun {
         LocalTraining local = new LocalTraining(c.localEpochs(), c.localBatchSize(), c.localLr(), c.seed());
         RdpAccountant accountant = new RdpAccountant();
         FederatedAveraging.Builder b = FederatedAveraging.builder(model, serverOptimizer(c)).population(pop)
-                .selection(sel).clipping(isPrivate ? clipping(c) : Clipping.flat(NO_CLIP)).noiseMultiplier(sigma)
-                .noise(noise).coins(coins);
+                .selection(sel).clipping(clipping(c)).noise(noise).coins(coins);
         if (isPrivate) {
-            b.budget(new PrivacyBudget(accountant, c.targetEpsilon(), c.delta()));
+            b.noiseMultiplier(sigma).budget(new PrivacyBudget(accountant, c.targetEpsilon(), c.delta()));
         } else {
-            b.accountant(accountant);
+            b.nonPrivate();
         }
         String label = label(setting, selection, isPrivate);
         List<Integer> at = new ArrayList<>();
