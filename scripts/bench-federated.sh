@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# DP-FedAvg rounds per second (10,000 simulated devices, 100 per round, bag model) and the server's
-# sum + noise + update against a plain copy: JMH FederatedBenchmark, then a Markdown table.
+# DP-FedAvg rounds per second (10,000 simulated devices, 100 per round, bag model), the server side
+# alone, and the server's sum against a copy of the same updates: JMH FederatedBenchmark and
+# FederatedSumBenchmark, then Markdown tables.
 #
 #   scripts/bench-federated.sh [--no-build] [-- extra JMH options]
 #
@@ -22,34 +23,35 @@ if [[ $BUILD -eq 1 ]]; then
 fi
 mkdir -p bench-results
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-java -jar jmh/target/benchmarks.jar FederatedBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s \
+java -jar jmh/target/benchmarks.jar 'FederatedBenchmark|FederatedSumBenchmark' -f 1 -wi 3 -w 2s -i 5 -r 2s \
   -rf json -rff bench-results/federated-jmh.json "${EXTRA[@]}" 2>&1 | tee bench-results/federated-jmh.log
 echo
 echo "load average at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 python3 - bench-results/federated-jmh.json <<'PY'
 import json, sys
 runs = json.load(open(sys.argv[1]))
-copy = [r for r in runs if r["benchmark"].endswith(".copy")]
-copy_bw = sum(r["secondaryMetrics"]["bytes"]["score"] for r in copy) / len(copy) if copy else None
-print("| bag | selection | device threads | rounds/s (whole round) | server side only: rounds/s | sum of 100 updates: GB/s | % of copy |")
-print("|---|---|---:|---:|---:|---:|---:|")
-rows = {}
+def fmt(r):
+    m = r["primaryMetric"]
+    return f'{m["score"]:.2f} ± {m["scoreError"]:.2f}' if m["scoreError"] == m["scoreError"] else f'{m["score"]:.2f}'
+rows, sums = {}, {}
 for r in runs:
-    p = r["params"]
-    key = (p["bag"], p["selection"], p["threads"])
-    name = r["benchmark"].rsplit(".", 1)[1]
-    rows.setdefault(key, {})[name] = r
+    p, name = r["params"], r["benchmark"].rsplit(".", 1)[1]
+    if "FederatedSumBenchmark" in r["benchmark"]:
+        sums.setdefault(p["bag"], {})[name] = r
+    else:
+        rows.setdefault((p["bag"], p["selection"], p["threads"]), {})[name] = r
+print("| bag | selection | device threads | rounds/s (whole round) | rounds/s (server side only) |")
+print("|---|---|---:|---:|---:|")
 for key in sorted(rows):
     d = rows[key]
-    def fmt(r):
-        m = r["primaryMetric"]
-        return f'{m["score"]:.2f} ± {m["scoreError"]:.2f}' if m["scoreError"] == m["scoreError"] else f'{m["score"]:.2f}'
-    rnd = fmt(d["round"]) if "round" in d else "—"
-    srv = fmt(d["serverSide"]) if "serverSide" in d else "—"
-    bw = d["sum"]["secondaryMetrics"]["bytes"]["score"] if "sum" in d else None
-    pct = f"{100 * bw / copy_bw:.0f}%" if bw and copy_bw else "—"
-    print(f"| {key[0]} | {key[1]} | {key[2]} | {rnd} | {srv} | {bw / 1e9:.2f} | {pct} |" if bw else
-          f"| {key[0]} | {key[1]} | {key[2]} | {rnd} | {srv} | — | — |")
-if copy_bw:
-    print(f"\ncopy of 2^22 floats: {copy_bw / 1e9:.2f} GB/s (read + write)")
+    print(f"| {key[0]} | {key[1]} | {key[2]} | {fmt(d['round']) if 'round' in d else '—'} | "
+          f"{fmt(d['serverSide']) if 'serverSide' in d else '—'} |")
+print()
+print("| bag | sum of 100 updates: GB/s | copy of the same updates: GB/s | sum / copy |")
+print("|---|---:|---:|---:|")
+for bag in sorted(sums):
+    d = sums[bag]
+    s = d["sum"]["secondaryMetrics"]["bytes"]["score"] if "sum" in d else None
+    c = d["copyUpdates"]["secondaryMetrics"]["bytes"]["score"] if "copyUpdates" in d else None
+    print(f"| {bag} | {s / 1e9:.2f} | {c / 1e9:.2f} | {s / c:.2f} |" if s and c else f"| {bag} | — | — | — |")
 PY

@@ -29,7 +29,6 @@ import org.edp4j.nn.Batch;
 import org.edp4j.nn.Models;
 import org.edp4j.nn.Sequential;
 import org.edp4j.tensor.CpuBackend;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -50,16 +49,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *       of the selected devices ({@value #LOCAL_EPOCHS} epochs of batch {@value #LOCAL_BATCH} on the
  *       {@code threads} device threads), clipping, the sum in device order, noise, FedAdam, accounting.
  *       Operations per second = rounds per second.
- *   <li>{@code sum}: the server's sum alone: {@value #PER_ROUND} stored clipped updates (200 distinct
- *       ones in rotation, more than the caches hold) added in order into the sum, as
- *       {@link ThreadPoolRoundExecutor} adds them; the {@code bytes} counter is each update read once and
- *       the sum written once, to read against {@code copy}.
- *   <li>{@code serverSide}: a whole round of the same server with an executor that only does that sum
- *       (no local training): selection (10,000 coins), the sum, the noise once, FedAdam and the
- *       accountant. Nothing overlaps the noise generation here, while in a real round it is prefetched
+ *   <li>{@code serverSide}: a whole round of the same server with an executor that only adds
+ *       {@value #PER_ROUND}-odd stored updates, one per selected device, in order (no local training):
+ *       selection (10,000 coins), the sum, the noise once, FedAdam and the accountant. Nothing overlaps the noise generation here, while in a real round it is prefetched
  *       during the devices' training.
- *   <li>{@code copy}: the reference bandwidth, a copy of 2^22 floats (16 MiB each way).
  * </ul>
+ * The sum alone, against a copy of the same updates: {@link FederatedSumBenchmark}.
  *
  * <p>Population: device sizes log-normal (sigma 1, mean {@value #MEAN_EXAMPLES} emails), each slot an
  * email drawn with replacement from the 4,717 training emails of the bundled corpus, encoded with the
@@ -79,7 +74,6 @@ public class FederatedBenchmark {
     static final int HIDDEN = 16;
     static final int LOCAL_EPOCHS = 2;
     static final int LOCAL_BATCH = 4;
-    static final int COPY_N = 1 << 22;
 
     @Param({"4000x16", "8000x32"})
     public String bag;
@@ -94,24 +88,6 @@ public class FederatedBenchmark {
     private ThreadPoolRoundExecutor executor;
     private FederatedAveraging server;
     private FederatedAveraging serverOnly;
-    private long parameters;
-    private StoredUpdates stored;
-    private RoundTask sumTask;
-    private ModelVector sumOut;
-    private float[] copySrc;
-    private float[] copyDst;
-
-    /** Bytes per second of the server side: JMH reports the counter as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        public long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-        }
-    }
 
     /** The encoded training split and the population over it. */
     record Setting(EncodedDataset train, int vocab, int dim, Population population) {
@@ -192,6 +168,17 @@ public class FederatedBenchmark {
             }
         }
 
+        /** The same traffic as {@link #run} with a copy instead of an add: each update copied over {@code out}. */
+        void copy(int count, ModelVector out) {
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < out.partCount(); i++) {
+                    float[] src = updates[next].part(i);
+                    System.arraycopy(src, 0, out.part(i), 0, src.length);
+                }
+                next = (next + 1) % updates.length;
+            }
+        }
+
         @Override
         public RoundTally run(RoundTask task, ModelVector sum) {
             sum.zero();
@@ -212,7 +199,6 @@ public class FederatedBenchmark {
     public void setup() {
         Setting s = setting(bag);
         model = bagModel(s);
-        parameters = model.parameterCount();
         LocalTraining local = new LocalTraining(LOCAL_EPOCHS, LOCAL_BATCH, 1.0, 5);
         executor = new ThreadPoolRoundExecutor(threads, () -> new DeviceTrainer(bagModel(s),
                 Batch.tokens(CpuBackend.instance(), LOCAL_BATCH, MAX_LEN, 2), loader(s.train(), s.vocab()),
@@ -220,18 +206,7 @@ public class FederatedBenchmark {
         server = server(model, s.population(), selection(selection), executor);
         Population second = new StaticPopulation(population(s.train().size(), DEVICES, MEAN_EXAMPLES, 3));
         Sequential other = bagModel(s);
-        stored = new StoredUpdates(other, 2 * PER_ROUND);
-        serverOnly = server(other, second, selection(selection), stored);
-        int[] devices = new int[PER_ROUND];
-        for (int k = 0; k < PER_ROUND; k++) {
-            devices[k] = k;
-        }
-        sumTask = new RoundTask(0, Clipping.flat(1.0), 1.0, ModelVector.of(other), devices,
-                org.edp4j.dp.NonFinitePolicy.THROW);
-        sumOut = ModelVector.zerosLike(other);
-        copySrc = new float[COPY_N];
-        Arrays.fill(copySrc, 1f);
-        copyDst = new float[COPY_N];
+        serverOnly = server(other, second, selection(selection), new StoredUpdates(other, 2 * PER_ROUND));
     }
 
     @TearDown(Level.Trial)
@@ -247,21 +222,7 @@ public class FederatedBenchmark {
     }
 
     @Benchmark
-    public ModelVector sum(Counters c) {
-        stored.run(sumTask, sumOut);
-        c.bytes += 4L * parameters * (PER_ROUND + 1);
-        return sumOut;
-    }
-
-    @Benchmark
     public RoundReport serverSide() {
         return serverOnly.round();
-    }
-
-    @Benchmark
-    public float[] copy(Counters c) {
-        System.arraycopy(copySrc, 0, copyDst, 0, COPY_N);
-        c.bytes += 8L * COPY_N;
-        return copyDst;
     }
 }

@@ -36,11 +36,21 @@ class FederatedBenchmarkTest {
             assertTrue(r.tally().participants() > 50 && r.tally().participants() < 150, "about 100 devices");
             RoundReport s = b.serverSide();
             assertTrue(s.tally().participants() > 50 && s.tally().participants() < 150);
-            FederatedBenchmark.Counters c = new FederatedBenchmark.Counters();
-            b.sum(c);
-            assertEquals(4L * 64_306 * 101, c.bytes);
         } finally {
             b.tearDown();
         }
+    }
+
+    @Test
+    void sumAndCopyCountTheSameBytesAndTheSumAddsEveryUpdate() {
+        FederatedSumBenchmark b = new FederatedSumBenchmark();
+        b.bag = "4000x16";
+        b.setup();
+        FederatedSumBenchmark.Counters c = new FederatedSumBenchmark.Counters();
+        org.edp4j.fl.ModelVector sum = b.sum(c);
+        assertEquals(4L * 64_306 * 101, c.bytes);
+        assertTrue(sum.squaredNorm(0) > 0);
+        b.copyUpdates(c);
+        assertEquals(2 * 4L * 64_306 * 101, c.bytes);
     }
 }
