@@ -49,12 +49,12 @@ public final class FederatedCommand implements Callable<Integer> {
                     + "quantity:S (device sizes log-normal with sigma S). Default: ${DEFAULT-VALUE}.")
     String partition;
 
-    @Option(names = "--selection", paramLabel = "SEL,...", split = ",", defaultValue = "uniform,activity",
+    @Option(names = "--selection", paramLabel = "SEL", split = ",", defaultValue = "uniform,activity",
             description = "Device selection, one run each: uniform (every device with K/N) and/or activity "
                     + "(proportional to the examples a device holds, capped). Default: ${DEFAULT-VALUE}.")
     List<String> selection;
 
-    @Option(names = "--setting", paramLabel = "SET,...", split = ",", defaultValue = "static,continual",
+    @Option(names = "--setting", paramLabel = "SET", split = ",", defaultValue = "static,continual",
             description = "static (devices hold their data from the start) and/or continual (each round devices "
                     + "receive new examples and keep the newest --storage). Default: ${DEFAULT-VALUE}.")
     List<String> setting;
