@@ -12,7 +12,7 @@ package org.edp4j.data;
  *
  * <p>Implementations are immutable and thread-safe.
  */
-public sealed interface TokenIndex permits Vocabulary, HashedVocabulary {
+public sealed interface TokenIndex permits Vocabulary, HashedVocabulary, VocabularyWithBuckets {
 
     /** @return the number of ids, reserved ones included; ids are {@code 0 .. size() - 1} */
     int size();

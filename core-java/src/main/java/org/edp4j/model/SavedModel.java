@@ -15,6 +15,7 @@ import org.edp4j.data.HashedVocabulary;
 import org.edp4j.data.TokenIndex;
 import org.edp4j.data.Tokenizer;
 import org.edp4j.data.Vocabulary;
+import org.edp4j.data.VocabularyWithBuckets;
 import org.edp4j.io.ChecksummedFile;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
@@ -29,7 +30,8 @@ import org.edp4j.nn.Sequential;
  * bytes[8]  magic "EDP4JMDL"
  * int       format version (1)
  * map       header: format=edp4j-text-classifier, model=bag|encoder, vocab, max-len, dim, hidden, layers,
- *           heads, classes, tokenizer=standard, max-token-length, token-index=vocabulary|hashed
+ *           heads, classes, tokenizer=standard, max-token-length, token-index=vocabulary|hashed|vocabulary+buckets
+ *           (then also buckets)
  * lines     label names, index = class
  * lines     the vocabulary, index = id ("&lt;pad&gt;", "&lt;unk&gt;", ...); no line for a hashed index
  * map       privacy report ({@link PrivacyReport#toMap()})
@@ -37,7 +39,8 @@ import org.edp4j.nn.Sequential;
  * bytes[32] SHA-256 of every byte above
  * </pre>
  * The tokenizer is {@link Tokenizer} with the stored maximum token length; a hashed index is
- * {@link HashedVocabulary} of size {@code vocab}, whose hash is specified there.
+ * {@link HashedVocabulary} of size {@code vocab}, whose hash is specified there; a vocabulary with
+ * buckets is {@link VocabularyWithBuckets} (the listed tokens, then {@code buckets} hashed ids).
  *
  * <p>{@link #save} writes atomically (a temporary file, forced, then moved into place). {@link #load}
  * is strict: a missing file, another format (magic), another version, a checksum mismatch (a flipped
@@ -142,10 +145,16 @@ public record SavedModel(ModelShape shape, Tokenizer tokenizer, TokenIndex token
         h.putAll(shape.toMap());
         h.put("tokenizer", "standard");
         h.put("max-token-length", Integer.toString(tokenizer.maxTokenLength()));
-        h.put("token-index", tokenIndex instanceof HashedVocabulary ? "hashed" : "vocabulary");
+        if (tokenIndex instanceof VocabularyWithBuckets b) {
+            h.put("token-index", "vocabulary+buckets");
+            h.put("buckets", Integer.toString(b.buckets()));
+        } else {
+            h.put("token-index", tokenIndex instanceof HashedVocabulary ? "hashed" : "vocabulary");
+        }
         w.map(h);
         w.lines(labels);
-        w.lines(tokenIndex instanceof Vocabulary v ? v.tokens() : List.of());
+        w.lines(tokenIndex instanceof Vocabulary v ? v.tokens()
+                : tokenIndex instanceof VocabularyWithBuckets b ? b.base().tokens() : List.of());
         w.map(privacy.toMap());
         w.writeInt(parameters.size());
         for (int i = 0; i < parameters.size(); i++) {
@@ -207,6 +216,7 @@ public record SavedModel(ModelShape shape, Tokenizer tokenizer, TokenIndex token
             TokenIndex index = switch (get(h, "token-index")) {
                 case "hashed" -> HashedVocabulary.of(shape.vocab());
                 case "vocabulary" -> Vocabulary.of(vocab);
+                case "vocabulary+buckets" -> VocabularyWithBuckets.of(Vocabulary.of(vocab), getInt(h, "buckets"));
                 default -> throw new IllegalArgumentException("unknown token-index '" + h.get("token-index") + "'");
             };
             PrivacyReport privacy = PrivacyReport.fromMap(in.map());

@@ -217,7 +217,8 @@ public final class TextClassifier implements AutoCloseable {
 
     /**
      * @param token a token as the tokenizer emits it (lower case); not null
-     * @return its row in {@link #tokenEmbeddings()} ({@link Vocabulary#UNK} when it has no id of its own)
+     * @return its row in {@link #tokenEmbeddings()} ({@link Vocabulary#UNK} when a plain vocabulary lacks it;
+     *     its bucket when the model hashes unknown tokens)
      */
     public int tokenId(String token) {
         return model.tokenIndex().id(Objects.requireNonNull(token, "token"));

@@ -22,10 +22,12 @@ import org.edp4j.data.SpamAssassin;
  *     alone, in (0, 1)
  * @param vocabTokensPerDocument for {@value #DP}: the most distinct tokens one document contributes
  *     ({@code k}), &gt;= 1
+ * @param vocabBuckets for {@value #DP} and a file: tokens outside the vocabulary are hashed into this
+ *     many extra ids (0: they all become UNK); data-independent, so no epsilon
  * @param corpusSize training examples available (before {@code --max-train}), &gt;= 2
  */
 public record DataSpec(String train, String test, double testFraction, String textColumn, String labelColumn,
-        String vocabulary, double vocabShare, int vocabTokensPerDocument, int corpusSize) {
+        String vocabulary, double vocabShare, int vocabTokensPerDocument, int vocabBuckets, int corpusSize) {
 
     /** The differentially private vocabulary. */
     public static final String DP = "dp";
@@ -40,13 +42,15 @@ public record DataSpec(String train, String test, double testFraction, String te
     public static final int DEFAULT_TOKENS_PER_DOCUMENT = 64;
     /** Share of delta given to the private vocabulary's threshold (its failure probability p). */
     public static final double VOCAB_DELTA_SHARE = 0.1;
+    /** Default number of hash buckets for the tokens outside a dp or file vocabulary. */
+    public static final int DEFAULT_VOCAB_BUCKETS = 8000;
     /** Default held-out fraction of a training file without a test file. */
     public static final double DEFAULT_TEST_FRACTION = 0.2;
 
     /** The bundled corpus with the given vocabulary choice. */
     public static DataSpec bundled(String vocabulary, double vocabShare, int k) {
         return new DataSpec("", "", DEFAULT_TEST_FRACTION, "text", "label", vocabulary, vocabShare, k,
-                SpamAssassin.TRAIN_SIZE);
+                DEFAULT_VOCAB_BUCKETS, SpamAssassin.TRAIN_SIZE);
     }
 
     /** The bundled corpus with the default private vocabulary (what {@code edp train} runs without options). */
@@ -68,6 +72,8 @@ public record DataSpec(String train, String test, double testFraction, String te
         }
         require(vocabShare > 0 && vocabShare < 1, "--vocab-share must be in (0, 1), got " + vocabShare);
         require(vocabTokensPerDocument >= 1, "--vocab-tokens-per-document must be >= 1, got " + vocabTokensPerDocument);
+        require(vocabBuckets >= 0 && vocabBuckets <= 10_000_000, "--vocab-buckets must be in [0, 10000000], got "
+                + vocabBuckets);
         require(corpusSize >= 2, "the training set must have at least 2 examples, got " + corpusSize);
     }
 
@@ -109,7 +115,7 @@ public record DataSpec(String train, String test, double testFraction, String te
     /** The same data with another corpus size (known once the files are read). */
     public DataSpec withCorpusSize(int n) {
         return new DataSpec(train, test, testFraction, textColumn, labelColumn, vocabulary, vocabShare,
-                vocabTokensPerDocument, n);
+                vocabTokensPerDocument, vocabBuckets, n);
     }
 
     /** The fields as key/value text. */
@@ -123,6 +129,7 @@ public record DataSpec(String train, String test, double testFraction, String te
         m.put("vocabulary", vocabulary);
         m.put("vocab-share", Double.toString(vocabShare));
         m.put("vocab-tokens-per-document", Integer.toString(vocabTokensPerDocument));
+        m.put("vocab-buckets", Integer.toString(vocabBuckets));
         m.put("corpus-size", Integer.toString(corpusSize));
         return m;
     }
@@ -135,10 +142,11 @@ public record DataSpec(String train, String test, double testFraction, String te
     static DataSpec fromMap(Map<String, String> m) {
         if (!m.containsKey("vocabulary")) {
             return new DataSpec("", "", DEFAULT_TEST_FRACTION, "text", "label", "fitted", DEFAULT_VOCAB_SHARE,
-                    DEFAULT_TOKENS_PER_DOCUMENT, SpamAssassin.TRAIN_SIZE);
+                    DEFAULT_TOKENS_PER_DOCUMENT, 0, SpamAssassin.TRAIN_SIZE);
         }
         return new DataSpec(m.get("train"), m.get("test"), Double.parseDouble(m.get("test-fraction")),
                 m.get("text-column"), m.get("label-column"), m.get("vocabulary"), Double.parseDouble(m.get("vocab-share")),
-                Integer.parseInt(m.get("vocab-tokens-per-document")), Integer.parseInt(m.get("corpus-size")));
+                Integer.parseInt(m.get("vocab-tokens-per-document")), Integer.parseInt(m.get("vocab-buckets")),
+                Integer.parseInt(m.get("corpus-size")));
     }
 }

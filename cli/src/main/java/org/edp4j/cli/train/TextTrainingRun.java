@@ -21,6 +21,7 @@ import org.edp4j.data.TextExample;
 import org.edp4j.data.TokenIndex;
 import org.edp4j.data.Tokenizer;
 import org.edp4j.data.Vocabulary;
+import org.edp4j.data.VocabularyWithBuckets;
 import org.edp4j.dp.Adam;
 import org.edp4j.dp.BatchLoader;
 import org.edp4j.dp.Clipping;
@@ -155,25 +156,18 @@ public final class TextTrainingRun {
     }
 
     /**
-     * The bundled corpus with a vocabulary that spends no epsilon, or that a checkpoint holds
-     * (the non-private comparison and tests).
-     */
-    public static Data prepare(TrainConfig c, List<String> vocabulary) {
-        return prepare(c, SpamAssassin.load(), vocabulary, null, null);
-    }
-
-    /**
      * Subsamples the training split to {@code c.trainSize()} (seeded) and encodes both splits with
      * the vocabulary of {@code c.data()}: {@code vocabulary} when given (from a checkpoint), else
      * selected privately with {@code noise} and {@code vp} ({@code dp}), hashed, read from a public
      * file, or ({@code vp == null} with {@code dp}: the non-private comparison) fitted on the
-     * training split (the {@code --vocab-size} most frequent tokens in at least {@value #MIN_COUNT}
-     * documents).
+     * training split: the {@code fittedSize} (when positive, else {@code --vocab-size}) ids of the most
+     * frequent tokens in at least {@value #MIN_COUNT} documents, with the same hash buckets, so that
+     * the comparison has the private model's shape.
      *
      * @throws InputFileException when a vocabulary file cannot be used
      */
     public static Data prepare(TrainConfig c, DatasetSplits splits, List<String> vocabulary, GaussianNoise noise,
-            VocabularyPrivacy vp) {
+            VocabularyPrivacy vp, int fittedSize) {
         TextDataset train = subsample(splits.train(), c);
         Tokenizer tok = Tokenizer.standard();
         DataSpec d = c.data();
@@ -182,19 +176,26 @@ public final class TextTrainingRun {
         if (d.hashed()) {
             index = HashedVocabulary.of(DataSpec.hashedSize(d.vocabulary()));
         } else if (vocabulary != null) {
-            index = Vocabulary.of(vocabulary);
+            index = withBuckets(Vocabulary.of(vocabulary), d);
             spent = vp;
         } else if (d.privateVocabulary() && vp != null) {
-            index = DpVocabulary.select(tok.tokenizeAll(train), vp.tokensPerDocument(), vp.sigma(),
-                    vp.failureProbability(), c.vocabSize(), noise).vocabulary();
+            index = withBuckets(DpVocabulary.select(tok.tokenizeAll(train), vp.tokensPerDocument(), vp.sigma(),
+                    vp.failureProbability(), c.vocabSize(), noise).vocabulary(), d);
             spent = vp;
-        } else if (d.privateVocabulary() || "fitted".equals(d.vocabulary())) {
+        } else if (d.privateVocabulary()) {
+            index = withBuckets(Vocabulary.build(tok.tokenizeAll(train), fittedSize > 0 ? fittedSize : c.vocabSize(),
+                    MIN_COUNT), d);
+        } else if ("fitted".equals(d.vocabulary())) {
             index = Vocabulary.build(tok.tokenizeAll(train), c.vocabSize(), MIN_COUNT);
         } else {
-            index = VocabularyFile.read(Path.of(d.vocabulary()), tok, c.vocabSize());
+            index = withBuckets(VocabularyFile.read(Path.of(d.vocabulary()), tok, c.vocabSize()), d);
         }
         Encoder enc = Encoder.of(tok, index, c.maxLen());
         return new Data(enc, enc.encode(train), enc.encode(splits.test()), spent);
+    }
+
+    private static TokenIndex withBuckets(Vocabulary v, DataSpec d) {
+        return d.vocabBuckets() == 0 ? v : VocabularyWithBuckets.of(v, d.vocabBuckets());
     }
 
     private static TextDataset subsample(TextDataset train, TrainConfig c) {
@@ -347,7 +348,7 @@ public final class TextTrainingRun {
             noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
             vp = vocabularyPrivacy(c);
         }
-        Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp);
+        Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp, 0);
         return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener);
     }
 
@@ -546,17 +547,19 @@ public final class TextTrainingRun {
 
     /** How the run's vocabulary was made, for reports and the saved model. */
     static String describeVocabulary(TrainConfig c, Data data) {
-        if (data.vocabulary() != null) {
-            return data.vocabulary().describe();
-        }
         DataSpec d = c.data();
+        String buckets = data.encoder().tokenIndex() instanceof VocabularyWithBuckets b
+                ? " + " + b.buckets() + " hash buckets" : "";
+        if (data.vocabulary() != null) {
+            return data.vocabulary().describe() + buckets;
+        }
         if (d.hashed()) {
             return d.vocabulary();
         }
         if (d.privateVocabulary() || "fitted".equals(d.vocabulary())) {
-            return "fitted on the training split (not private)";
+            return "fitted on the training split (not private)" + buckets;
         }
-        return "file " + d.vocabulary();
+        return "file " + d.vocabulary() + buckets;
     }
 
     /** A listener that also receives the trained private model (to save it). */
@@ -645,7 +648,9 @@ public final class TextTrainingRun {
         for (Tensor t : optimizer.state()) {
             state.add(t.toArray());
         }
-        List<String> tokens = data.encoder().tokenIndex() instanceof Vocabulary v ? v.tokens() : List.of();
+        TokenIndex ti = data.encoder().tokenIndex();
+        List<String> tokens = ti instanceof Vocabulary v ? v.tokens()
+                : ti instanceof VocabularyWithBuckets b ? b.base().tokens() : List.of();
         new Checkpoint(c, p, tokens, !noise.isSecure(), noise.key(), acc.saveState(),
                 names, values, state).save(dir);
     }

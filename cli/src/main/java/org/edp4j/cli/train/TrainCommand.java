@@ -166,6 +166,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "dp vocabulary: the most distinct tokens one text contributes. Default: 64.")
     Integer vocabTokensPerDocument;
 
+    @Option(names = "--vocab-buckets", paramLabel = "B",
+            description = "dp or file vocabulary: hash the tokens outside it into B extra ids instead of one UNK id "
+                    + "(no epsilon: the hash depends on no data); 0 for UNK. Default: 8000.")
+    Integer vocabBuckets;
+
     @Option(names = "--save", paramLabel = "FILE.edp",
             description = "Save the private model (parameters, tokenizer, vocabulary, labels, privacy report; no "
                     + "secret) to one checksummed file for edp predict and TextClassifier.")
@@ -279,7 +284,11 @@ public final class TrainCommand implements Callable<Integer> {
             }
             TextTrainingRun.Result plain = null;
             if (compareNonDp) {
-                TextTrainingRun.Data data = TextTrainingRun.prepare(config, td.splits(), null, null, null);
+                // Same shape as the (last) private model: as many fitted tokens as its vocabulary has ids.
+                TextTrainingRun.Result lastPrivate = results.get(results.size() - 1);
+                int fitted = lastPrivate.vocabularySize() - config.data().vocabBuckets();
+                TextTrainingRun.Data data = TextTrainingRun.prepare(config, td.splits(), null, null, null,
+                        config.data().privateVocabulary() ? fitted : 0);
                 plain = TextTrainingRun.trainNonPrivate(config, data, be, new Reporter(err, config, "non-DP"));
             }
             if (saver != null) {
@@ -326,6 +335,9 @@ public final class TrainCommand implements Callable<Integer> {
         if ((vocabShare != null || vocabTokensPerDocument != null) && !d.privateVocabulary()) {
             throw usage("--vocab-share and --vocab-tokens-per-document apply to --vocabulary dp only");
         }
+        if (vocabBuckets != null && d.hashed()) {
+            throw usage("--vocab-buckets applies to a dp or file vocabulary; hashed:V sets its size itself");
+        }
     }
 
     /** An output file must be creatable: its directory exists and is writable, and it is not a directory. */
@@ -355,6 +367,7 @@ public final class TrainCommand implements Callable<Integer> {
                     testFile == null ? "" : testFile.toString(), or(testFraction, DataSpec.DEFAULT_TEST_FRACTION),
                     textColumn, labelColumn, vocabulary, or(vocabShare, DataSpec.DEFAULT_VOCAB_SHARE),
                     or(vocabTokensPerDocument, DataSpec.DEFAULT_TOKENS_PER_DOCUMENT),
+                    or(vocabBuckets, DataSpec.DEFAULT_VOCAB_BUCKETS),
                     trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE);
             int mt = maxTrain != null ? maxTrain : trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE;
             return new TrainConfig(model, vocabSize, or(maxLen, d.maxLen()), or(dim, d.dim()), or(hidden, d.hidden()),
