@@ -74,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B",
-            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024.")
+            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024, or n/4 for a "
+                    + "training set of fewer than 4 such batches.")
     Integer batchSize;
 
     @Option(names = "--clip", paramLabel = "C",
@@ -255,12 +256,12 @@ public final class TrainCommand implements Callable<Integer> {
             return fail(e.getMessage());
         }
         // The files are read and checked before any training: a bad file exits 2 with FILE:LINE.
-        TrainingData td = TrainingData.load(config, trainFile, testFile);
+        TrainingData td = TrainingData.load(config, trainFile, testFile, batchSize != null);
         config = td.config();
         List<TrainConfig> sized = new ArrayList<>();
         for (TrainConfig rc : runs) {
             try {
-                sized.add(rc.withData(config.data()));
+                sized.add(rc.withBatchSize(config.batchSize()).withData(config.data()));
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());
             }

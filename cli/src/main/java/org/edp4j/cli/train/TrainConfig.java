@@ -134,6 +134,13 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
                 Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads, data);
     }
 
+    /** The same configuration with another expected batch size. */
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, b, clip, clipping, targetEpsilon,
+                noiseMultiplier, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads,
+                data);
+    }
+
     /** The same configuration with other data. */
     public TrainConfig withData(DataSpec newData) {
         return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, targetEpsilon,

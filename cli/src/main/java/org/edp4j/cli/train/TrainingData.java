@@ -34,12 +34,15 @@ record TrainingData(TrainConfig config, DatasetSplits splits, Summary summary) {
     }
 
     /**
-     * Reads the bundled corpus or the files of {@code c.data()}.
+     * Reads the bundled corpus or the files of {@code c.data()}. Without {@code --batch-size}, a
+     * training split of fewer than 4 batches gets a batch of a quarter of it (so a small file runs,
+     * with q = 0.25).
      *
+     * @param batchGiven whether --batch-size was given
      * @throws org.edp4j.cli.input.InputFileException for a bad file (exit 2 with FILE:LINE)
      * @throws IllegalArgumentException when an option does not fit the data (e.g. a batch larger than it)
      */
-    static TrainingData load(TrainConfig c, Path train, Path test) {
+    static TrainingData load(TrainConfig c, Path train, Path test, boolean batchGiven) {
         DataSpec d = c.data();
         DatasetSplits splits;
         String source;
@@ -55,7 +58,9 @@ record TrainingData(TrainConfig config, DatasetSplits splits, Summary summary) {
             source = train.toString();
             split = l.split();
         }
-        TrainConfig sized = c.withData(d.withCorpusSize(splits.train().size()));
+        int n = Math.min(c.maxTrain(), splits.train().size());
+        TrainConfig base = batchGiven || 4L * c.batchSize() <= n ? c : c.withBatchSize(Math.max(1, n / 4));
+        TrainConfig sized = base.withData(d.withCorpusSize(splits.train().size()));
         return new TrainingData(sized, splits, new Summary(source, split, sized.trainSize(), splits.test().size(),
                 splits.train().classNames()));
     }
