@@ -45,14 +45,15 @@ public final class InspectCommand implements Callable<Integer> {
                 m.tokenizer().maxTokenLength());
         if (m.tokenIndex() instanceof Vocabulary v) {
             List<String> first = v.tokens().subList(Vocabulary.RESERVED, Math.min(v.size(), Vocabulary.RESERVED + 12));
-            out.printf(Locale.ROOT, "vocabulary %d tokens: %s%s%n", v.size() - Vocabulary.RESERVED,
-                    String.join(" ", first), v.size() > Vocabulary.RESERVED + 12 ? " ..." : "");
+            out.printf(Locale.ROOT, "vocabulary %d tokens%s%n", v.size() - Vocabulary.RESERVED,
+                    first.isEmpty() ? "" : ": " + String.join(" ", first)
+                    + (v.size() > Vocabulary.RESERVED + 12 ? " ..." : ""));
         } else if (m.tokenIndex() instanceof org.edp4j.data.VocabularyWithBuckets b) {
             Vocabulary v = b.base();
             List<String> first = v.tokens().subList(Vocabulary.RESERVED, Math.min(v.size(), Vocabulary.RESERVED + 12));
-            out.printf(Locale.ROOT, "vocabulary %d tokens: %s%s; other tokens hashed into %d buckets%n",
-                    v.size() - Vocabulary.RESERVED, String.join(" ", first),
-                    v.size() > Vocabulary.RESERVED + 12 ? " ..." : "", b.buckets());
+            out.printf(Locale.ROOT, "vocabulary %d tokens%s; other tokens hashed into %d buckets%n",
+                    v.size() - Vocabulary.RESERVED, first.isEmpty() ? "" : ": " + String.join(" ", first)
+                    + (v.size() > Vocabulary.RESERVED + 12 ? " ..." : ""), b.buckets());
         } else {
             out.printf(Locale.ROOT, "vocabulary feature hashing into %d ids (%s)%n", m.tokenIndex().size(),
                     ((HashedVocabulary) m.tokenIndex()).toString());

@@ -247,13 +247,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (save != null) {
             checkOutputFile(save, "--save");
         }
-        Backend be;
-        try {
-            be = Backends.byName(backend);
-        } catch (IllegalArgumentException e) {
+        if (!List.of("auto", "cpu", "cuda").contains(backend)) {
             throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
-        } catch (IllegalStateException e) {
-            return fail(e.getMessage());
         }
         // The files are read and checked before any training: a bad file exits 2 with FILE:LINE.
         TrainingData td = TrainingData.load(config, trainFile, testFile, batchSize != null);
@@ -267,6 +262,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         runs = sized;
+        Backend be;
+        try {
+            be = Backends.byName(backend);
+        } catch (IllegalArgumentException e) {
+            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+        } catch (IllegalStateException e) {
+            return fail(e.getMessage());
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
