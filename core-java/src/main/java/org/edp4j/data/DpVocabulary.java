@@ -157,12 +157,12 @@ public final class DpVocabulary {
         sorted.sort(null);
         long docHash = 0x9E3779B97F4A7C15L;
         for (String t : sorted) {
-            docHash = mix(docHash ^ HashedVocabulary.hash(t));
+            docHash = HashedVocabulary.mix(docHash ^ HashedVocabulary.hash(t));
         }
         long[] keys = new long[all.size()];
         Integer[] order = new Integer[all.size()];
         for (int i = 0; i < all.size(); i++) {
-            keys[i] = mix(docHash ^ HashedVocabulary.hash(all.get(i)));
+            keys[i] = HashedVocabulary.mix(docHash ^ HashedVocabulary.hash(all.get(i)));
             order[i] = i;
         }
         java.util.Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
@@ -177,15 +177,5 @@ public final class DpVocabulary {
             }
         }
         return out;
-    }
-
-    /** MurmurHash3's fmix64. */
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
     }
 }

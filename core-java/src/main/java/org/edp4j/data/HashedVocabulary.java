@@ -64,6 +64,11 @@ public final class HashedVocabulary implements TokenIndex {
             h ^= b & 0xff;
             h *= FNV_PRIME;
         }
+        return mix(h);
+    }
+
+    /** MurmurHash3's fmix64 finalizer. */
+    static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
