@@ -49,9 +49,12 @@ import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.Tensor;
 
 /**
- * Private (and, for comparison, non-private) text classification on the bundled SpamAssassin corpus:
- * tokenize, fit the vocabulary on the training split only, encode, train a model with Poisson-sampled
- * DP-SGD/DP-Adam for whole epochs, checkpoint after each epoch, evaluate on the test split.
+ * Private (and, for comparison, non-private) text classification on the user's files or the bundled
+ * SpamAssassin corpus: tokenize, build the vocabulary from the training split only (privately by
+ * default: {@link DpVocabulary}, whose Gaussian step is the accountant's first entry and whose
+ * failure probability is charged by {@link PartitionSelection}'s theorem; or hashed, or a public
+ * file), encode, train a model with Poisson-sampled DP-SGD/DP-Adam for whole epochs, checkpoint after
+ * each epoch, evaluate on the test split.
  *
  * <pre>{@code
  * TrainConfig c = ...;                                     // see TrainCommand for the defaults
