@@ -68,7 +68,8 @@ import org.edp4j.tensor.Tensor;
  * and noise key are restored and training continues at the next epoch. The step counter is the
  * nonce of the noise and of the sampling coins, so the resumed run draws exactly the batches and
  * noise the uninterrupted run would have drawn: steps lost after the last checkpoint are replayed
- * bit for bit from the same state (nothing new is released), and no noise is ever used for a
+ * from the same state (bit for bit on the CPU; on a GPU to float rounding, docs/cuda.md: nothing
+ * new is released either way), and no noise is ever used for a
  * different step. The epsilon spent before the interruption is in the restored accountant.
  */
 public final class TextTrainingRun {
