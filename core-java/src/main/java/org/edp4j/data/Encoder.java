@@ -107,7 +107,7 @@ public final class Encoder {
             throw new IllegalArgumentException("offset must be in [0, dst.length - maxLen] = [0, "
                     + (dst.length - maxLen) + "], got " + offset);
         }
-        List<String> tokens = tokenizer.tokenize(text);
+        List<String> tokens = tokenizer.tokenize(text, maxLen);
         int length = Math.min(tokens.size(), maxLen);
         for (int t = 0; t < length; t++) {
             dst[offset + t] = index.id(tokens.get(t));

@@ -62,8 +62,9 @@ public final class VocabularyWithBuckets implements TokenIndex {
 
     @Override
     public int id(String token) {
-        if (base.contains(Objects.requireNonNull(token, "token"))) {
-            return base.id(token);
+        int id = base.id(Objects.requireNonNull(token, "token"));
+        if (id != Vocabulary.UNK || token.equals(Vocabulary.UNK_TOKEN)) {
+            return id;
         }
         return base.size() + (int) Math.floorMod(HashedVocabulary.hash(token), (long) buckets);
     }
