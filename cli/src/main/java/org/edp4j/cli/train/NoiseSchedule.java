@@ -1,5 +1,7 @@
 package org.edp4j.cli.train;
 
+import java.util.List;
+import org.edp4j.privacy.MechanismRun;
 import org.edp4j.privacy.NoiseCalibration;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.privacy.RdpAccountant;
@@ -44,7 +46,15 @@ public record NoiseSchedule(double decay) {
 
     /** A fresh RDP accountant holding the whole schedule: {@code epochs} runs of {@code stepsPerEpoch} steps. */
     public PrivacyAccountant account(double sigma0, double q, int stepsPerEpoch, int epochs) {
+        return account(sigma0, q, stepsPerEpoch, epochs, List.of());
+    }
+
+    /** A fresh RDP accountant holding {@code prior} (e.g. a private vocabulary's step), then the whole schedule. */
+    public PrivacyAccountant account(double sigma0, double q, int stepsPerEpoch, int epochs, List<MechanismRun> prior) {
         PrivacyAccountant a = new RdpAccountant();
+        for (MechanismRun r : prior) {
+            a.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+        }
         for (int e = 0; e < epochs; e++) {
             a.step(sigma(sigma0, e), q, stepsPerEpoch);
         }
@@ -58,12 +68,33 @@ public record NoiseSchedule(double decay) {
      * @throws IllegalArgumentException when the target cannot be met with sigma below 1e6
      */
     public double calibrate(double targetEpsilon, double delta, double q, int stepsPerEpoch, int epochs) {
-        if (decay == 1.0) {
+        return calibrate(targetEpsilon, delta, q, stepsPerEpoch, epochs, List.of());
+    }
+
+    /**
+     * As {@link #calibrate(double, double, double, int, int)}, with the runs of {@code prior} (a
+     * private vocabulary's step) in the accountant before the schedule.
+     */
+    public double calibrate(double targetEpsilon, double delta, double q, int stepsPerEpoch, int epochs,
+            List<MechanismRun> prior) {
+        if (decay == 1.0 && prior.isEmpty()) {
             return NoiseCalibration.noiseMultiplierFor(targetEpsilon, delta, q, (long) stepsPerEpoch * epochs, "rdp");
+        }
+        if (decay == 1.0) {
+            return NoiseCalibration.noiseMultiplierFor(targetEpsilon, delta, q, (long) stepsPerEpoch * epochs, () -> {
+                PrivacyAccountant a = new RdpAccountant();
+                for (MechanismRun r : prior) {
+                    a.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                }
+                return a;
+            }, NoiseCalibration.DEFAULT_REL_TOL);
         }
         double lo = 0;
         double hi = 1;
-        while (epsilon(hi, q, stepsPerEpoch, epochs, delta) > targetEpsilon) {
+        if (account(0, 0, stepsPerEpoch, epochs, prior).getEpsilon(delta) > targetEpsilon) {
+            throw new IllegalArgumentException("--target-epsilon " + targetEpsilon + " cannot be met");
+        }
+        while (epsilon(hi, q, stepsPerEpoch, epochs, delta, prior) > targetEpsilon) {
             lo = hi;
             hi *= 2;
             if (hi > NoiseCalibration.MAX_NOISE_MULTIPLIER) {
@@ -72,7 +103,7 @@ public record NoiseSchedule(double decay) {
         }
         while (hi - lo > 1e-4 * hi) {
             double mid = 0.5 * (lo + hi);
-            if (epsilon(mid, q, stepsPerEpoch, epochs, delta) <= targetEpsilon) {
+            if (epsilon(mid, q, stepsPerEpoch, epochs, delta, prior) <= targetEpsilon) {
                 hi = mid;
             } else {
                 lo = mid;
@@ -81,7 +112,8 @@ public record NoiseSchedule(double decay) {
         return hi;
     }
 
-    private double epsilon(double sigma0, double q, int stepsPerEpoch, int epochs, double delta) {
-        return account(sigma0, q, stepsPerEpoch, epochs).getEpsilon(delta);
+    private double epsilon(double sigma0, double q, int stepsPerEpoch, int epochs, double delta,
+            List<MechanismRun> prior) {
+        return account(sigma0, q, stepsPerEpoch, epochs, prior).getEpsilon(delta);
     }
 }

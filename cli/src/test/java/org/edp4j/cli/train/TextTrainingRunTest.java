@@ -76,6 +76,30 @@ class TextTrainingRunTest {
     }
 
     @Test
+    void hashedAndPrivateVocabulariesResumeWithTheirVocabularyAndEpsilon(@TempDir Path dir) throws Exception {
+        for (String vocabulary : new String[] {"hashed:300", "dp"}) {
+            TrainConfig c = small(true, "constant").withData(DataSpec.bundled(vocabulary, 0.2, 8));
+            Path ck = dir.resolve(vocabulary.replace(':', '_'));
+            TextTrainingRun.Result straight = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, QUIET);
+            assertThrows(Kill.class, () -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, killAt(8)));
+            TextTrainingRun.Result resumed = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, QUIET);
+            assertEquals(straight.vocabularySize(), resumed.vocabularySize(), vocabulary);
+            assertEquals(straight.vocabulary(), resumed.vocabulary(), vocabulary);
+            assertEquals(straight.epsilonRdp(), resumed.epsilonRdp(), 0.0, vocabulary);
+            assertEquals(straight.epsilonVocabulary(), resumed.epsilonVocabulary(), 0.0, vocabulary);
+            assertEquals(straight.accuracy(), resumed.accuracy(), 0.0, vocabulary);
+            assertTrue(straight.epsilonRdp() <= 2.0, "the total meets the target: " + straight.epsilonRdp());
+            if (vocabulary.equals("dp")) {
+                assertEquals(0.4, straight.epsilonVocabulary(), 1e-3, "share 0.2 of 2.0");
+                assertTrue(straight.epsilonTraining() < straight.epsilonRdp());
+            } else {
+                assertEquals(0.0, straight.epsilonVocabulary());
+                assertEquals(300, straight.vocabularySize());
+            }
+        }
+    }
+
+    @Test
     void secureRunResumesWithItsKeyAndTheFileIsOwnerOnly(@TempDir Path dir) throws Exception {
         TrainConfig c = small(false, "constant");
         Path ck = dir.resolve("ck");
