@@ -34,19 +34,50 @@ import picocli.CommandLine.Spec;
         description = {"Federated learning with device-level DP (DP-FedAvg) on the bundled SpamAssassin corpus split "
                 + "over simulated devices: uniform vs activity-based device selection, static and continual, at the "
                 + "same epsilon.",
-                "Default: 1,000 devices with log-normal sizes, 100 per round, 100 rounds, epsilon 3 at delta 1e-5."})
+                "Default: 1,000 devices with log-normal sizes, 100 per round, 100 rounds, epsilon 3 at delta 1e-5.",
+                "--train FILE [--device-column NAME]: your own labelled texts, over the devices the file names."})
 public final class FederatedCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--devices", paramLabel = "N", defaultValue = "1000",
-            description = "Simulated devices. Default: ${DEFAULT-VALUE}.")
-    int devices;
+    /** Default number of simulated devices. */
+    static final int DEFAULT_DEVICES = 1000;
+    /** Default partition. */
+    static final String DEFAULT_PARTITION = "quantity:1";
 
-    @Option(names = "--partition", paramLabel = "SPEC", defaultValue = "quantity:1",
-            description = "How the training emails are spread: iid, dirichlet:A (label skew, small A = skewed) or "
-                    + "quantity:S (device sizes log-normal with sigma S). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--train", paramLabel = "FILE",
+            description = "Your labelled texts (CSV/TSV with a header, or JSON Lines; .gz read transparently) instead "
+                    + "of the bundled corpus. Token ids by feature hashing into --vocab-size ids (no epsilon spent).")
+    Path train;
+
+    @Option(names = "--test", paramLabel = "FILE", description = "Test file for --train (else --test-fraction of it).")
+    Path test;
+
+    @Option(names = "--test-fraction", paramLabel = "F",
+            description = "With --train and no --test: the seeded, stratified fraction held out. Default: 0.2.")
+    Double testFraction;
+
+    @Option(names = "--text-column", paramLabel = "NAME", defaultValue = "text",
+            description = "Text column (CSV/TSV) or field (JSON Lines) of --train. Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
+    @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
+            description = "Label column or field of --train. Default: ${DEFAULT-VALUE}.")
+    String labelColumn;
+
+    @Option(names = "--device-column", paramLabel = "NAME",
+            description = "The column or field of --train naming the device that holds each example: the devices are "
+                    + "the file's (then --devices and --partition do not apply).")
+    String deviceColumn;
+
+    @Option(names = "--devices", paramLabel = "N",
+            description = "Simulated devices. Default: " + DEFAULT_DEVICES + ".")
+    Integer devices;
+
+    @Option(names = "--partition", paramLabel = "SPEC",
+            description = "How the training texts are spread: iid, dirichlet:A (label skew, small A = skewed) or "
+                    + "quantity:S (device sizes log-normal with sigma S). Default: " + DEFAULT_PARTITION + ".")
     String partition;
 
     @Option(names = "--selection", paramLabel = "SEL", split = ",", defaultValue = "uniform,activity",
@@ -142,9 +173,9 @@ public final class FederatedCommand implements Callable<Integer> {
             description = "NOT PRIVATE: derive the noise and selection keys from --seed (reproducible runs, tests).")
     boolean insecureSeedNoise;
 
-    @Option(names = "--max-train", paramLabel = "N", defaultValue = "4717",
-            description = "Use a seeded subsample of at most N training emails. Default: all (${DEFAULT-VALUE}).")
-    int maxTrain;
+    @Option(names = "--max-train", paramLabel = "N",
+            description = "Bundled corpus: use a seeded subsample of at most N training emails. Default: all (4717).")
+    Integer maxTrain;
 
     @Option(names = "--eval-every", paramLabel = "R", defaultValue = "1",
             description = "Test accuracy every R rounds (and after the last). Default: ${DEFAULT-VALUE}.")
@@ -168,7 +199,7 @@ public final class FederatedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FederatedConfig config = config();
-        // Everything that can be refused is refused here, before the corpus is loaded.
+        // Everything that can be refused is refused here, before the texts are loaded.
         if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw usage("--plot must name a .png file, got " + plot);
         }
@@ -179,10 +210,8 @@ public final class FederatedCommand implements Callable<Integer> {
             if (plot != null) {
                 OutputFiles.check("--plot", plot);
             }
-            for (String sel : config.selections()) {
-                DeviceSelection s = FederatedRun.selection(config, sel);
-                double sigma = FederatedRun.sigma(config, s);
-                FederatedRun.clipping(config).gradientNoiseMultiplier(sigma, s.expectedParticipants());
+            if (!config.input().byDevice()) {
+                checkCalibration(config);
             }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -190,13 +219,23 @@ public final class FederatedCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
+        // A bad file is bad input too: its FILE:LINE message exits 2 (Edp's handler), before any training.
+        FederatedRun.Data data = FederatedRun.prepare(config);
+        if (config.input().byDevice()) {
+            try {
+                config = config.withDevices(data.partition().deviceCount());
+                checkCalibration(config);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage() + " (" + data.partition().deviceCount() + " devices in " + train + ")");
+            }
+        }
         try {
-            err.printf(Locale.ROOT, "edp federated: %d train / %d test emails over %d devices (%s), %d per round, "
-                            + "%d rounds, %d device threads%s%n", config.trainSize(), SpamAssassin.TEST_SIZE,
-                    config.devices(), config.partition(), config.clientsPerRound(), config.rounds(), config.threads(),
+            err.printf(Locale.ROOT, "edp federated: %d train / %d test texts from %s over %d devices (%s), %d per "
+                            + "round, %d rounds, %d device threads%s%n", data.train().size(), data.test().size(),
+                    data.source(), config.devices(), config.partitionDescription(), config.clientsPerRound(),
+                    config.rounds(), config.threads(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
             err.flush();
-            FederatedRun.Data data = FederatedRun.prepare(config);
             List<FederatedRun.Result> results = new ArrayList<>();
             for (String set : config.settings()) {
                 for (String sel : config.selections()) {
@@ -226,16 +265,47 @@ public final class FederatedCommand implements Callable<Integer> {
         }
     }
 
+    /** The noise each selection needs for the target (too small a target is refused), and the adaptive split. */
+    private static void checkCalibration(FederatedConfig config) {
+        for (String sel : config.selections()) {
+            DeviceSelection s = FederatedRun.selection(config, sel);
+            double sigma = FederatedRun.sigma(config, s);
+            FederatedRun.clipping(config).gradientNoiseMultiplier(sigma, s.expectedParticipants());
+        }
+    }
+
     private FederatedConfig config() {
         try {
-            PartitionSpec part = PartitionSpec.parse(partition);
+            boolean byDevice = deviceColumn != null;
+            if (byDevice && (devices != null || partition != null)) {
+                throw new IllegalArgumentException("--devices and --partition do not apply with --device-column: the "
+                        + "devices are the ones the file names");
+            }
+            if (train != null && maxTrain != null) {
+                throw new IllegalArgumentException("--max-train applies to the bundled corpus; with --train all rows "
+                        + "are used");
+            }
+            if (test != null && testFraction != null) {
+                throw new IllegalArgumentException("give --test or --test-fraction, not both");
+            }
+            if (train == null && testFraction != null) {
+                throw new IllegalArgumentException("--test-fraction needs --train (the bundled corpus has its own "
+                        + "test split)");
+            }
+            FederatedInput input = new FederatedInput(train == null ? "" : train.toString(),
+                    test == null ? "" : test.toString(),
+                    testFraction != null ? testFraction : FederatedInput.BUNDLED.testFraction(), textColumn,
+                    labelColumn, byDevice ? deviceColumn : "");
+            PartitionSpec part = PartitionSpec.parse(partition != null ? partition : DEFAULT_PARTITION);
             String opt = serverOptimizer == null ? "" : serverOptimizer.trim().toLowerCase(Locale.ROOT);
             double lr = serverLr != null ? serverLr : "sgd".equals(opt) ? 1.0 : 0.1;
-            return new FederatedConfig(devices, part, trimmed(selection), trimmed(setting), clientsPerRound,
+            // With a device column the number of devices is the file's; until it is read, the largest allowed.
+            int n = byDevice ? FederatedConfig.MAX_DEVICES : devices != null ? devices : DEFAULT_DEVICES;
+            return new FederatedConfig(input, n, part, trimmed(selection), trimmed(setting), clientsPerRound,
                     activityCap, rounds, localEpochs, localBatchSize, localLr, storage, opt, lr, clip, clipping,
                     targetEpsilon, delta, vocabSize, maxLen, dim, hidden,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), seed, insecureSeedNoise,
-                    maxTrain, evalEvery, compareNonDp);
+                    maxTrain != null ? maxTrain : SpamAssassin.TRAIN_SIZE, evalEvery, compareNonDp);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -9,7 +9,8 @@ import org.edp4j.data.SpamAssassin;
  * Everything that decides what {@code edp federated} computes. Each field is checked when the record is
  * built; the message names the option and repeats its range.
  *
- * @param devices N, in [1, 10,000,000]
+ * @param input the bundled corpus or the user's file (and its device column)
+ * @param devices N, in [1, 10,000,000] (with a device column: the devices the file names)
  * @param partition how the training split is spread over the devices
  * @param selections {@code uniform} and/or {@code activity}, each once
  * @param settings {@code static} and/or {@code continual}, each once
@@ -33,23 +34,25 @@ import org.edp4j.data.SpamAssassin;
  * @param threads device threads, in [1, 256]
  * @param seed partition, model initialization and local shuffles (and the noise with {@code insecureSeedNoise})
  * @param insecureSeedNoise the noise and coin keys derived from the seed: NOT private
- * @param maxTrain at most this many training emails (a seeded subsample), &gt;= 2
+ * @param maxTrain at most this many emails of the bundled corpus's training split (a seeded subsample), &gt;= 2
  * @param evalEvery test accuracy every this many rounds (and after the last), &gt;= 1
  * @param compareNonDp also run federated averaging without clipping or noise, per selection, in the first setting
  */
-record FederatedConfig(int devices, PartitionSpec partition, List<String> selections, List<String> settings,
+record FederatedConfig(FederatedInput input, int devices, PartitionSpec partition, List<String> selections, List<String> settings,
         int clientsPerRound, double activityCap, int rounds, int localEpochs, int localBatchSize, double localLr,
         int storage, String serverOptimizer, double serverLr, double clip, String clipping, double targetEpsilon,
         double delta, int vocabSize, int maxLen, int dim, int hidden, int threads, long seed, boolean insecureSeedNoise,
         int maxTrain, int evalEvery, boolean compareNonDp) {
 
+    /** The most devices a run may have. */
+    static final int MAX_DEVICES = 10_000_000;
     static final List<String> SELECTIONS = List.of("uniform", "activity");
     static final List<String> SETTINGS = List.of("static", "continual");
     static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     static final List<String> CLIPPINGS = List.of("flat", "per-layer", "automatic", "adaptive");
 
     FederatedConfig {
-        require(devices >= 1 && devices <= 10_000_000, "--devices must be in [1, 10000000], got " + devices);
+        require(devices >= 1 && devices <= MAX_DEVICES, "--devices must be in [1, " + MAX_DEVICES + "], got " + devices);
         selections = List.copyOf(selections);
         settings = List.copyOf(settings);
         checkList("--selection", selections, SELECTIONS);
@@ -103,9 +106,22 @@ record FederatedConfig(int devices, PartitionSpec partition, List<String> select
         return x == Math.rint(x) ? Long.toString((long) x) : String.format(java.util.Locale.ROOT, "%.4g", x);
     }
 
-    /** Training emails used: {@code min(maxTrain, 4717)}. */
+    /** The same configuration with the number of devices a file names. */
+    FederatedConfig withDevices(int n) {
+        return new FederatedConfig(input, n, partition, selections, settings, clientsPerRound, activityCap, rounds,
+                localEpochs, localBatchSize, localLr, storage, serverOptimizer, serverLr, clip, clipping, targetEpsilon,
+                delta, vocabSize, maxLen, dim, hidden, threads, seed, insecureSeedNoise, maxTrain, evalEvery,
+                compareNonDp);
+    }
+
+    /** Training emails of the bundled corpus used: {@code min(maxTrain, 4717)}. */
     int trainSize() {
         return Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
+    }
+
+    /** How the devices were made: the partition, or {@code --device-column NAME}. */
+    String partitionDescription() {
+        return input.byDevice() ? "--device-column " + input.deviceColumn() : partition.toString();
     }
 
     /** The activity cap as a probability: {@code min(1, activityCap K / N)}. */
@@ -116,8 +132,16 @@ record FederatedConfig(int devices, PartitionSpec partition, List<String> select
     /** The fields as ordered text, for the JSON. */
     Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put("train", input.train());
+        m.put("test", input.test());
+        if (!input.bundled()) {
+            m.put("test-fraction", Double.toString(input.testFraction()));
+            m.put("text-column", input.textColumn());
+            m.put("label-column", input.labelColumn());
+            m.put("device-column", input.deviceColumn());
+        }
         m.put("devices", Integer.toString(devices));
-        m.put("partition", partition.toString());
+        m.put("partition", input.byDevice() ? "device-column" : partition.toString());
         m.put("selection", String.join(",", selections));
         m.put("setting", String.join(",", settings));
         m.put("clients-per-round", Integer.toString(clientsPerRound));

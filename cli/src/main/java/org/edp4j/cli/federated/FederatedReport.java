@@ -39,7 +39,7 @@ final class FederatedReport {
         }
         sb.append('\n');
         sb.append(String.format(Locale.ROOT, "%d devices (%s), %d expected per round, %d local epochs of batch %d, "
-                        + "%s server (lr %s), clip %s %s%n", config.devices(), config.partition(),
+                        + "%s server (lr %s), clip %s %s%n", config.devices(), config.partitionDescription(),
                 config.clientsPerRound(), config.localEpochs(), config.localBatchSize(), config.serverOptimizer(),
                 config.serverLr(), config.clipping(), config.clip()));
         sb.append(String.format(Locale.ROOT, "epsilon: device level, RDP at delta %.0e, every round accounted at q "

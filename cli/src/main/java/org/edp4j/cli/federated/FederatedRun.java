@@ -1,14 +1,17 @@
 package org.edp4j.cli.federated;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.edp4j.audit.Permutation;
+import org.edp4j.cli.input.LabelledFiles;
 import org.edp4j.cli.train.TextTrainingRun;
 import org.edp4j.data.DatasetSplits;
 import org.edp4j.data.EncodedDataset;
 import org.edp4j.data.Encoder;
+import org.edp4j.data.HashedVocabulary;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.data.TextDataset;
 import org.edp4j.data.TextExample;
@@ -26,6 +29,7 @@ import org.edp4j.fl.DeviceTrainer;
 import org.edp4j.fl.FederatedAveraging;
 import org.edp4j.fl.LocalTraining;
 import org.edp4j.fl.Partition;
+import org.edp4j.fl.Partitions;
 import org.edp4j.fl.Population;
 import org.edp4j.fl.StaticPopulation;
 import org.edp4j.fl.ThreadPoolRoundExecutor;
@@ -69,10 +73,14 @@ final class FederatedRun {
         }
     }
 
-    /** The encoded splits and the partition of the training split over the devices. */
-    record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, Partition partition) {
+    /**
+     * The encoded splits and the partition of the training split over the devices.
+     *
+     * @param source where the texts came from, for the header line
+     */
+    record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, Partition partition, String source) {
         int vocab() {
-            return encoder.vocabulary().size();
+            return encoder.tokenIndex().size();
         }
     }
 
@@ -106,8 +114,35 @@ final class FederatedRun {
         return setting + ", " + selection + (isPrivate ? "" : ", non-private");
     }
 
-    /** Loads the corpus, subsamples the training split (seeded), fits the vocabulary, encodes, partitions. */
+    /**
+     * Loads the texts and partitions the training split over the devices.
+     *
+     * <ul>
+     * <li>Bundled corpus: the training split (subsampled to {@code --max-train}, seeded), a vocabulary
+     *     fitted to it (the corpus is public, so this releases nothing private, as in {@code edp train}),
+     *     devices made by {@code --partition}.</li>
+     * <li>The user's file ({@link LabelledFiles}): feature hashing into {@code --vocab-size} ids, which
+     *     depends on no data and costs no epsilon (a vocabulary fitted to private texts would be a release
+     *     outside the guarantee, and edp's private vocabulary bounds one document's contribution, not one
+     *     device's); devices from {@code --device-column} ({@link Partitions#byDeviceId}) or
+     *     {@code --partition}.</li>
+     * </ul>
+     *
+     * @throws org.edp4j.cli.input.InputFileException for a bad file (exit 2 with FILE:LINE)
+     */
     static Data prepare(FederatedConfig c) {
+        FederatedInput in = c.input();
+        if (!in.bundled()) {
+            LabelledFiles.Loaded l = LabelledFiles.load(Path.of(in.train()), in.test().isEmpty() ? null
+                    : Path.of(in.test()), in.testFraction(), c.seed(), in.textColumn(), in.labelColumn(),
+                    in.byDevice() ? in.deviceColumn() : null);
+            Encoder enc = Encoder.of(Tokenizer.standard(), HashedVocabulary.of(c.vocabSize()), c.maxLen());
+            EncodedDataset tr = enc.encode(l.splits().train());
+            Partition part = in.byDevice() ? Partitions.byDeviceId(l.trainDevices())
+                    : c.partition().build(tr.labels(), tr.numClasses(), c.devices(), c.seed());
+            return new Data(enc, tr, enc.encode(l.splits().test()), part, in.train() + " (test: " + l.split()
+                    + ", hashed vocabulary of " + c.vocabSize() + " ids)");
+        }
         DatasetSplits splits = SpamAssassin.load();
         TextDataset train = splits.train();
         if (c.trainSize() < train.size()) {
@@ -120,12 +155,10 @@ final class FederatedRun {
             }
             train = TextDataset.of(ex, train.classNames());
         }
-        // The bundled corpus is public, so a vocabulary fitted to its training split releases nothing
-        // private (as in edp train); a user's own data would need a DP, hashed or public vocabulary.
         Encoder enc = Encoder.fit(train, Tokenizer.standard(), c.vocabSize(), TextTrainingRun.MIN_COUNT, c.maxLen());
         EncodedDataset tr = enc.encode(train);
         Partition part = c.partition().build(tr.labels(), tr.numClasses(), c.devices(), c.seed());
-        return new Data(enc, tr, enc.encode(splits.test()), part);
+        return new Data(enc, tr, enc.encode(splits.test()), part, "the bundled SpamAssassin corpus");
     }
 
     /** The selection of a run: uniform K / N, or activity with the cap. */

@@ -18,8 +18,10 @@ final class RoundsPlot {
     static byte[] render(FederatedConfig c, List<FederatedRun.Result> results) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(520)
-                .title(String.format(Locale.ROOT, "edp federated: SpamAssassin, %d devices (%s), %d per round, "
-                        + "epsilon %.3g at delta %.0e", c.devices(), c.partition(), c.clientsPerRound(),
+                .title(String.format(Locale.ROOT, "edp federated: %s, %d devices (%s), %d per round, "
+                        + "epsilon %.3g at delta %.0e", c.input().bundled() ? "SpamAssassin"
+                        : java.nio.file.Path.of(c.input().train()).getFileName(), c.devices(), c.partitionDescription(),
+                        c.clientsPerRound(),
                         c.targetEpsilon(), c.delta()))
                 .xAxisTitle("round").yAxisTitle("test accuracy (%)").build();
         chart.getStyler().setYAxisDecimalPattern("0.0");

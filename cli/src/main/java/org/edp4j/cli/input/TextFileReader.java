@@ -93,8 +93,15 @@ public final class TextFileReader {
      * @param text the text
      * @param label the label, or null when not asked for
      * @param line the 1-based line where the record starts
+     * @param device the device id (federated learning: the device that holds the example), or null when
+     *     not asked for
      */
-    public record Row(String text, String label, long line) {
+    public record Row(String text, String label, long line, String device) {
+
+        /** A record without a device id. */
+        public Row(String text, String label, long line) {
+            this(text, label, line, null);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,10 +123,26 @@ public final class TextFileReader {
      * @throws InputFileException for the first problem (class javadoc)
      */
     public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn) {
+        return parse(content, name, format, textColumn, labelColumn, null);
+    }
+
+    /**
+     * Parses decoded text with a device column: as {@link #parse(String, String, Format, String, String)},
+     * and each row's {@link Row#device()} is the value of {@code deviceColumn} (CSV/TSV: a column of the
+     * header; JSON Lines: a string or number field), which must not be empty.
+     *
+     * @param deviceColumn the device column or field, or null for none
+     * @throws InputFileException for the first problem, a missing or empty device id included
+     */
+    public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn,
+            String deviceColumn) {
+        if (deviceColumn != null && format == Format.LINES) {
+            throw new IllegalArgumentException("the lines format has no device column");
+        }
         List<Row> rows = switch (format) {
-            case CSV -> separated(content, name, ',', textColumn, labelColumn);
-            case TSV -> separated(content, name, '\t', textColumn, labelColumn);
-            case JSONL -> jsonLines(content, name, textColumn, labelColumn);
+            case CSV -> separated(content, name, ',', textColumn, labelColumn, deviceColumn);
+            case TSV -> separated(content, name, '\t', textColumn, labelColumn, deviceColumn);
+            case JSONL -> jsonLines(content, name, textColumn, labelColumn, deviceColumn);
             case LINES -> {
                 if (labelColumn != null) {
                     throw new IllegalArgumentException("the lines format has no labels");
@@ -148,7 +171,7 @@ public final class TextFileReader {
     }
 
     private static List<Row> separated(String content, String name, char separator, String textColumn,
-            String labelColumn) {
+            String labelColumn, String deviceColumn) {
         String kind = separator == ',' ? "CSV" : "TSV";
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator).withQuoteChar('"')
                 .withoutEscapeChar();
@@ -162,6 +185,7 @@ public final class TextFileReader {
             List<String> header = null;
             int textAt = -1;
             int labelAt = -1;
+            int deviceAt = -1;
             while (true) {
                 JsonToken t = p.nextToken();
                 if (t == JsonToken.END_ARRAY || t == null) {
@@ -188,6 +212,13 @@ public final class TextFileReader {
                                     + header + "; expected --label-column to name one of them");
                         }
                     }
+                    if (deviceColumn != null) {
+                        deviceAt = header.indexOf(deviceColumn);
+                        if (deviceAt < 0) {
+                            throw new InputFileException(name, line, "no column '" + deviceColumn + "' in the header "
+                                    + header + "; expected --device-column to name one of them");
+                        }
+                    }
                     continue;
                 }
                 if (fields.size() != header.size()) {
@@ -196,7 +227,8 @@ public final class TextFileReader {
                             + "that holds a " + (separator == ',' ? "comma" : "tab") + " or a line break with \")");
                 }
                 String label = labelAt < 0 ? null : fields.get(labelAt);
-                rows.add(new Row(fields.get(textAt), label, line));
+                String device = deviceAt < 0 ? null : checkDevice(name, line, fields.get(deviceAt));
+                rows.add(new Row(fields.get(textAt), label, line, device));
             }
             if (header == null) {
                 throw new InputFileException(name, 1, "empty file; expected a header line");
@@ -216,7 +248,8 @@ public final class TextFileReader {
         return rows;
     }
 
-    private static List<Row> jsonLines(String content, String name, String textField, String labelField) {
+    private static List<Row> jsonLines(String content, String name, String textField, String labelField,
+            String deviceField) {
         List<Row> rows = new ArrayList<>();
         String[] ls = content.split("\n", -1);
         for (int i = 0; i < ls.length; i++) {
@@ -259,8 +292,26 @@ public final class TextFileReader {
                 }
                 label = lab.asText();
             }
-            rows.add(new Row(text.asText(), label, line));
+            String device = null;
+            if (deviceField != null) {
+                JsonNode dev = node.get(deviceField);
+                if (dev == null || !(dev.isTextual() || dev.isNumber())) {
+                    throw new InputFileException(name, line, (dev == null ? "no \"" + deviceField + "\" field"
+                            : "\"" + deviceField + "\" is not a string or number") + "; expected a field \"" + deviceField
+                            + "\" (--device-column) holding the device id");
+                }
+                device = checkDevice(name, line, dev.asText());
+            }
+            rows.add(new Row(text.asText(), label, line, device));
         }
         return rows;
+    }
+
+    private static String checkDevice(String name, long line, String device) {
+        if (device.isEmpty()) {
+            throw new InputFileException(name, line, "empty device id; expected the id of the device that holds the "
+                    + "example (--device-column)");
+        }
+        return device;
     }
 }

@@ -80,6 +80,12 @@ class FederatedCommandTest {
         "--plot out.jpg|--plot must name a .png file, got out.jpg",
         "--json /no/such/dir/r.json|--json /no/such/dir/r.json: the directory /no/such/dir does not exist",
         "--rounds many|Invalid value for option '--rounds'",
+        "--device-column user|--device-column needs --train (the bundled corpus names no devices)",
+        "--train a.csv --device-column user --devices 10|--devices and --partition do not apply with --device-column",
+        "--train a.csv --max-train 10|--max-train applies to the bundled corpus; with --train all rows are used",
+        "--train a.csv --test b.csv --test-fraction 0.3|give --test or --test-fraction, not both",
+        "--test-fraction 0.3|--test-fraction needs --train",
+        "--train /no/such/file.csv|/no/such/file.csv: ",
         "--no-such-option|Unknown option",
     })
     void badOptionsAreOneLineAndExitCode2BeforeAnyWork(String options, String expected) {
@@ -121,7 +127,7 @@ class FederatedCommandTest {
         String j = Files.readString(json);
         for (String key : List.of("\"target_epsilon\":3.0", "\"delta\":1.0E-5", "\"setting\":\"continual\"",
                 "\"selection\":\"activity\"", "\"epsilon_prv\":", "\"noise_multiplier\":", "\"curve\":[[1,",
-                "\"accounted_rate\":0.2,", "\"accounted_rate\":0.3,", "\"config\":{\"devices\":\"40\"")) {
+                "\"accounted_rate\":0.2,", "\"accounted_rate\":0.3,", "\"config\":{\"train\":\"\",\"test\":\"\",\"devices\":\"40\"")) {
             assertTrue(j.contains(key), key + " in " + j);
         }
         Matcher m = Pattern.compile("\"private\":true,\"accuracy\":[0-9.E-]+,\"epsilon\":([0-9.E-]+)").matcher(j);
@@ -161,5 +167,51 @@ class FederatedCommandTest {
         List<String> l = new ArrayList<>(List.of(a));
         l.addAll(List.of(b));
         return l.toArray(new String[0]);
+    }
+
+    /** 60 texts over 12 named devices: words that say the label, so a few rounds learn something. */
+    static Path deviceFile(Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder("user,text,label\n");
+        for (int i = 0; i < 60; i++) {
+            boolean spam = i % 3 == 0;
+            sb.append("u").append(i % 12).append(',').append(spam ? "win money now free offer" : "meeting notes for "
+                    + "monday").append(" number ").append(i).append(',').append(spam ? "spam" : "ham").append('\n');
+        }
+        Path f = dir.resolve("devices.csv");
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+
+    @Test
+    void ownFileWithADeviceColumnRunsOverItsDevices(@TempDir Path dir) throws Exception {
+        Path f = deviceFile(dir);
+        Path json = dir.resolve("r.json");
+        Outcome o = run("federated", "--train", f.toString(), "--device-column", "user", "--clients-per-round", "4",
+                "--rounds", "3", "--vocab-size", "64", "--max-len", "12", "--dim", "4", "--hidden", "4",
+                "--insecure-seed-noise", "--no-progress", "--setting", "static", "--json", json.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("over 12 devices (--device-column user)"), o.err());
+        assertTrue(o.err().contains("hashed vocabulary of 64 ids"), o.err());
+        assertTrue(o.out().contains("12 devices"), o.out());
+        String j = Files.readString(json);
+        assertTrue(j.contains("\"device-column\":\"user\"") && j.contains("\"partition\":\"device-column\""), j);
+        assertTrue(j.contains("\"accounted_rate\":0.3333333333333333,"), "K/N = 4/12: " + j);
+    }
+
+    @Test
+    void aFileWithFewerDevicesThanKOrABadRowExits2(@TempDir Path dir) throws Exception {
+        Path f = deviceFile(dir);
+        Outcome few = run("federated", "--train", f.toString(), "--device-column", "user", "--clients-per-round", "20",
+                "--no-progress");
+        assertEquals(2, few.code(), few.err());
+        assertEquals("edp federated: --clients-per-round must be in [1, 12] (the number of devices), got 20 (12 devices "
+                + "in " + f + ") (see --help)", few.err().strip());
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "user,text,label\nu1,hi,spam\n,yo,ham\n");
+        Outcome empty = run("federated", "--train", bad.toString(), "--device-column", "user", "--no-progress");
+        assertEquals(2, empty.code(), empty.err());
+        assertEquals("edp federated: " + bad + ":3: empty device id; expected the id of the device that holds the "
+                + "example (--device-column)", empty.err().strip());
+        assertEquals("", empty.out());
     }
 }

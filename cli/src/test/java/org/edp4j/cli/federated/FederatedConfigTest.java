@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FederatedConfigTest {
     static FederatedConfig config(int devices, int k, double cap, List<String> selections) {
-        return new FederatedConfig(devices, PartitionSpec.parse("iid"), selections, List.of("static"), k, cap, 10, 1, 4,
+        return new FederatedConfig(FederatedInput.BUNDLED, devices, PartitionSpec.parse("iid"), selections, List.of("static"), k, cap, 10, 1, 4,
                 1.0, 8, "adam", 0.1, 1.0, "flat", 3, 1e-5, 100, 16, 8, 8, 1, 1, true, 100, 1, false);
     }
 
@@ -29,6 +29,8 @@ class FederatedConfigTest {
         assertEquals(100, c.trainSize());
         assertEquals("10", c.toMap().get("devices"));
         assertEquals("iid", c.toMap().get("partition"));
-        assertEquals(26, c.toMap().size(), "every field but compare-nondp (a choice of runs, not of one run)");
+        assertEquals(28, c.toMap().size(), "every field but compare-nondp (a choice of runs, not of one run); "
+                + "the file options only with a file");
+        assertEquals(7, c.withDevices(7).devices());
     }
 }

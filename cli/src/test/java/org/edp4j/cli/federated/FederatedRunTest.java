@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class FederatedRunTest {
     @Test
     void privateRunSpendsItsTargetAndNonPrivateIsInfinite() {
-        FederatedConfig c = new FederatedConfig(30, PartitionSpec.parse("dirichlet:0.5"), List.of("activity"),
+        FederatedConfig c = new FederatedConfig(FederatedInput.BUNDLED, 30, PartitionSpec.parse("dirichlet:0.5"), List.of("activity"),
                 List.of("continual"), 6, 2, 5, 1, 4, 1.0, 3, "sgd", 1.0, 1.0, "per-layer", 4, 1e-5, 200, 16, 8, 8, 2,
                 3, true, 200, 2, true);
         FederatedRun.Data data = FederatedRun.prepare(c);

@@ -99,4 +99,32 @@ class TextFileReaderTest {
         assertEquals(Format.LINES, Format.parse("lines"));
         assertThrows(IllegalArgumentException.class, () -> Format.parse("xml"));
     }
+
+    @Test
+    void deviceColumnIsReadFromCsvTsvAndJsonLines() {
+        assertEquals(List.of(new Row("hi", "a", 2, "phone-1"), new Row("yo", "b", 3, "7")),
+                TextFileReader.parse("user,text,label\nphone-1,hi,a\n7,yo,b\n", "f.csv", Format.CSV, "text", "label",
+                        "user"));
+        assertEquals(List.of(new Row("hi", "a", 2, "u")),
+                TextFileReader.parse("text\tlabel\tdev\nhi\ta\tu\n", "f.tsv", Format.TSV, "text", "label", "dev"));
+        assertEquals(List.of(new Row("hi", "a", 1, "42"), new Row("yo", "b", 2, "x")),
+                TextFileReader.parse("{\"text\": \"hi\", \"label\": \"a\", \"user\": 42}\n"
+                        + "{\"text\": \"yo\", \"label\": \"b\", \"user\": \"x\"}\n", "f.jsonl", Format.JSONL, "text",
+                        "label", "user"));
+        assertEquals(null, TextFileReader.parse("text,label\nhi,a\n", "f.csv", Format.CSV, "text", "label").get(0)
+                .device(), "no device unless asked for");
+    }
+
+    @Test
+    void aMissingOrEmptyDeviceIdNamesTheLine() {
+        assertEquals("f.csv:1: no column 'user' in the header [text, label]; expected --device-column to name one of "
+                + "them", assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label\nhi,a\n",
+                        "f.csv", Format.CSV, "text", "label", "user")).getMessage());
+        assertEquals("f.csv:3: empty device id; expected the id of the device that holds the example (--device-column)",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label,user\nhi,a,u\nyo,b,\n",
+                        "f.csv", Format.CSV, "text", "label", "user")).getMessage());
+        assertEquals("f.jsonl:1: no \"user\" field; expected a field \"user\" (--device-column) holding the device id",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse("{\"text\": \"hi\", \"label\": \"a\"}",
+                        "f.jsonl", Format.JSONL, "text", "label", "user")).getMessage());
+    }
 }
