@@ -52,14 +52,7 @@ public final class Backends {
                 for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
                     if (p.name().equals(name)) {
                         StringBuilder why = new StringBuilder();
-                        Optional<Backend> b;
-                        try {
-                            b = p.probe(why);
-                        } catch (RuntimeException | LinkageError e) {
-                            b = Optional.empty();
-                            why.append(e);
-                        }
-                        return b.orElseThrow(() -> new IllegalStateException(
+                        return probe(p, why).orElseThrow(() -> new IllegalStateException(
                                 "backend '" + name + "' is not usable here: " + why));
                     }
                 }
@@ -92,17 +85,21 @@ public final class Backends {
         }
     }
 
+    /** The provider's backend, or empty with the reason in {@code why} (also when the probe throws). */
+    private static Optional<Backend> probe(BackendProvider p, StringBuilder why) {
+        try {
+            return p.probe(why);
+        } catch (RuntimeException | LinkageError e) {
+            why.append(e);
+            return Optional.empty();
+        }
+    }
+
     private static Choice probeAll() {
         List<String> reasons = new ArrayList<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             StringBuilder why = new StringBuilder();
-            Optional<Backend> b;
-            try {
-                b = p.probe(why);
-            } catch (RuntimeException | LinkageError e) {
-                b = Optional.empty();
-                why.append(e);
-            }
+            Optional<Backend> b = probe(p, why);
             if (b.isPresent()) {
                 return new Choice(b.get(), p.name() + " device usable");
             }
