@@ -3,7 +3,6 @@ package org.edp4j.cli.train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -14,13 +13,14 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.edp4j.cli.BackendOption;
+import org.edp4j.cli.OutputFiles;
 import org.edp4j.cli.train.Checkpoint.CheckpointException;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.dp.StepReport;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -187,14 +187,15 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             runs.add(config);
         }
-        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw usage("--plot must name a .png file, got " + plot);
+        for (TrainConfig rc : runs) {
+            calibratesOrFails(rc);
         }
+        checkOutputs();
         Backend be;
         try {
-            be = Backends.byName(backend);
+            be = BackendOption.resolve(backend);
         } catch (IllegalArgumentException e) {
-            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+            throw usage(e.getMessage());
         } catch (IllegalStateException e) {
             return fail(e.getMessage());
         }
@@ -206,30 +207,67 @@ public final class TrainCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "edp train: %s model, %d train / %d test emails, backend %s%s%n", config.model(),
                     config.trainSize(), SpamAssassin.TEST_SIZE, be.name(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
-            List<TextTrainingRun.Result> results = new ArrayList<>();
+            // The runs take turns of one epoch, so their step times are measured side by side.
+            List<Lockstep.Task<TextTrainingRun.Result>> tasks = new ArrayList<>();
             for (TrainConfig rc : runs) {
-                results.add(TextTrainingRun.trainPrivate(rc, be, checkpoint, new Reporter(err, rc, "DP")));
+                String label = runs.size() == 1 ? "DP" : String.format(Locale.ROOT, "DP eps %s", rc.targetEpsilon());
+                tasks.add(turn -> TextTrainingRun.trainPrivate(rc, be, checkpoint,
+                        Lockstep.listener(turn, new Reporter(err, rc, label))));
             }
-            TextTrainingRun.Result plain = null;
             if (compareNonDp) {
-                TextTrainingRun.Data data = TextTrainingRun.prepare(config, null);
-                plain = TextTrainingRun.trainNonPrivate(config, data, be, new Reporter(err, config, "non-DP"));
+                tasks.add(turn -> TextTrainingRun.trainNonPrivate(config, TextTrainingRun.prepare(config, null), be,
+                        Lockstep.listener(turn, new Reporter(err, config, "non-DP"))));
             }
+            List<TextTrainingRun.Result> all = Lockstep.run(tasks);
+            List<TextTrainingRun.Result> results = all.subList(0, runs.size());
+            TextTrainingRun.Result plain = compareNonDp ? all.get(runs.size()) : null;
             double seconds = (System.nanoTime() - t0) / 1e9;
             Report report = new Report(runs, results, plain, seconds, be.name());
             out.print(report.table());
             out.flush();
             if (json != null) {
-                writeFile(json, report.json());
+                OutputFiles.write("--json", json, report.json().getBytes(StandardCharsets.UTF_8));
             }
             if (plot != null) {
-                AccuracyPlot.write(plot, results, plain);
+                OutputFiles.write("--plot", plot, AccuracyPlot.png(results, plain));
             }
             return 0;
         } catch (CheckpointException | IllegalArgumentException | IllegalStateException e) {
             return fail(e.getMessage());
         } catch (IOException e) {
-            return fail(e.toString());
+            return fail(e.getMessage());
+        }
+    }
+
+    /** The output paths, before any work: exit code 2 with the reason when one cannot be written. */
+    private void checkOutputs() {
+        try {
+            if (json != null) {
+                OutputFiles.checkFile("--json", json);
+            }
+            if (plot != null) {
+                if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                    throw new IllegalArgumentException("--plot must name a .png file, got " + plot);
+                }
+                OutputFiles.checkFile("--plot", plot);
+            }
+            if (checkpoint != null) {
+                OutputFiles.checkDirectory("--checkpoint", checkpoint);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** A target epsilon the schedule cannot meet is a bad option: say why before any work. */
+    private void calibratesOrFails(TrainConfig rc) {
+        if (!Double.isNaN(rc.targetEpsilon())) {
+            try {
+                TextTrainingRun.sigma0(rc);
+            } catch (IllegalArgumentException e) {
+                throw usage("--target-epsilon " + rc.targetEpsilon() + " with --noise-schedule " + rc.noiseSchedule()
+                        + ": " + e.getMessage());
+            }
         }
     }
 
@@ -237,10 +275,22 @@ public final class TrainCommand implements Callable<Integer> {
         if (targetEpsilon != null && noiseMultiplier != null) {
             throw usage("give --target-epsilon or --noise-multiplier, not both");
         }
+        // NaN is TrainConfig's "not given": a NaN typed on the command line must be refused here.
+        if (targetEpsilon != null && !(targetEpsilon > 0 && targetEpsilon < Double.POSITIVE_INFINITY)) {
+            throw usage("--target-epsilon must be > 0 and finite, got " + targetEpsilon);
+        }
+        if (noiseMultiplier != null && !(noiseMultiplier > 0 && noiseMultiplier < Double.POSITIVE_INFINITY)) {
+            throw usage("--noise-multiplier must be > 0 and finite, got " + noiseMultiplier);
+        }
         double eps = noiseMultiplier != null ? Double.NaN : targetEpsilon != null ? targetEpsilon : DEFAULT_EPSILON;
         double sigma = noiseMultiplier != null ? noiseMultiplier : Double.NaN;
         try {
             ModelDefaults d = ModelDefaults.of(model);
+            int n = Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
+            if (batchSize == null && maxTrain >= 2 && d.batchSize() > n) {
+                throw usage("--max-train " + maxTrain + " is smaller than the default --batch-size " + d.batchSize()
+                        + ": give --batch-size B with B <= " + n);
+            }
             return new TrainConfig(model, vocabSize, or(maxLen, d.maxLen()), or(dim, d.dim()), or(hidden, d.hidden()),
                     or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(clip, d.clip()), clipping, eps, sigma,
                     delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, maxTrain,
@@ -264,15 +314,10 @@ public final class TrainCommand implements Callable<Integer> {
         return 1;
     }
 
-    private static void writeFile(Path p, String text) throws IOException {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(p, text, StandardCharsets.UTF_8);
-    }
-
-    /** Progress bar per epoch on a terminal (steps/s, loss, epsilon so far), else a line per epoch. */
+    /**
+     * Progress bar per epoch on a terminal (steps/s; epsilon so far for a private run, training loss
+     * for the non-private one), else a line per epoch.
+     */
     private final class Reporter implements TextTrainingRun.Listener {
         private final PrintWriter err;
         private final TrainConfig c;
@@ -322,13 +367,18 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void step(StepReport r, PrivacyAccountant acc) {
-            lossSum += r.loss();
-            examples += r.examples();
             lastStep = System.nanoTime();
-            if (pb != null) {
-                pb.step();
-                String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta()));
-                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", lossSum / Math.max(1, examples), eps));
+            if (pb == null) {
+                return;
+            }
+            pb.step();
+            if (acc != null) {
+                // A private run shows epsilon so far, never its training loss (not covered by epsilon).
+                pb.setExtraMessage(String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta())));
+            } else {
+                lossSum += r.loss();
+                examples += r.examples();
+                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / Math.max(1, examples)));
             }
         }
 
@@ -339,8 +389,10 @@ public final class TrainCommand implements Callable<Integer> {
                 pb = null;
             }
             double secs = (lastStep - epochStart) / 1e9;
-            err.printf(Locale.ROOT, "%s epoch %d/%d: loss %.4f, test accuracy %.2f%%%s, %.1f steps/s%s%n", label,
-                    epoch + 1, c.epochs(), meanLoss, 100 * testAccuracy,
+            err.printf(Locale.ROOT, "%s epoch %d/%d: %stest accuracy %.2f%%%s, %.1f steps/s%s%n", label,
+                    epoch + 1, c.epochs(),
+                    Double.isNaN(meanLoss) ? "" : String.format(Locale.ROOT, "training loss %.4f, ", meanLoss),
+                    100 * testAccuracy,
                     acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", acc.getEpsilon(c.delta())),
                     c.stepsPerEpoch() / secs, checkpoint != null && acc != null ? ", checkpoint saved" : "");
             err.flush();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.edp4j.cli.TensorLimit;
 import org.edp4j.data.SpamAssassin;
 
 /**
@@ -33,6 +34,9 @@ import org.edp4j.data.SpamAssassin;
  * @param maxTrain use at most this many training examples (a seeded subsample), &gt;= 2
  * @param layers encoder blocks, &gt;= 1 for the encoder (0 for the bag, which has none)
  * @param heads attention heads per encoder block, &gt;= 1 for the encoder (0 for the bag)
+ *
+ * <p>The sizes must also keep every large tensor of the run (embedding table, activations of the
+ * physical batch, attention weights) within {@link TensorLimit#MAX_VALUES} values.
  */
 public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int hidden, int epochs, int batchSize,
         double clip, String clipping, double targetEpsilon, double noiseMultiplier, double delta,
@@ -90,6 +94,18 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         require(OPTIMIZERS.contains(optimizer), "--optimizer must be one of " + String.join("|", OPTIMIZERS)
                 + ", got '" + optimizer + "'");
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0 and finite, got " + lr);
+        long cap = TextTrainingRun.capacity(batchSize, n);
+        TensorLimit.check("the embedding table (--vocab-size x --dim)", vocabSize, dim);
+        TensorLimit.check("the embedded batch (batch capacity x --max-len x --dim)", cap, maxLen, dim);
+        if (ENCODER.equals(model)) {
+            TensorLimit.check("the position embedding (--max-len x --dim)", maxLen, dim);
+            TensorLimit.check("the attention projections (batch capacity x --max-len x 3 --dim)", cap, maxLen, 3L * dim);
+            TensorLimit.check("the feed-forward activations (batch capacity x --max-len x --hidden)", cap, maxLen, hidden);
+            TensorLimit.check("the attention weights (batch capacity x --heads x --max-len x --max-len)", cap, heads,
+                    maxLen, maxLen);
+        } else {
+            TensorLimit.check("the head's first layer (--dim x --hidden)", dim, hidden);
+        }
     }
 
     private static void require(boolean ok, String message) {
