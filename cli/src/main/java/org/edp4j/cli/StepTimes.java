@@ -15,8 +15,7 @@ import java.util.function.Supplier;
  * compilation), and the first step of every block, which pays for what the other run left running
  * (the private step's prefetch of its next noise keeps a core busy after the step returns). Timing
  * single alternating steps instead hides that prefetch inside the non-private step and flatters
- * the private one: {@code edp demo} printed a private/non-private ratio of 0.96 that way, 1.26 to
- * 1.41 with blocks.
+ * the private one ({@code edp demo} printed a private/non-private ratio of 0.96 that way).
  *
  * <pre>{@code
  * StepTimes priv = new StepTimes(warmup), plain = new StepTimes(warmup);
