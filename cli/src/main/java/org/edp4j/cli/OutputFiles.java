@@ -3,12 +3,10 @@ package org.edp4j.cli;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.edp4j.io.ChecksummedFile;
 
 /**
  * The files a command writes ({@code --json}, {@code --plot}, {@code --checkpoint}): checked before
@@ -65,29 +63,17 @@ public final class OutputFiles {
     }
 
     /**
-     * Writes {@code bytes} to {@code file} atomically: to a temporary file beside it, then moved
-     * over it. On POSIX file systems the file is {@code rw-r--r--}.
+     * Writes {@code bytes} to {@code file} atomically ({@link ChecksummedFile#writeAtomically}: to
+     * {@code file.tmp} beside it, forced to disk, then moved over it).
      *
-     * @throws IOException with a one-line message naming the option, the file and why; the
-     *     temporary file is removed and {@code file} is left as it was
+     * @throws IOException with a one-line message naming the option, the file and why; {@code file}
+     *     is left as it was
      */
     public static void write(String option, Path file, byte[] bytes) throws IOException {
-        Path dir = parent(file);
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-            Files.write(tmp, bytes);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            ChecksummedFile.writeAtomically(file, bytes, false);
         } catch (IOException e) {
             throw new IOException("cannot write " + option + " " + file + ": " + why(e), e);
-        } finally {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
         }
     }
 

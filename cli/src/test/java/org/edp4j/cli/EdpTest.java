@@ -37,15 +37,15 @@ class EdpTest {
 
     @Test
     void outOfMemoryInTrainingIsCaughtToo() {
-        // 2,000 x 1,000,000 embedding weights (the corpus fills the vocabulary) fit an int, not the heap (8 GB).
+        // 2,000 x 1,000,000 embedding weights (2,000 hashed ids) fit an int, but not the heap (8 GB of floats).
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < 7L << 30,
                 "the heap could hold the table");
         CommandLine cl = Edp.newCommandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         cl.setOut(new PrintWriter(new StringWriter(), true));
-        int code = cl.execute("train", "--batch-size", "50", "--max-len", "8", "--vocab-size",
-                "2000", "--dim", "1000000", "--hidden", "1", "--no-progress", "--backend", "cpu", "--epochs", "1",
+        int code = cl.execute("train", "--batch-size", "50", "--max-len", "8", "--vocabulary", "hashed:2000",
+                "--dim", "1000000", "--hidden", "1", "--no-progress", "--backend", "cpu", "--epochs", "1",
                 "--no-compare-nondp");
         assertEquals(1, code, err.toString());
         String last = err.toString().strip().lines().reduce((a, b) -> b).orElseThrow();

@@ -1,12 +1,15 @@
 package org.edp4j.privacy;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A training run whose noise decays from epoch to epoch: epoch {@code e = 0 .. epochs-1} takes
  * {@code stepsPerEpoch} Poisson-sampled Gaussian steps at sampling rate {@code q} with noise
- * multiplier {@code sigma_e = sigma_0 * decay^e} (constant when {@code decay = 1}).
+ * multiplier {@code sigma_e = sigma_0 * decay^e} (constant when {@code decay = 1}), after the
+ * mechanisms of {@code prior} (e.g. a private vocabulary's Gaussian step), which the accountant
+ * holds first.
  *
  * <pre>{@code
  * GeometricSchedule s = new GeometricSchedule(0.217, 5, 3000, 0.9995);
@@ -52,8 +55,10 @@ import java.util.Locale;
  * @param stepsPerEpoch steps per epoch, &gt;= 1
  * @param epochs epochs, &gt;= 1
  * @param decay the factor between two epochs' noise multipliers, in (0, 1]
+ * @param prior mechanisms accounted before the schedule (their noise does not depend on sigma_0); copied
  */
-public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epochs, double decay) {
+public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epochs, double decay,
+        List<MechanismRun> prior) {
 
     /** Spacing of the interpolation knots in {@code log sigma}. */
     static final double KNOT_SPACING = 0.1;
@@ -64,6 +69,7 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
      * @throws IllegalArgumentException for an argument out of range (the message names it)
      */
     public GeometricSchedule {
+        prior = List.copyOf(prior);
         Checks.sampleRate(sampleRate);
         if (stepsPerEpoch < 1) {
             throw new IllegalArgumentException("stepsPerEpoch must be >= 1, got " + stepsPerEpoch);
@@ -74,6 +80,11 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
         if (!(decay > 0 && decay <= 1)) {
             throw new IllegalArgumentException("decay must be in (0, 1], got " + decay);
         }
+    }
+
+    /** A schedule with nothing accounted before it. */
+    public GeometricSchedule(double sampleRate, long stepsPerEpoch, int epochs, double decay) {
+        this(sampleRate, stepsPerEpoch, epochs, decay, List.of());
     }
 
     /** The noise multiplier of epoch {@code epoch}: {@code sigma0 * decay^epoch} ({@code sigma0} when constant). */
@@ -87,13 +98,14 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
     }
 
     /**
-     * A fresh RDP accountant (default orders) holding the whole run, one entry per distinct sigma.
+     * A fresh RDP accountant (default orders) holding {@code prior}, then the whole run, one entry per
+     * distinct sigma.
      *
      * @param sigma0 the first epoch's noise multiplier, &gt;= 0
      */
     public RdpAccountant account(double sigma0) {
         Checks.noiseMultiplier(sigma0);
-        RdpAccountant a = new RdpAccountant();
+        RdpAccountant a = priorAccountant();
         for (int e = 0; e < epochs; e++) {
             a.step(sigma(sigma0, e), sampleRate, stepsPerEpoch);
         }
@@ -126,9 +138,15 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
     public double calibrate(double targetEpsilon, double delta) {
         Checks.targetEpsilon(targetEpsilon);
         Checks.delta(delta);
+        double before = priorAccountant().getEpsilon(delta);
+        if (before > targetEpsilon) {
+            throw new IllegalArgumentException("target epsilon " + targetEpsilon + " cannot be met: the mechanisms "
+                    + "accounted before the schedule (" + prior + ") alone spend epsilon " + before);
+        }
         if (decay == 1.0 || epochs == 1) {
             return NoiseCalibration.noiseMultiplierFor(targetEpsilon, delta, sampleRate,
-                    Math.multiplyExact(stepsPerEpoch, (long) epochs), RdpAccountant.NAME);
+                    Math.multiplyExact(stepsPerEpoch, (long) epochs), this::priorAccountant,
+                    NoiseCalibration.DEFAULT_REL_TOL);
         }
         if (sampleRate == 0) {
             return 0.0;
@@ -161,15 +179,10 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
 
     /** Epsilon (Balle et al. 2020, Theorem 21) of the whole run at one Renyi order, every epoch accounted. */
     double exactEpsilonAtOrder(double sigma0, double order, double delta) {
-        return exactEpsilonAtOrder(sigma0, order, delta, 0);
-    }
-
-    /** As {@link #exactEpsilonAtOrder(double, double, double)} for epochs {@code from .. epochs-1} only. */
-    private double exactEpsilonAtOrder(double sigma0, double order, double delta, int from) {
-        double rdp = 0;
+        double rdp = priorRdp(order);
         double prevSigma = Double.NaN; // consecutive equal sigmas (decay 1, or sigma underflowing to 0) once
         double prevRdp = 0;
-        for (int e = from; e < epochs; e++) {
+        for (int e = 0; e < epochs; e++) {
             double s = sigma(sigma0, e);
             if (s != prevSigma) {
                 prevSigma = s;
@@ -178,6 +191,24 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
             rdp += prevRdp * stepsPerEpoch;
         }
         return RdpAccountant.epsilonFromRdp(new double[] {order}, new double[] {rdp}, delta).epsilon();
+    }
+
+    /** A fresh accountant (default orders) holding {@code prior}. */
+    private RdpAccountant priorAccountant() {
+        RdpAccountant a = new RdpAccountant();
+        for (MechanismRun r : prior) {
+            a.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+        }
+        return a;
+    }
+
+    /** The RDP of {@code prior} at one order. */
+    private double priorRdp(double order) {
+        double rdp = 0;
+        for (MechanismRun r : prior) {
+            rdp += r.steps() * RdpAccountant.computeRdp(r.sampleRate(), r.noiseMultiplier(), order);
+        }
+        return rdp;
     }
 
     private String unreachable(double targetEpsilon, double delta, int lastEpochs) {
@@ -239,6 +270,9 @@ public record GeometricSchedule(double sampleRate, long stepsPerEpoch, int epoch
             int k = (int) Math.max(1, Math.min(epochs - 1, Math.floor(KNOT_SPACING / -Math.log(decay))));
             Knots knots = new Knots(sigma0, orders);
             double[] rdp = new double[orders.length];
+            for (int j = 0; j < orders.length; j++) {
+                rdp[j] = priorRdp(orders[j]);
+            }
             int b = epochs - 1;
             double[] fb = knots.at(b);
             for (int j = 0; j < orders.length; j++) {

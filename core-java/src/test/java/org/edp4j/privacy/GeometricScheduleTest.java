@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -99,6 +100,24 @@ class GeometricScheduleTest {
         assertTrue(e.getMessage().startsWith("target epsilon 3.0 cannot be met: with decay 0.9 over 300 epochs the "
                 + "last epoch's noise multiplier is sigma_0 x 2.08e-14, and even with sigma_0 = 1e+06 the last "), e.getMessage());
         assertTrue(e.getMessage().endsWith("use a decay closer to 1 or fewer epochs"), e.getMessage());
+    }
+
+    /** A private vocabulary's Gaussian step (q = 1) comes first; the calibration meets the total. */
+    @Test
+    void priorMechanismsAreAccountedFirst() {
+        List<MechanismRun> vocabulary = List.of(MechanismRun.of(6.5, 1.0, 1));
+        GeometricSchedule s = new GeometricSchedule(Q, 5, 40, 0.95, vocabulary);
+        assertEquals(vocabulary.get(0), s.account(20).history().get(0));
+        double sigma0 = s.calibrate(3.0, DELTA);
+        double eps = s.epsilon(sigma0, DELTA);
+        assertTrue(eps <= 3.0 && eps > 3.0 * (1 - 1e-3), "epsilon " + eps);
+        double without = new GeometricSchedule(Q, 5, 40, 0.95).calibrate(3.0, DELTA);
+        assertTrue(sigma0 > without, "the vocabulary's share needs more noise: " + sigma0 + " vs " + without);
+        GeometricSchedule constant = new GeometricSchedule(Q, 5, 40, 1.0, vocabulary);
+        assertTrue(constant.epsilon(constant.calibrate(3.0, DELTA), DELTA) <= 3.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GeometricSchedule(Q, 5, 40, 0.95, List.of(MechanismRun.of(0.5, 1.0, 1))).calibrate(3.0, DELTA));
+        assertTrue(e.getMessage().contains("cannot be met: the mechanisms accounted before the schedule"), e.getMessage());
     }
 
     @Test

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.edp4j.dp.StepReport;
-import org.edp4j.nn.Sequential;
-import org.edp4j.privacy.PrivacyAccountant;
 
 /**
  * Runs the trainings of one {@code edp train} command in turns of one epoch: the private run's
@@ -89,13 +86,8 @@ final class Lockstep {
 
     /** A listener that hands the turn on when each epoch but the first starts, then calls {@code delegate}. */
     static TextTrainingRun.Listener listener(Turn turn, TextTrainingRun.Listener delegate) {
-        return new TextTrainingRun.Listener() {
+        return new ForwardingListener(delegate) {
             private boolean first = true;
-
-            @Override
-            public void start(boolean isPrivate, Sequential model, double sigma0, int resumedEpochs) {
-                delegate.start(isPrivate, model, sigma0, resumedEpochs);
-            }
 
             @Override
             public void epochStart(int epoch, int steps, double sigma) {
@@ -103,17 +95,7 @@ final class Lockstep {
                     turn.next();
                 }
                 first = false;
-                delegate.epochStart(epoch, steps, sigma);
-            }
-
-            @Override
-            public void step(StepReport report, PrivacyAccountant accountant) {
-                delegate.step(report, accountant);
-            }
-
-            @Override
-            public void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant accountant) {
-                delegate.epochEnd(epoch, meanLoss, testAccuracy, accountant);
+                super.epochStart(epoch, steps, sigma);
             }
         };
     }

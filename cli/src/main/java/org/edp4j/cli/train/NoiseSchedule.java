@@ -1,6 +1,9 @@
 package org.edp4j.cli.train;
 
+import java.util.List;
 import org.edp4j.privacy.GeometricSchedule;
+import org.edp4j.privacy.MechanismRun;
+import org.edp4j.privacy.PrivacyAccountant;
 
 /**
  * The noise multiplier per epoch: {@code constant} ({@code sigma_e = sigma_0}) or {@code decay:R}
@@ -41,6 +44,16 @@ public record NoiseSchedule(double decay) {
         return GeometricSchedule.sigma(sigma0, decay, epoch);
     }
 
+    /** A fresh RDP accountant holding the whole schedule: {@code epochs} runs of {@code stepsPerEpoch} steps. */
+    public PrivacyAccountant account(double sigma0, double q, int stepsPerEpoch, int epochs) {
+        return account(sigma0, q, stepsPerEpoch, epochs, List.of());
+    }
+
+    /** A fresh RDP accountant holding {@code prior} (e.g. a private vocabulary's step), then the whole schedule. */
+    public PrivacyAccountant account(double sigma0, double q, int stepsPerEpoch, int epochs, List<MechanismRun> prior) {
+        return new GeometricSchedule(q, stepsPerEpoch, epochs, decay, prior).account(sigma0);
+    }
+
     /**
      * The smallest {@code sigma_0} whose whole schedule is {@code (targetEpsilon, delta)}-DP by the
      * RDP accountant ({@link GeometricSchedule#calibrate}: well under a second even for thousands of
@@ -50,6 +63,15 @@ public record NoiseSchedule(double decay) {
      *     message says why
      */
     public double calibrate(double targetEpsilon, double delta, double q, int stepsPerEpoch, int epochs) {
-        return new GeometricSchedule(q, stepsPerEpoch, epochs, decay).calibrate(targetEpsilon, delta);
+        return calibrate(targetEpsilon, delta, q, stepsPerEpoch, epochs, List.of());
+    }
+
+    /**
+     * As {@link #calibrate(double, double, double, int, int)}, with the runs of {@code prior} (a
+     * private vocabulary's step) in the accountant before the schedule.
+     */
+    public double calibrate(double targetEpsilon, double delta, double q, int stepsPerEpoch, int epochs,
+            List<MechanismRun> prior) {
+        return new GeometricSchedule(q, stepsPerEpoch, epochs, decay, prior).calibrate(targetEpsilon, delta);
     }
 }

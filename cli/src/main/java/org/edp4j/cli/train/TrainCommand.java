@@ -8,7 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -29,17 +31,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code edp train}: private text classification (spam or ham) on the bundled SpamAssassin corpus,
- * with a non-private comparison, a results table, JSON, an accuracy-against-epsilon plot and
- * resumable checkpoints. See {@code docs/train.md}.
+ * {@code edp train}: private text classification on the user's labelled files or the bundled
+ * SpamAssassin corpus, with a private vocabulary inside the reported epsilon, a non-private
+ * comparison, a results table, JSON, an accuracy-against-epsilon plot, resumable checkpoints and a
+ * saved model. See {@code docs/train.md}.
  *
  * <p>Exit codes: 0 success; 1 a run-time failure (e.g. a corrupt or mismatched checkpoint, an
  * unwritable file), with one line on standard error; 2 a bad option, with one line on standard error.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Differentially private spam classification on the bundled SpamAssassin corpus "
-                + "(4,717 train / 1,180 test emails), with a non-private comparison.",
-                "Default: bag-of-embeddings model, DP-Adam, epsilon 3 at delta 1e-5 (RDP), secure noise."})
+        description = {"Differentially private text classification on your labelled file (--train) or the bundled "
+                + "SpamAssassin corpus (4,717 train / 1,180 test emails), with a non-private comparison.",
+                "Default: bag-of-embeddings model, DP-Adam, epsilon 3 at delta 1e-5 (RDP) in total, vocabulary "
+                + "included, secure noise."})
 public final class TrainCommand implements Callable<Integer> {
 
     /** Default target epsilon when neither --target-epsilon nor --noise-multiplier is given. */
@@ -72,7 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B",
-            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024.")
+            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024, or n/4 for a "
+                    + "training set of fewer than 4 such batches.")
     Integer batchSize;
 
     @Option(names = "--clip", paramLabel = "C",
@@ -124,9 +129,55 @@ public final class TrainCommand implements Callable<Integer> {
                     + "from it. It holds the SECRET noise key: keep it as private as the training data.")
     Path checkpoint;
 
-    @Option(names = "--max-train", paramLabel = "N", defaultValue = "4717",
-            description = "Train on a seeded subsample of at most N emails (quick runs, CI). Default: all (${DEFAULT-VALUE}).")
-    int maxTrain;
+    @Option(names = "--max-train", paramLabel = "N",
+            description = "Train on a seeded subsample of at most N training texts (quick runs, CI). Default: all.")
+    Integer maxTrain;
+
+    @Option(names = "--train", paramLabel = "FILE",
+            description = "Your labelled texts: CSV or TSV with a header, or JSON Lines ({\"text\": ..., \"label\": ...}); "
+                    + ".gz is read transparently; UTF-8. Default: the bundled SpamAssassin corpus.")
+    Path trainFile;
+
+    @Option(names = "--test", paramLabel = "FILE",
+            description = "Held-out labelled texts in the same formats (needs --train). Default: --test-fraction of --train.")
+    Path testFile;
+
+    @Option(names = "--test-fraction", paramLabel = "F",
+            description = "Without --test: hold out this fraction of --train (seeded with --seed, per class). Default: 0.2.")
+    Double testFraction;
+
+    @Option(names = "--text-column", paramLabel = "NAME", defaultValue = "text",
+            description = "Column (CSV, TSV) or field (JSON Lines) of the text. Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
+    @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
+            description = "Column or field of the label (a class name). Default: ${DEFAULT-VALUE}.")
+    String labelColumn;
+
+    @Option(names = "--vocabulary", paramLabel = "dp|hashed:V|FILE", defaultValue = "dp",
+            description = "dp: a differentially private vocabulary (its epsilon is part of the total); hashed:V: "
+                    + "feature hashing into V ids (no epsilon); FILE: a public vocabulary, one word per line "
+                    + "(no epsilon). Default: ${DEFAULT-VALUE}.")
+    String vocabulary;
+
+    @Option(names = "--vocab-share", paramLabel = "F",
+            description = "dp vocabulary: the share of --target-epsilon it may spend alone, in (0, 1); the run's "
+                    + "total composes both parts in RDP. Default: 0.2.")
+    Double vocabShare;
+
+    @Option(names = "--vocab-tokens-per-document", paramLabel = "K",
+            description = "dp vocabulary: the most distinct tokens one text contributes. Default: 64.")
+    Integer vocabTokensPerDocument;
+
+    @Option(names = "--vocab-buckets", paramLabel = "B",
+            description = "dp or file vocabulary: hash the tokens outside it into B extra ids instead of one UNK id "
+                    + "(no epsilon: the hash depends on no data); 0 for UNK. Default: 8000.")
+    Integer vocabBuckets;
+
+    @Option(names = "--save", paramLabel = "FILE.edp",
+            description = "Save the private model (parameters, tokenizer, vocabulary, labels, privacy report; no "
+                    + "secret) to one checksummed file for edp predict and TextClassifier.")
+    Path save;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
             description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
@@ -137,7 +188,8 @@ public final class TrainCommand implements Callable<Integer> {
     Double lr;
 
     @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "8000",
-            description = "Vocabulary size (from the training split only). Default: ${DEFAULT-VALUE}.")
+            description = "Most ids of a dp or file vocabulary (and of the non-private run's fitted one). "
+                    + "Default: ${DEFAULT-VALUE}.")
     int vocabSize;
 
     @Option(names = "--max-len", paramLabel = "T",
@@ -170,6 +222,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainConfig config = config();
+        checkDataOptions(config);
         if (sweepEpsilon != null && checkpoint != null) {
             throw usage("--sweep-epsilon cannot be combined with --checkpoint (one checkpoint holds one run)");
         }
@@ -187,10 +240,28 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             runs.add(config);
         }
+        if (save != null && sweepEpsilon != null) {
+            throw usage("--save keeps one model; drop --sweep-epsilon");
+        }
+        checkOutputs();
+        if (!List.of("auto", "cpu", "cuda").contains(backend)) {
+            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+        }
+        // The files are read and checked before any training: a bad file exits 2 with FILE:LINE.
+        TrainingData td = TrainingData.load(config, trainFile, testFile, batchSize != null);
+        config = td.config();
+        List<TrainConfig> sized = new ArrayList<>();
+        for (TrainConfig rc : runs) {
+            try {
+                sized.add(rc.withBatchSize(config.batchSize()).withData(config.data()));
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        runs = sized;
         for (TrainConfig rc : runs) {
             calibratesOrFails(rc);
         }
-        checkOutputs();
         Backend be;
         try {
             be = BackendOption.resolve(backend);
@@ -204,25 +275,57 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         try {
-            err.printf(Locale.ROOT, "edp train: %s model, %d train / %d test emails, backend %s%s%n", config.model(),
-                    config.trainSize(), SpamAssassin.TEST_SIZE, be.name(),
+            err.printf(Locale.ROOT, "edp train: %s model, %s: %d train / %d test texts, %d classes, backend %s%s%n",
+                    config.model(), td.source(), config.trainSize(), td.splits().test().size(),
+                    td.splits().train().numClasses(), be.name(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
-            // The runs take turns of one epoch, so their step times are measured side by side.
+            SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
+            // The runs take turns of one epoch (Lockstep), so their step times are measured side by side.
             List<Lockstep.Task<TextTrainingRun.Result>> tasks = new ArrayList<>();
-            for (TrainConfig rc : runs) {
+            AtomicReference<TextTrainingRun.Data> lastPrivateData = new AtomicReference<>();
+            for (int i = 0; i < runs.size(); i++) {
+                TrainConfig rc = runs.get(i);
                 String label = runs.size() == 1 ? "DP" : String.format(Locale.ROOT, "DP eps %s", rc.targetEpsilon());
-                tasks.add(turn -> TextTrainingRun.trainPrivate(rc, be, checkpoint,
-                        Lockstep.listener(turn, new Reporter(err, rc, label))));
+                TextTrainingRun.Listener l = new Reporter(err, rc, label);
+                if (saver != null) {
+                    l = saver.listener(l);
+                }
+                if (i == runs.size() - 1) {
+                    l = new ForwardingListener(l) {
+                        @Override
+                        public void prepared(TextTrainingRun.Data data) {
+                            lastPrivateData.set(data);
+                            super.prepared(data);
+                        }
+                    };
+                }
+                TextTrainingRun.Listener listener = l;
+                tasks.add(turn -> TextTrainingRun.trainPrivate(rc, td.splits(), be, checkpoint,
+                        Lockstep.listener(turn, listener)));
             }
+            TrainConfig plainConfig = config;
             if (compareNonDp) {
-                tasks.add(turn -> TextTrainingRun.trainNonPrivate(config, TextTrainingRun.prepare(config, null), be,
-                        Lockstep.listener(turn, new Reporter(err, config, "non-DP"))));
+                tasks.add(turn -> {
+                    // Same shape as the (last) private model: as many fitted tokens as its vocabulary has
+                    // ids. That run built its vocabulary before it first handed the turn on.
+                    TextTrainingRun.Data lastPrivate = Objects.requireNonNull(lastPrivateData.get(),
+                            "the private run's vocabulary");
+                    int fitted = lastPrivate.encoder().tokenIndex().size() - plainConfig.data().vocabBuckets();
+                    TextTrainingRun.Data data = TextTrainingRun.prepare(plainConfig, td.splits(), null, null, null,
+                            plainConfig.data().privateVocabulary() ? fitted : 0);
+                    return TextTrainingRun.trainNonPrivate(plainConfig, data, be,
+                            Lockstep.listener(turn, new Reporter(err, plainConfig, "non-DP")));
+                });
             }
             List<TextTrainingRun.Result> all = Lockstep.run(tasks);
             List<TextTrainingRun.Result> results = all.subList(0, runs.size());
             TextTrainingRun.Result plain = compareNonDp ? all.get(runs.size()) : null;
+            if (saver != null) {
+                saver.write(save, config, results.get(results.size() - 1));
+                err.printf(Locale.ROOT, "saved the private model to %s%n", save);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = new Report(runs, results, plain, seconds, be.name());
+            Report report = new Report(runs, results, plain, seconds, be.name(), td.summary());
             out.print(report.table());
             out.flush();
             if (json != null) {
@@ -239,6 +342,33 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Checks the data options that need no file read (exit 2, one line). */
+    private void checkDataOptions(TrainConfig config) {
+        if (testFile != null && trainFile == null) {
+            throw usage("--test needs --train (the bundled corpus has its own test split)");
+        }
+        if (testFile != null && testFraction != null) {
+            throw usage("give --test or --test-fraction, not both");
+        }
+        if (trainFile == null && testFraction != null) {
+            throw usage("--test-fraction needs --train (the bundled corpus has its own test split)");
+        }
+        DataSpec d = config.data();
+        if (!d.privateVocabulary() && !d.hashed()) {
+            try {
+                VocabularyFile.read(Path.of(d.vocabulary()), org.edp4j.data.Tokenizer.standard(), config.vocabSize());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw usage("--vocabulary must be dp, hashed:V or a file, got '" + d.vocabulary() + "'");
+            }
+        }
+        if ((vocabShare != null || vocabTokensPerDocument != null) && !d.privateVocabulary()) {
+            throw usage("--vocab-share and --vocab-tokens-per-document apply to --vocabulary dp only");
+        }
+        if (vocabBuckets != null && d.hashed()) {
+            throw usage("--vocab-buckets applies to a dp or file vocabulary; hashed:V sets its size itself");
+        }
+    }
+
     /** The output paths, before any work: exit code 2 with the reason when one cannot be written. */
     private void checkOutputs() {
         try {
@@ -250,6 +380,9 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--plot must name a .png file, got " + plot);
                 }
                 OutputFiles.checkFile("--plot", plot);
+            }
+            if (save != null) {
+                OutputFiles.checkFile("--save", save);
             }
             if (checkpoint != null) {
                 OutputFiles.checkDirectory("--checkpoint", checkpoint);
@@ -263,10 +396,13 @@ public final class TrainCommand implements Callable<Integer> {
     private void calibratesOrFails(TrainConfig rc) {
         if (!Double.isNaN(rc.targetEpsilon())) {
             try {
-                TextTrainingRun.sigma0(rc);
+                TextTrainingRun.sigma0(rc, TextTrainingRun.vocabularyPrivacy(rc));
             } catch (IllegalArgumentException e) {
+                // Core names its own target (the total less the vocabulary's share); name the option's.
+                String m = e.getMessage();
+                int why = m.indexOf("cannot be met: ");
                 throw usage("--target-epsilon " + rc.targetEpsilon() + " with --noise-schedule " + rc.noiseSchedule()
-                        + ": " + e.getMessage());
+                        + (why >= 0 ? " " + m.substring(why) : ": " + m));
             }
         }
     }
@@ -286,15 +422,23 @@ public final class TrainCommand implements Callable<Integer> {
         double sigma = noiseMultiplier != null ? noiseMultiplier : Double.NaN;
         try {
             ModelDefaults d = ModelDefaults.of(model);
-            int n = Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
-            if (batchSize == null && maxTrain >= 2 && d.batchSize() > n) {
-                throw usage("--max-train " + maxTrain + " is smaller than the default --batch-size " + d.batchSize()
-                        + ": give --batch-size B with B <= " + n);
-            }
+            // Own files: the size is known once they are read; until then only the option ranges are checked.
+            DataSpec data = new DataSpec(trainFile == null ? "" : trainFile.toString(),
+                    testFile == null ? "" : testFile.toString(), or(testFraction, DataSpec.DEFAULT_TEST_FRACTION),
+                    textColumn, labelColumn, vocabulary, or(vocabShare, DataSpec.DEFAULT_VOCAB_SHARE),
+                    or(vocabTokensPerDocument, DataSpec.DEFAULT_TOKENS_PER_DOCUMENT),
+                    or(vocabBuckets, DataSpec.DEFAULT_VOCAB_BUCKETS),
+                    trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE);
+            int mt = maxTrain != null ? maxTrain : trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE;
+            // TrainingData's rule for a small training split, applied here where its size is known
+            // already (the bundled corpus), so that a default batch never fails as a bad --batch-size.
+            int n = Math.min(mt, SpamAssassin.TRAIN_SIZE);
+            int batch = batchSize != null ? batchSize
+                    : trainFile == null && 4L * d.batchSize() > n ? Math.max(1, n / 4) : d.batchSize();
             return new TrainConfig(model, vocabSize, or(maxLen, d.maxLen()), or(dim, d.dim()), or(hidden, d.hidden()),
-                    or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(clip, d.clip()), clipping, eps, sigma,
-                    delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, maxTrain,
-                    or(layers, d.layers()), or(heads, d.heads()));
+                    or(epochs, d.epochs()), batch, or(clip, d.clip()), clipping, eps, sigma,
+                    delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, mt,
+                    or(layers, d.layers()), or(heads, d.heads()), data);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -351,6 +495,15 @@ public final class TrainCommand implements Callable<Integer> {
             err.flush();
         }
 
+        /** The total so far: with a private vocabulary its failure probability p counts as in the final report. */
+        private double epochSoFarP() {
+            return c.data().privateVocabulary() ? DataSpec.VOCAB_DELTA_SHARE * c.delta() : 0;
+        }
+
+        private double epsilonSoFar(PrivacyAccountant acc) {
+            return org.edp4j.privacy.PartitionSelection.epsilon(acc, c.delta(), epochSoFarP());
+        }
+
         @Override
         public void epochStart(int epoch, int steps, double sigma) {
             lossSum = 0;
@@ -374,7 +527,7 @@ public final class TrainCommand implements Callable<Integer> {
             pb.step();
             if (acc != null) {
                 // A private run shows epsilon so far, never its training loss (not covered by epsilon).
-                pb.setExtraMessage(String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta())));
+                pb.setExtraMessage(String.format(Locale.ROOT, " eps %.2f", epsilonSoFar(acc)));
             } else {
                 lossSum += r.loss();
                 examples += r.examples();
@@ -393,7 +546,7 @@ public final class TrainCommand implements Callable<Integer> {
                     epoch + 1, c.epochs(),
                     Double.isNaN(meanLoss) ? "" : String.format(Locale.ROOT, "training loss %.4f, ", meanLoss),
                     100 * testAccuracy,
-                    acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", acc.getEpsilon(c.delta())),
+                    acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", epsilonSoFar(acc)),
                     c.stepsPerEpoch() / secs, checkpoint != null && acc != null ? ", checkpoint saved" : "");
             err.flush();
         }

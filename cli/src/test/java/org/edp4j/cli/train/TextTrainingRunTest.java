@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.edp4j.data.SpamAssassin;
 import org.edp4j.dp.StepReport;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.tensor.CpuBackend;
@@ -79,6 +80,30 @@ class TextTrainingRunTest {
             assertEquals(3, again.resumedEpochs());
             assertEquals(straight.epsilonRdp(), again.epsilonRdp(), 0.0);
             assertEquals(straight.accuracy(), again.accuracy(), 0.0);
+        }
+    }
+
+    @Test
+    void hashedAndPrivateVocabulariesResumeWithTheirVocabularyAndEpsilon(@TempDir Path dir) throws Exception {
+        for (String vocabulary : new String[] {"hashed:300", "dp"}) {
+            TrainConfig c = small(true, "constant").withData(DataSpec.bundled(vocabulary, 0.2, 8));
+            Path ck = dir.resolve(vocabulary.replace(':', '_'));
+            TextTrainingRun.Result straight = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, QUIET);
+            assertThrows(Kill.class, () -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, killAt(8)));
+            TextTrainingRun.Result resumed = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, QUIET);
+            assertEquals(straight.vocabularySize(), resumed.vocabularySize(), vocabulary);
+            assertEquals(straight.vocabulary(), resumed.vocabulary(), vocabulary);
+            assertEquals(straight.epsilonRdp(), resumed.epsilonRdp(), 0.0, vocabulary);
+            assertEquals(straight.epsilonVocabulary(), resumed.epsilonVocabulary(), 0.0, vocabulary);
+            assertEquals(straight.accuracy(), resumed.accuracy(), 0.0, vocabulary);
+            assertTrue(straight.epsilonRdp() <= 2.0, "the total meets the target: " + straight.epsilonRdp());
+            if (vocabulary.equals("dp")) {
+                assertEquals(0.4, straight.epsilonVocabulary(), 1e-3, "share 0.2 of 2.0");
+                assertTrue(straight.epsilonTraining() < straight.epsilonRdp());
+            } else {
+                assertEquals(0.0, straight.epsilonVocabulary());
+                assertEquals(300, straight.vocabularySize());
+            }
         }
     }
 
@@ -157,11 +182,11 @@ class TextTrainingRunTest {
     void lockstepGivesTheResultsOfOneRunAfterTheOther() {
         TrainConfig c = small(true, "decay:0.9");
         TextTrainingRun.Result p1 = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, QUIET);
-        TextTrainingRun.Result n1 = TextTrainingRun.trainNonPrivate(c, TextTrainingRun.prepare(c, null),
+        TextTrainingRun.Result n1 = TextTrainingRun.trainNonPrivate(c, TextTrainingRun.prepare(c, SpamAssassin.load(), null, null, null, 0),
                 CpuBackend.instance(), QUIET);
         List<TextTrainingRun.Result> both = Lockstep.run(List.<Lockstep.Task<TextTrainingRun.Result>>of(
                 turn -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, Lockstep.listener(turn, QUIET)),
-                turn -> TextTrainingRun.trainNonPrivate(c, TextTrainingRun.prepare(c, null), CpuBackend.instance(),
+                turn -> TextTrainingRun.trainNonPrivate(c, TextTrainingRun.prepare(c, SpamAssassin.load(), null, null, null, 0), CpuBackend.instance(),
                         Lockstep.listener(turn, QUIET))));
         for (TextTrainingRun.Result[] pair : new TextTrainingRun.Result[][] {{p1, both.get(0)}, {n1, both.get(1)}}) {
             assertEquals(pair[0].epochAccuracy(), pair[1].epochAccuracy());

@@ -63,6 +63,17 @@ class TrainCommandTest {
         "--epochs many|Invalid value for option '--epochs'",
         "--sweep-epsilon 1,2 --checkpoint x|cannot be combined with --checkpoint",
         "--plot out.jpg|--plot must name a .png file",
+        "--test t.csv|--test needs --train",
+        "--test-fraction 0.3|--test-fraction needs --train",
+        "--vocab-share 1.5|--vocab-share must be in (0, 1), got 1.5",
+        "--vocabulary hashed:2|--vocabulary hashed:V needs an integer V >= 3, got 'hashed:2'",
+        "--vocabulary hashed:100 --vocab-share 0.3|apply to --vocabulary dp only",
+        "--vocabulary hashed:100 --vocab-buckets 10|--vocab-buckets applies to a dp or file vocabulary",
+        "--vocab-buckets -1|--vocab-buckets must be in [0, 10000000], got -1",
+        "--vocabulary /no/such/vocab.txt|/no/such/vocab.txt: no such file",
+        "--train /no/such/train.csv|/no/such/train.csv: no such file; expected a CSV, TSV or JSON Lines file",
+        "--save /no/such/dir/m.edp|--save /no/such/dir/m.edp: directory /no/such/dir does not exist",
+        "--save m.edp --sweep-epsilon 1,2|--save keeps one model; drop --sweep-epsilon",
     })
     void badOptionsAreOneLineAndExitCode2(String args, String expected) {
         List<String> a = new ArrayList<>(List.of("train"));
@@ -80,16 +91,18 @@ class TrainCommandTest {
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--dim 1000000|the embedding table (--vocab-size x --dim) = 8000 x 1000000 = 8000000000 values, over the "
-            + "limit of 2147483647 (2^31 - 1) values per tensor",
+        "--dim 1000000|the embedding table ((--vocab-size + --vocab-buckets) x --dim) = 16000 x 1000000 = "
+            + "16000000000 values, over the limit of 2147483647 (2^31 - 1) values per tensor",
+        "--dim 300000 --vocabulary hashed:10000|the embedding table ((--vocabulary hashed:10000) x --dim) = 10000 x "
+            + "300000 = 3000000000 values",
         "--model encoder --max-len 4096 --heads 32|the attention weights (batch capacity x --heads x --max-len x "
             + "--max-len) = 1081 x 32 x 4096 x 4096",
         "--target-epsilon NaN|--target-epsilon must be > 0 and finite, got NaN",
         "--noise-multiplier NaN|--noise-multiplier must be > 0 and finite, got NaN",
-        "--max-train 5|--max-train 5 is smaller than the default --batch-size 1024: give --batch-size B with B <= 5",
+        "--max-train 1|--max-train must be >= 2, got 1",
         "--checkpoint ''|--checkpoint must name a directory, got ''",
-        "--noise-schedule decay:0.5|--target-epsilon 3.0 with --noise-schedule decay:0.5: target epsilon 3.0 cannot "
-            + "be met: with decay 0.5 over 30 epochs the last epoch's noise multiplier is sigma_0 x 1.86e-09",
+        "--noise-schedule decay:0.5|--target-epsilon 3.0 with --noise-schedule decay:0.5 cannot be met: with decay "
+            + "0.5 over 30 epochs the last epoch's noise multiplier is sigma_0 x 1.86e-09",
     })
     void badValuesAreNamedBeforeAnyWork(String args, String expected) {
         List<String> a = new ArrayList<>(List.of("train"));
@@ -215,15 +228,41 @@ class TrainCommandTest {
     }
 
     @Test
+    void badTrainingFilesExit2WithFileAndLineBeforeTraining(@TempDir Path dir) throws Exception {
+        Path oneClass = dir.resolve("one.csv");
+        Files.writeString(oneClass, "text,label\na,x\nb,x\n");
+        Path test = dir.resolve("test.jsonl");
+        Files.writeString(test, "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": \"b\", \"label\": \"new\"}\n");
+        Path two = dir.resolve("two.csv");
+        Files.writeString(two, "text,label\na,x\nb,y\nc,x\nd,y\n");
+        Object[][] cases = {
+            {new String[] {"train", "--train", oneClass.toString()}, oneClass + ": one class only ('x' in all 2 rows)"},
+            {new String[] {"train", "--train", two.toString(), "--test", test.toString()},
+                test + ":2: label 'new' never occurs in the training file"},
+            {new String[] {"train", "--train", two.toString(), "--test", two.toString(), "--batch-size", "50"},
+                "--batch-size must be in [1, 4] (the training set size), got 50"},
+        };
+        for (Object[] c : cases) {
+            Outcome o = run((String[]) c[0]);
+            assertEquals(2, o.code(), o.err());
+            assertTrue(o.err().contains((String) c[1]), o.err());
+            assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+            assertEquals("", o.out());
+        }
+    }
+
+    @Test
     void shortEndToEndRunWritesTableAndJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
         Outcome o = run(small("--epochs", "2", "--json", json.toString()));
         assertEquals(0, o.code(), o.err());
-        assertTrue(o.out().contains("test accuracy") && o.out().contains("epsilon (PRV)")
+        assertTrue(o.out().contains("test accuracy") && o.out().contains("epsilon total (PRV)")
+                && o.out().contains("vocabulary alone") && o.out().contains("DP-SGD alone")
                 && o.out().contains("step-time ratio"), o.out());
         String j = Files.readString(json);
-        for (String key : List.of("\"accuracy\":", "\"epsilon\":", "\"epsilon_prv\":", "\"delta\":1.0E-5",
-                "\"steps\":12", "\"step_time_ratio\":", "\"nondp_accuracy\":")) {
+        for (String key : List.of("\"accuracy\":", "\"epsilon\":2.99", "\"epsilon_prv\":", "\"delta\":1.0E-5",
+                "\"epsilon_vocabulary\":0.59", "\"epsilon_training\":", "\"vocabulary\":\"dp k=64",
+                "\"steps\":12", "\"step_time_ratio\":", "\"nondp_accuracy\":", "\"split\":", "\"classes\":[\"ham\",\"spam\"]")) {
             assertTrue(j.contains(key), key + " in " + j);
         }
         assertTrue(o.err().contains("NOT PRIVATE"), "the insecure noise is announced: " + o.err());
