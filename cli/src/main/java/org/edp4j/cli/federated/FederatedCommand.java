@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.edp4j.cli.OutputFiles;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.fl.DeviceSelection;
 import picocli.CommandLine.Command;
@@ -205,10 +206,10 @@ public final class FederatedCommand implements Callable<Integer> {
         }
         try {
             if (json != null) {
-                OutputFiles.check("--json", json);
+                OutputFiles.checkFile("--json", json);
             }
             if (plot != null) {
-                OutputFiles.check("--plot", plot);
+                OutputFiles.checkFile("--plot", plot);
             }
             if (!config.input().byDevice()) {
                 checkCalibration(config);
@@ -252,14 +253,14 @@ public final class FederatedCommand implements Callable<Integer> {
             out.print(report.table());
             out.flush();
             if (json != null) {
-                OutputFiles.write(json, report.json().getBytes(StandardCharsets.UTF_8));
+                OutputFiles.write("--json", json, report.json().getBytes(StandardCharsets.UTF_8));
             }
             if (plot != null) {
                 RoundsPlot.write(plot, config, results);
             }
             return 0;
         } catch (IOException e) {
-            return fail(e.toString());
+            return fail(e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
             return fail(e.getMessage());
         }

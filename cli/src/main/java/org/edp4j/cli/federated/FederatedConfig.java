@@ -3,6 +3,7 @@ package org.edp4j.cli.federated;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.edp4j.cli.TensorLimit;
 import org.edp4j.data.SpamAssassin;
 
 /**
@@ -29,7 +30,7 @@ import org.edp4j.data.SpamAssassin;
  * @param delta in (0, 1)
  * @param vocabSize in [3, 1,000,000]
  * @param maxLen tokens kept per email, in [1, 4096]
- * @param dim embedding width, &gt;= 1, with {@code vocabSize * dim < 2^31}
+ * @param dim embedding width, &gt;= 1, with {@code vocabSize * dim <= 2^31 - 1} ({@link TensorLimit})
  * @param hidden hidden width of the bag's head, in [1, 65,536]
  * @param threads device threads, in [1, 256]
  * @param seed partition, model initialization and local shuffles (and the noise with {@code insecureSeedNoise})
@@ -79,8 +80,8 @@ record FederatedConfig(FederatedInput input, int devices, PartitionSpec partitio
         require(delta > 0 && delta < 1, "--delta must be in (0, 1), got " + delta);
         require(vocabSize >= 3 && vocabSize <= 1_000_000, "--vocab-size must be in [3, 1000000], got " + vocabSize);
         require(maxLen >= 1 && maxLen <= 4096, "--max-len must be in [1, 4096], got " + maxLen);
-        require(dim >= 1 && (long) vocabSize * dim < Integer.MAX_VALUE, "--dim must be >= 1 with --vocab-size x --dim "
-                + "below 2^31 (one embedding table), got " + dim + " x " + vocabSize);
+        require(dim >= 1, "--dim must be >= 1, got " + dim);
+        TensorLimit.check("the embedding table (--vocab-size x --dim)", vocabSize, dim);
         require(hidden >= 1 && hidden <= 65_536, "--hidden must be in [1, 65536], got " + hidden);
         require(threads >= 1 && threads <= 256, "--threads must be in [1, 256], got " + threads);
         require(maxTrain >= 2, "--max-train must be >= 2, got " + maxTrain);

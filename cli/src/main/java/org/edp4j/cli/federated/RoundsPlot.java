@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.edp4j.cli.OutputFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -39,6 +40,6 @@ final class RoundsPlot {
     }
 
     static void write(Path png, FederatedConfig c, List<FederatedRun.Result> results) throws IOException {
-        OutputFiles.write(png, render(c, results));
+        OutputFiles.write("--plot", png, render(c, results));
     }
 }
