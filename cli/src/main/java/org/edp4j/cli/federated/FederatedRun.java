@@ -182,7 +182,7 @@ final class FederatedRun {
         };
     }
 
-    /** FedAdam as Reddi et al. 2021 set it (beta2 0.99, tau 1e-3), or FedAvg's SGD. */
+    /** FedAdam (Reddi et al. 2021) with beta1 0.9, beta2 0.99 and its adaptivity tau = eps = 1e-3, or FedAvg's SGD. */
     static Optimizer serverOptimizer(FederatedConfig c) {
         return "adam".equals(c.serverOptimizer()) ? new Adam(c.serverLr(), 0.9, 0.99, 1e-3, 0) : Sgd.plain(c.serverLr());
     }
