@@ -177,6 +177,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "secret) to one checksummed file for edp predict and TextClassifier.")
     Path save;
 
+    @Option(names = "--save-non-private", paramLabel = "FILE.edp",
+            description = "Save the non-private comparison model the same way (its report says NOT PRIVATE; "
+                    + "e.g. for edp fairness next to the private one). Needs --compare-nondp.")
+    Path saveNonPrivate;
+
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
             description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
     String optimizer;
@@ -247,6 +252,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (save != null) {
             checkOutputFile(save, "--save");
         }
+        if (saveNonPrivate != null) {
+            if (!compareNonDp) {
+                throw usage("--save-non-private needs the non-private run; drop --no-compare-nondp");
+            }
+            if (sweepEpsilon != null) {
+                throw usage("--save-non-private keeps one model; drop --sweep-epsilon");
+            }
+            checkOutputFile(saveNonPrivate, "--save-non-private");
+        }
         if (!List.of("auto", "cpu", "cuda").contains(backend)) {
             throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
         }
@@ -281,6 +295,8 @@ public final class TrainCommand implements Callable<Integer> {
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
             List<TextTrainingRun.Result> results = new ArrayList<>();
             SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
+            SavedModelWriter plainSaver = saveNonPrivate == null ? null
+                    : new SavedModelWriter(td.splits().train().classNames());
             for (TrainConfig rc : runs) {
                 Reporter rep = new Reporter(err, rc, "DP");
                 results.add(TextTrainingRun.trainPrivate(rc, td.splits(), be, checkpoint,
@@ -293,11 +309,16 @@ public final class TrainCommand implements Callable<Integer> {
                 int fitted = lastPrivate.vocabularySize() - config.data().vocabBuckets();
                 TextTrainingRun.Data data = TextTrainingRun.prepare(config, td.splits(), null, null, null,
                         config.data().privateVocabulary() ? fitted : 0);
-                plain = TextTrainingRun.trainNonPrivate(config, data, be, new Reporter(err, config, "non-DP"));
+                Reporter rep = new Reporter(err, config, "non-DP");
+                plain = TextTrainingRun.trainNonPrivate(config, data, be, plainSaver == null ? rep : plainSaver.listener(rep));
             }
             if (saver != null) {
                 saver.write(save, config, results.get(results.size() - 1));
                 err.printf(Locale.ROOT, "saved the private model to %s%n", save);
+            }
+            if (plainSaver != null) {
+                plainSaver.write(saveNonPrivate, config, plain);
+                err.printf(Locale.ROOT, "saved the non-private model to %s (NOT PRIVATE)%n", saveNonPrivate);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Report report = new Report(runs, results, plain, seconds, be.name(), td.summary());
@@ -345,7 +366,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** An output file must be creatable: its directory exists and is writable, and it is not a directory. */
-    static void checkOutputFile(Path file, String option) {
+    public static void checkOutputFile(Path file, String option) {
         Path parent = file.toAbsolutePath().getParent();
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + " names a directory, expected a file: " + file);
