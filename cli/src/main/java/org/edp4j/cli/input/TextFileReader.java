@@ -276,28 +276,24 @@ public final class TextFileReader {
                         : "\"" + textField + "\" is not a string") + "; expected a string field \"" + textField
                         + "\" (--text-column)");
             }
-            String label = null;
-            if (labelField != null) {
-                JsonNode lab = node.get(labelField);
-                if (lab == null || !(lab.isTextual() || lab.isNumber() || lab.isBoolean())) {
-                    throw new InputFileException(name, line, (lab == null ? "no \"" + labelField + "\" field"
-                            : "\"" + labelField + "\" is not a string or number") + "; expected a field \"" + labelField
-                            + "\" (--label-column) holding the class name");
-                }
-                label = lab.asText();
-            }
-            String group = null;
-            if (groupField != null) {
-                JsonNode g = node.get(groupField);
-                if (g == null || !(g.isTextual() || g.isNumber() || g.isBoolean())) {
-                    throw new InputFileException(name, line, (g == null ? "no \"" + groupField + "\" field"
-                            : "\"" + groupField + "\" is not a string or number") + "; expected a field \"" + groupField
-                            + "\" (--group-column) holding the group's name");
-                }
-                group = g.asText();
-            }
+            String label = scalar(node, labelField, "--label-column", "the class name", name, line);
+            String group = scalar(node, groupField, "--group-column", "the group's name", name, line);
             rows.add(new Row(text.asText(), label, line, group));
         }
         return rows;
+    }
+
+    /** A string, number or boolean field as text; null when {@code field} is null. */
+    private static String scalar(JsonNode node, String field, String option, String what, String name, long line) {
+        if (field == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v == null || !(v.isTextual() || v.isNumber() || v.isBoolean())) {
+            throw new InputFileException(name, line, (v == null ? "no \"" + field + "\" field"
+                    : "\"" + field + "\" is not a string or number") + "; expected a field \"" + field + "\" ("
+                    + option + ") holding " + what);
+        }
+        return v.asText();
     }
 }
