@@ -7,15 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.edp4j.cli.OutputFiles;
 import org.edp4j.cli.input.InputFileException;
 import org.edp4j.cli.input.LabelledFiles;
 import org.edp4j.cli.input.TextFileReader;
 import org.edp4j.cli.model.ModelFiles;
-import org.edp4j.cli.train.TrainCommand;
 import org.edp4j.fairness.FairnessAudit;
 import org.edp4j.fairness.FairnessReport;
 import org.edp4j.fairness.WordPairs;
-import org.edp4j.io.ChecksummedFile;
 import org.edp4j.model.SavedModel;
 import org.edp4j.model.TextClassifier;
 import org.edp4j.tensor.CpuBackend;
@@ -82,7 +81,7 @@ public final class FairnessCommand implements Callable<Integer> {
         }
         if (json != null) {
             try {
-                TrainCommand.checkOutputFile(json, "--json");
+                OutputFiles.checkFile("--json", json);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -132,7 +131,7 @@ public final class FairnessCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(table.text());
         spec.commandLine().getOut().flush();
         if (json != null) {
-            ChecksummedFile.writeAtomically(json, table.json().getBytes(StandardCharsets.UTF_8), false);
+            OutputFiles.write("--json", json, table.json().getBytes(StandardCharsets.UTF_8));
         }
         return 0;
     }

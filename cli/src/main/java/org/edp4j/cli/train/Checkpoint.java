@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.edp4j.io.ChecksummedFile;
 
 /**
@@ -75,7 +76,8 @@ public record Checkpoint(TrainConfig config, Map<String, String> progress, List<
         }
     }
 
-    private static void createPrivateDirectory(Path dir) throws IOException {
+    /** Creates {@code dir} (and missing parents) owner-only where the file system is POSIX; nothing when it exists. */
+    static void createPrivateDirectory(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -85,6 +87,86 @@ public record Checkpoint(TrainConfig config, Map<String, String> progress, List<
         } else {
             Files.createDirectories(dir);
         }
+    }
+
+    /**
+     * A whole number of the progress section.
+     *
+     * @throws CheckpointException naming the key when it is missing or not a number
+     */
+    public long progressLong(String key) {
+        return progressLong(progress, key, "checkpoint");
+    }
+
+    /** As {@link #progressLong} for a floating-point value. */
+    public double progressDouble(String key) {
+        return progressDouble(progress, key, "checkpoint");
+    }
+
+    /**
+     * A comma-separated list of whole numbers of the progress section; empty when the key is absent.
+     *
+     * @throws CheckpointException naming the key when an entry is not a number
+     */
+    public List<Long> progressLongs(String key) {
+        return progressLongs(progress, key, "checkpoint");
+    }
+
+    private static long progressLong(Map<String, String> progress, String key, String where) {
+        return progressNumber(progress, key, where, Long::parseLong);
+    }
+
+    private static double progressDouble(Map<String, String> progress, String key, String where) {
+        return progressNumber(progress, key, where, Double::parseDouble);
+    }
+
+    private static <T> T progressNumber(Map<String, String> progress, String key, String where,
+            Function<String, T> parse) {
+        String v = progressValue(progress, key, where);
+        try {
+            return parse.apply(v);
+        } catch (NumberFormatException e) {
+            throw malformedProgress(key, v, where);
+        }
+    }
+
+    private static List<Long> progressLongs(Map<String, String> progress, String key, String where) {
+        List<Long> out = new ArrayList<>();
+        for (String x : progress.getOrDefault(key, "").split(",")) {
+            if (!x.isEmpty()) {
+                try {
+                    out.add(Long.parseLong(x));
+                } catch (NumberFormatException e) {
+                    throw malformedProgress(key, x, where);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String progressValue(Map<String, String> progress, String key, String where) {
+        String v = progress.get(key);
+        if (v == null) {
+            throw new CheckpointException(where + " is malformed: its progress lacks '" + key + "'; delete it to "
+                    + "start afresh (which spends a new privacy budget)");
+        }
+        return v;
+    }
+
+    private static CheckpointException malformedProgress(String key, String value, String where) {
+        return new CheckpointException(where + " is malformed: progress '" + key + "' is '" + value
+                + "', not a number; delete it to start afresh (which spends a new privacy budget)");
+    }
+
+    /** Progress keys every checkpoint holds: whole numbers, then floating-point ones. */
+    private static final List<String> WHOLE_PROGRESS = List.of("epochs-done", "steps", "train-nanos");
+    private static final List<String> REAL_PROGRESS = List.of("clip-norm", "sigma0");
+
+    private static void checkProgress(Map<String, String> progress, Path f) {
+        String where = "checkpoint " + f;
+        WHOLE_PROGRESS.forEach(key -> progressLong(progress, key, where));
+        REAL_PROGRESS.forEach(key -> progressDouble(progress, key, where));
+        progressLongs(progress, "step-nanos", where);
     }
 
     /**
@@ -137,6 +219,7 @@ public record Checkpoint(TrainConfig config, Map<String, String> progress, List<
             ChecksummedFile.Reader in = ChecksummedFile.Reader.open(bytes, MAGIC, VERSION);
             TrainConfig config = TrainConfig.fromMap(in.map());
             Map<String, String> progress = in.map();
+            checkProgress(progress, f);
             List<String> vocab = in.lines();
             boolean insecure = in.bool();
             int[] key = new int[8];

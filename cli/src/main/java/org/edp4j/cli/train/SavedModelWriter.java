@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.edp4j.data.Tokenizer;
-import org.edp4j.dp.StepReport;
 import org.edp4j.model.ModelShape;
 import org.edp4j.model.PrivacyReport;
 import org.edp4j.model.SavedModel;
@@ -29,32 +28,13 @@ final class SavedModelWriter {
 
     /** Wraps a listener so that the private model reaches this writer. */
     TextTrainingRun.Listener listener(TextTrainingRun.Listener inner) {
-        return new TextTrainingRun.ModelListener() {
-            @Override
-            public void start(boolean isPrivate, Sequential m, double sigma0, int resumedEpochs) {
-                inner.start(isPrivate, m, sigma0, resumedEpochs);
-            }
-
-            @Override
-            public void epochStart(int epoch, int steps, double sigma) {
-                inner.epochStart(epoch, steps, sigma);
-            }
-
-            @Override
-            public void step(StepReport report, PrivacyAccountant a) {
-                inner.step(report, a);
-            }
-
-            @Override
-            public void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant a) {
-                inner.epochEnd(epoch, meanLoss, testAccuracy, a);
-            }
-
+        return new ForwardingListener(inner) {
             @Override
             public void trained(Sequential m, TextTrainingRun.Data d, PrivacyAccountant a) {
                 model = m;
                 data = d;
                 accountant = a;
+                super.trained(m, d, a);
             }
         };
     }

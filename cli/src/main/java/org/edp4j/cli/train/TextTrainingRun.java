@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.edp4j.cli.StepTimes;
 import org.edp4j.cli.train.Checkpoint.CheckpointException;
 import org.edp4j.cli.input.InputFileException;
 import org.edp4j.data.DatasetSplits;
@@ -86,6 +87,10 @@ public final class TextTrainingRun {
 
     /** What the run reports while it trains. Every method may be left as is. */
     public interface Listener {
+        /** The data is encoded with its vocabulary; called before {@link #start}. */
+        default void prepared(Data data) {
+        }
+
         /** Data encoded and model built; {@code resumedEpochs} epochs were restored from a checkpoint. */
         default void start(boolean isPrivate, Sequential model, double sigma0, int resumedEpochs) {
         }
@@ -94,11 +99,20 @@ public final class TextTrainingRun {
         default void epochStart(int epoch, int steps, double sigma) {
         }
 
-        /** A step finished; {@code accountant} is null for the non-private run. */
+        /**
+         * A step finished; {@code accountant} is null for the non-private run. A private run's
+         * report holds only what epsilon covers ({@link #releasable}): the loss and clipped
+         * fraction are NaN and the batch size -1.
+         */
         default void step(StepReport report, PrivacyAccountant accountant) {
         }
 
-        /** Epoch {@code epoch} ended (after its checkpoint was written). */
+        /**
+         * Epoch {@code epoch} ended (after its checkpoint was written). {@code meanLoss} is the mean
+         * training loss of the non-private run, and NaN for a private run: its un-noised training
+         * loss is a statistic of the training data that epsilon does not cover, so it is never
+         * released. {@code testAccuracy} is measured on the held-out test split.
+         */
         default void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant accountant) {
         }
     }
@@ -144,7 +158,8 @@ public final class TextTrainingRun {
      * @param delta the delta
      * @param sigma0 noise multiplier of the first epoch (0 when not private)
      * @param steps steps taken in total
-     * @param secondsPerStep median wall time of a step, warm-up steps left out
+     * @param secondsPerStep median wall time of a step; the first {@value #WARMUP_STEPS} steps and the first
+     *     step of every epoch (which pays for what a training run in turn left running) left out
      * @param trainSeconds wall time of all training steps (all processes when resumed)
      * @param resumedEpochs epochs restored from a checkpoint (0 for a fresh run)
      * @param epochAccuracy test accuracy after each epoch trained by this process
@@ -280,9 +295,14 @@ public final class TextTrainingRun {
 
     /** The physical batch: mean plus two standard deviations; a larger Poisson batch is split (2% of steps). */
     static int capacity(TrainConfig c) {
-        double mean = c.batchSize();
-        double sd = Math.sqrt(mean * (1 - c.sampleRate()));
-        return (int) Math.max(1, Math.min(c.trainSize(), Math.ceil(mean + 2 * sd)));
+        return capacity(c.batchSize(), c.trainSize());
+    }
+
+    /** As {@link #capacity(TrainConfig)} for an expected batch {@code batchSize} of {@code n} examples. */
+    static int capacity(int batchSize, int n) {
+        double mean = batchSize;
+        double sd = Math.sqrt(mean * (1 - batchSize / (double) n));
+        return (int) Math.max(1, Math.min(n, Math.ceil(mean + 2 * sd)));
     }
 
     /** Loads rows of an encoded dataset into a token batch of at most {@code capacity} rows; ids must be below {@code vocab}. */
@@ -331,29 +351,31 @@ public final class TextTrainingRun {
      */
     public static Result trainPrivate(TrainConfig c, DatasetSplits splits, Backend backend, Path checkpointDir,
             Listener listener) {
-        Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
-        GaussianNoise noise;
-        VocabularyPrivacy vp;
-        if (ck.isPresent()) {
-            Checkpoint k = ck.get();
-            List<String> diff = k.config().differences(c);
-            if (!diff.isEmpty()) {
-                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
-                        + " was made with other options: " + String.join("; ", diff)
-                        + "; rerun with the same options, or use another --checkpoint directory");
+        try (CheckpointLock lock = checkpointDir == null ? null : CheckpointLock.acquire(checkpointDir)) {
+            Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
+            GaussianNoise noise;
+            VocabularyPrivacy vp;
+            if (ck.isPresent()) {
+                Checkpoint k = ck.get();
+                List<String> diff = k.config().differences(c);
+                if (!diff.isEmpty()) {
+                    throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                            + " was made with other options: " + String.join("; ", diff)
+                            + "; rerun with the same options, or use another --checkpoint directory");
+                }
+                noise = k.insecureNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.fromKey(k.noiseKey());
+                if (!Arrays.equals(noise.key(), k.noiseKey())) {
+                    throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                            + " holds a noise key that does not match its --seed");
+                }
+                vp = vocabularyPrivacy(k);
+            } else {
+                noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
+                vp = vocabularyPrivacy(c);
             }
-            noise = k.insecureNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.fromKey(k.noiseKey());
-            if (!Arrays.equals(noise.key(), k.noiseKey())) {
-                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
-                        + " holds a noise key that does not match its --seed");
-            }
-            vp = vocabularyPrivacy(k.progress());
-        } else {
-            noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
-            vp = vocabularyPrivacy(c);
+            Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp, 0);
+            return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener);
         }
-        Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp, 0);
-        return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener);
     }
 
     /**
@@ -366,17 +388,18 @@ public final class TextTrainingRun {
         return trainPrivate(c, data, noise, backend, Optional.empty(), null, listener);
     }
 
-    private static VocabularyPrivacy vocabularyPrivacy(Map<String, String> progress) {
-        if (!progress.containsKey("vocab-sigma")) {
+    /** The private vocabulary's parameters a checkpoint recorded, or null when it has none. */
+    private static VocabularyPrivacy vocabularyPrivacy(Checkpoint k) {
+        if (!k.progress().containsKey("vocab-sigma")) {
             return null;
         }
-        return new VocabularyPrivacy(Double.parseDouble(progress.get("vocab-sigma")),
-                Double.parseDouble(progress.get("vocab-p")), Double.parseDouble(progress.get("vocab-threshold")),
-                Integer.parseInt(progress.get("vocab-k")));
+        return new VocabularyPrivacy(k.progressDouble("vocab-sigma"), k.progressDouble("vocab-p"),
+                k.progressDouble("vocab-threshold"), (int) k.progressLong("vocab-k"));
     }
 
     private static Result trainPrivate(TrainConfig c, Data data, GaussianNoise noise, Backend backend,
             Optional<Checkpoint> ck, Path checkpointDir, Listener listener) {
+        listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);
@@ -391,22 +414,17 @@ public final class TextTrainingRun {
         int epochsDone = 0;
         long steps = 0;
         double clip = c.clip();
-        List<Long> stepNanos = new ArrayList<>();
+        StepTimes times = new StepTimes(WARMUP_STEPS);
         long trainNanos = 0;
         if (ck.isPresent()) {
             Checkpoint k = ck.get();
-            Map<String, String> pr = k.progress();
             accountant = PrivacyAccountants.restore(k.accountantState());
-            sigma0 = Double.parseDouble(pr.get("sigma0"));
-            epochsDone = Integer.parseInt(pr.get("epochs-done"));
-            steps = Long.parseLong(pr.get("steps"));
-            clip = Double.parseDouble(pr.get("clip-norm"));
-            trainNanos = Long.parseLong(pr.get("train-nanos"));
-            for (String x : pr.getOrDefault("step-nanos", "").split(",")) {
-                if (!x.isEmpty()) {
-                    stepNanos.add(Long.parseLong(x));
-                }
-            }
+            sigma0 = k.progressDouble("sigma0");
+            epochsDone = (int) k.progressLong("epochs-done");
+            steps = k.progressLong("steps");
+            clip = k.progressDouble("clip-norm");
+            trainNanos = k.progressLong("train-nanos");
+            times = new StepTimes(WARMUP_STEPS, steps, k.progressLongs("step-nanos"));
             if (accountant.totalSteps() != steps + vocabSteps || steps != (long) epochsDone * c.stepsPerEpoch()) {
                 throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
                         + " is inconsistent: " + steps + " steps, " + accountant.totalSteps() + " accounted, "
@@ -451,14 +469,15 @@ public final class TextTrainingRun {
             for (int e = epochsDone; e < c.epochs(); e++) {
                 double sigma = schedule.sigma(sigma0, e);
                 opt.setNoiseMultiplier(sigma);
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, stepNanos, accs,
+                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, times, accs,
                         model, evalBatch, testLoader, testLabels);
                 trainNanos += st.nanos();
                 if (checkpointDir != null) {
                     save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
-                            opt.stepsTaken(), opt.clipNorm(), trainNanos, stepNanos);
+                            opt.stepsTaken(), opt.clipNorm(), trainNanos, times.kept());
                 }
-                listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), accountant);
+                // The un-noised training loss is not covered by epsilon: not released.
+                listener.epochEnd(e, Double.NaN, accs.get(accs.size() - 1), accountant);
             }
             double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
             double rdp = PartitionSelection.epsilon(accountant, c.delta(), p);
@@ -480,7 +499,7 @@ public final class TextTrainingRun {
             if (listener instanceof ModelListener ml) {
                 ml.trained(model, data, accountant);
             }
-            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), median(stepNanos),
+            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), times.medianSeconds(),
                     trainNanos / 1e9, epochsDone, accs, vocabEps, training.getEpsilon(c.delta()),
                     describeVocabulary(c, data), vocab);
         }
@@ -491,13 +510,14 @@ public final class TextTrainingRun {
      * accounting (the sampling coins come from a generator seeded with {@code --seed}).
      */
     public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
+        listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);
         int n = data.train().size();
         GaussianNoise coins = GaussianNoise.insecureSeeded(c.seed());
         int cap = capacity(c);
-        List<Long> stepNanos = new ArrayList<>();
+        StepTimes times = new StepTimes(WARMUP_STEPS);
         long trainNanos = 0;
         try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate()
                 .sampling(c.sampleRate(), n).build();
@@ -510,7 +530,7 @@ public final class TextTrainingRun {
             int[] testLabels = data.test().labels();
             List<Double> accs = new ArrayList<>();
             for (int e = 0; e < c.epochs(); e++) {
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, stepNanos, accs, model,
+                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, times, accs, model,
                         evalBatch, testLoader, testLabels);
                 trainNanos += st.nanos();
                 listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
@@ -520,8 +540,8 @@ public final class TextTrainingRun {
             if (listener instanceof ModelListener ml) {
                 ml.trained(model, data, null);
             }
-            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(), median(stepNanos),
-                    trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
+            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
+                    times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
                     data.encoder().tokenIndex().size());
         }
     }
@@ -530,9 +550,11 @@ public final class TextTrainingRun {
     }
 
     private static EpochStats runEpoch(TrainingLoop loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
-            Listener listener, List<Long> stepNanos, List<Double> accs, Sequential model, Batch evalBatch,
+            Listener listener, StepTimes times, List<Double> accs, Sequential model, Batch evalBatch,
             BatchLoader testLoader, int[] testLabels) {
         listener.epochStart(epoch, steps, sigma);
+        // An epoch is a block: another training may have run since this run's last step.
+        times.newBlock();
         double loss = 0;
         long examples = 0;
         long total = 0;
@@ -541,15 +563,21 @@ public final class TextTrainingRun {
             StepReport r = loop.step();
             long dt = System.nanoTime() - t0;
             total += dt;
-            if (loop.optimizer().stepsTaken() > WARMUP_STEPS) {
-                stepNanos.add(dt);
-            }
+            times.record(dt);
             loss += r.loss();
             examples += r.examples();
-            listener.step(r, acc);
+            listener.step(acc == null ? r : releasable(r), acc);
         }
         accs.add(Evaluation.accuracy(model, evalBatch, testLoader, testLabels));
         return new EpochStats(total, examples == 0 ? Double.NaN : loss / examples);
+    }
+
+    /**
+     * What a private step may tell a listener: its number, clip bound and noise, not the batch size,
+     * loss or clipped fraction, which are un-noised statistics of the sampled training examples.
+     */
+    static StepReport releasable(StepReport r) {
+        return new StepReport(r.step(), -1, Double.NaN, r.clipNorm(), Double.NaN, r.noiseStddev());
     }
 
     /** How the run's vocabulary was made, for reports and the saved model. */
@@ -583,14 +611,6 @@ public final class TextTrainingRun {
         PrvAccountant prv = new PrvAccountant();
         rdp.history().forEach(r -> prv.step(r.noiseMultiplier(), r.sampleRate(), r.steps()));
         return prv.getEpsilon(delta);
-    }
-
-    static double median(List<Long> nanos) {
-        if (nanos.isEmpty()) {
-            return Double.NaN;
-        }
-        long[] a = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        return a[a.length / 2] / 1e9;
     }
 
     private static void restoreParameters(Sequential model, Checkpoint k, Path dir) {

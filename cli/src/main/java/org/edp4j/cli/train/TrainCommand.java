@@ -3,24 +3,26 @@ package org.edp4j.cli.train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.edp4j.cli.BackendOption;
+import org.edp4j.cli.OutputFiles;
 import org.edp4j.cli.train.Checkpoint.CheckpointException;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.dp.StepReport;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -243,24 +245,10 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             runs.add(config);
         }
-        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw usage("--plot must name a .png file, got " + plot);
-        }
         if (save != null && sweepEpsilon != null) {
             throw usage("--save keeps one model; drop --sweep-epsilon");
         }
-        if (save != null) {
-            checkOutputFile(save, "--save");
-        }
-        if (saveNonPrivate != null) {
-            if (!compareNonDp) {
-                throw usage("--save-non-private needs the non-private run; drop --no-compare-nondp");
-            }
-            if (sweepEpsilon != null) {
-                throw usage("--save-non-private keeps one model; drop --sweep-epsilon");
-            }
-            checkOutputFile(saveNonPrivate, "--save-non-private");
-        }
+        checkOutputs();
         if (!List.of("auto", "cpu", "cuda").contains(backend)) {
             throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
         }
@@ -276,11 +264,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         runs = sized;
+        for (TrainConfig rc : runs) {
+            calibratesOrFails(rc);
+        }
         Backend be;
         try {
-            be = Backends.byName(backend);
+            be = BackendOption.resolve(backend);
         } catch (IllegalArgumentException e) {
-            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+            throw usage(e.getMessage());
         } catch (IllegalStateException e) {
             return fail(e.getMessage());
         }
@@ -293,25 +284,50 @@ public final class TrainCommand implements Callable<Integer> {
                     config.model(), td.source(), config.trainSize(), td.splits().test().size(),
                     td.splits().train().numClasses(), be.name(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
-            List<TextTrainingRun.Result> results = new ArrayList<>();
             SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
             SavedModelWriter plainSaver = saveNonPrivate == null ? null
                     : new SavedModelWriter(td.splits().train().classNames());
-            for (TrainConfig rc : runs) {
-                Reporter rep = new Reporter(err, rc, "DP");
-                results.add(TextTrainingRun.trainPrivate(rc, td.splits(), be, checkpoint,
-                        saver == null ? rep : saver.listener(rep)));
+            // The runs take turns of one epoch (Lockstep), so their step times are measured side by side.
+            List<Lockstep.Task<TextTrainingRun.Result>> tasks = new ArrayList<>();
+            AtomicReference<TextTrainingRun.Data> lastPrivateData = new AtomicReference<>();
+            for (int i = 0; i < runs.size(); i++) {
+                TrainConfig rc = runs.get(i);
+                String label = runs.size() == 1 ? "DP" : String.format(Locale.ROOT, "DP eps %s", rc.targetEpsilon());
+                TextTrainingRun.Listener l = new Reporter(err, rc, label);
+                if (saver != null) {
+                    l = saver.listener(l);
+                }
+                if (i == runs.size() - 1) {
+                    l = new ForwardingListener(l) {
+                        @Override
+                        public void prepared(TextTrainingRun.Data data) {
+                            lastPrivateData.set(data);
+                            super.prepared(data);
+                        }
+                    };
+                }
+                TextTrainingRun.Listener listener = l;
+                tasks.add(turn -> TextTrainingRun.trainPrivate(rc, td.splits(), be, checkpoint,
+                        Lockstep.listener(turn, listener)));
             }
-            TextTrainingRun.Result plain = null;
+            TrainConfig plainConfig = config;
             if (compareNonDp) {
-                // Same shape as the (last) private model: as many fitted tokens as its vocabulary has ids.
-                TextTrainingRun.Result lastPrivate = results.get(results.size() - 1);
-                int fitted = lastPrivate.vocabularySize() - config.data().vocabBuckets();
-                TextTrainingRun.Data data = TextTrainingRun.prepare(config, td.splits(), null, null, null,
-                        config.data().privateVocabulary() ? fitted : 0);
-                Reporter rep = new Reporter(err, config, "non-DP");
-                plain = TextTrainingRun.trainNonPrivate(config, data, be, plainSaver == null ? rep : plainSaver.listener(rep));
+                tasks.add(turn -> {
+                    // Same shape as the (last) private model: as many fitted tokens as its vocabulary has
+                    // ids. That run built its vocabulary before it first handed the turn on.
+                    TextTrainingRun.Data lastPrivate = Objects.requireNonNull(lastPrivateData.get(),
+                            "the private run's vocabulary");
+                    int fitted = lastPrivate.encoder().tokenIndex().size() - plainConfig.data().vocabBuckets();
+                    TextTrainingRun.Data data = TextTrainingRun.prepare(plainConfig, td.splits(), null, null, null,
+                            plainConfig.data().privateVocabulary() ? fitted : 0);
+                    TextTrainingRun.Listener rep = new Reporter(err, plainConfig, "non-DP");
+                    return TextTrainingRun.trainNonPrivate(plainConfig, data, be,
+                            Lockstep.listener(turn, plainSaver == null ? rep : plainSaver.listener(rep)));
+                });
             }
+            List<TextTrainingRun.Result> all = Lockstep.run(tasks);
+            List<TextTrainingRun.Result> results = all.subList(0, runs.size());
+            TextTrainingRun.Result plain = compareNonDp ? all.get(runs.size()) : null;
             if (saver != null) {
                 saver.write(save, config, results.get(results.size() - 1));
                 err.printf(Locale.ROOT, "saved the private model to %s%n", save);
@@ -325,16 +341,16 @@ public final class TrainCommand implements Callable<Integer> {
             out.print(report.table());
             out.flush();
             if (json != null) {
-                writeFile(json, report.json());
+                OutputFiles.write("--json", json, report.json().getBytes(StandardCharsets.UTF_8));
             }
             if (plot != null) {
-                AccuracyPlot.write(plot, results, plain);
+                OutputFiles.write("--plot", plot, AccuracyPlot.png(results, plain));
             }
             return 0;
         } catch (CheckpointException | IllegalArgumentException | IllegalStateException e) {
             return fail(e.getMessage());
         } catch (IOException e) {
-            return fail(e.toString());
+            return fail(e.getMessage());
         }
     }
 
@@ -365,23 +381,64 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** An output file must be creatable: its directory exists and is writable, and it is not a directory. */
-    public static void checkOutputFile(Path file, String option) {
-        Path parent = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(option + " names a directory, expected a file: " + file);
+    /** The output paths, before any work: exit code 2 with the reason when one cannot be written. */
+    private void checkOutputs() {
+        try {
+            if (json != null) {
+                OutputFiles.checkFile("--json", json);
+            }
+            if (plot != null) {
+                if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                    throw new IllegalArgumentException("--plot must name a .png file, got " + plot);
+                }
+                OutputFiles.checkFile("--plot", plot);
+            }
+            if (save != null) {
+                OutputFiles.checkFile("--save", save);
+            }
+            if (saveNonPrivate != null) {
+                if (!compareNonDp) {
+                    throw new IllegalArgumentException("--save-non-private needs the non-private run; drop "
+                            + "--no-compare-nondp");
+                }
+                if (sweepEpsilon != null) {
+                    throw new IllegalArgumentException("--save-non-private keeps one model; drop --sweep-epsilon");
+                }
+                OutputFiles.checkFile("--save-non-private", saveNonPrivate);
+            }
+            if (checkpoint != null) {
+                OutputFiles.checkDirectory("--checkpoint", checkpoint);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IllegalArgumentException(option + ": the directory " + parent + " does not exist");
-        }
-        if (!Files.isWritable(parent)) {
-            throw new IllegalArgumentException(option + ": the directory " + parent + " is not writable");
+    }
+
+    /** A target epsilon the schedule cannot meet is a bad option: say why before any work. */
+    private void calibratesOrFails(TrainConfig rc) {
+        if (!Double.isNaN(rc.targetEpsilon())) {
+            try {
+                TextTrainingRun.sigma0(rc, TextTrainingRun.vocabularyPrivacy(rc));
+            } catch (IllegalArgumentException e) {
+                // Core names its own target (the total less the vocabulary's share); name the option's.
+                String m = e.getMessage();
+                int why = m.indexOf("cannot be met: ");
+                throw usage("--target-epsilon " + rc.targetEpsilon() + " with --noise-schedule " + rc.noiseSchedule()
+                        + (why >= 0 ? " " + m.substring(why) : ": " + m));
+            }
         }
     }
 
     private TrainConfig config() {
         if (targetEpsilon != null && noiseMultiplier != null) {
             throw usage("give --target-epsilon or --noise-multiplier, not both");
+        }
+        // NaN is TrainConfig's "not given": a NaN typed on the command line must be refused here.
+        if (targetEpsilon != null && !(targetEpsilon > 0 && targetEpsilon < Double.POSITIVE_INFINITY)) {
+            throw usage("--target-epsilon must be > 0 and finite, got " + targetEpsilon);
+        }
+        if (noiseMultiplier != null && !(noiseMultiplier > 0 && noiseMultiplier < Double.POSITIVE_INFINITY)) {
+            throw usage("--noise-multiplier must be > 0 and finite, got " + noiseMultiplier);
         }
         double eps = noiseMultiplier != null ? Double.NaN : targetEpsilon != null ? targetEpsilon : DEFAULT_EPSILON;
         double sigma = noiseMultiplier != null ? noiseMultiplier : Double.NaN;
@@ -395,8 +452,13 @@ public final class TrainCommand implements Callable<Integer> {
                     or(vocabBuckets, DataSpec.DEFAULT_VOCAB_BUCKETS),
                     trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE);
             int mt = maxTrain != null ? maxTrain : trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE;
+            // TrainingData's rule for a small training split, applied here where its size is known
+            // already (the bundled corpus), so that a default batch never fails as a bad --batch-size.
+            int n = Math.min(mt, SpamAssassin.TRAIN_SIZE);
+            int batch = batchSize != null ? batchSize
+                    : trainFile == null && 4L * d.batchSize() > n ? Math.max(1, n / 4) : d.batchSize();
             return new TrainConfig(model, vocabSize, or(maxLen, d.maxLen()), or(dim, d.dim()), or(hidden, d.hidden()),
-                    or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(clip, d.clip()), clipping, eps, sigma,
+                    or(epochs, d.epochs()), batch, or(clip, d.clip()), clipping, eps, sigma,
                     delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, mt,
                     or(layers, d.layers()), or(heads, d.heads()), data);
         } catch (IllegalArgumentException e) {
@@ -418,15 +480,10 @@ public final class TrainCommand implements Callable<Integer> {
         return 1;
     }
 
-    private static void writeFile(Path p, String text) throws IOException {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(p, text, StandardCharsets.UTF_8);
-    }
-
-    /** Progress bar per epoch on a terminal (steps/s, loss, epsilon so far), else a line per epoch. */
+    /**
+     * Progress bar per epoch on a terminal (steps/s; epsilon so far for a private run, training loss
+     * for the non-private one), else a line per epoch.
+     */
     private final class Reporter implements TextTrainingRun.Listener {
         private final PrintWriter err;
         private final TrainConfig c;
@@ -485,13 +542,18 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void step(StepReport r, PrivacyAccountant acc) {
-            lossSum += r.loss();
-            examples += r.examples();
             lastStep = System.nanoTime();
-            if (pb != null) {
-                pb.step();
-                String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.2f", epsilonSoFar(acc));
-                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", lossSum / Math.max(1, examples), eps));
+            if (pb == null) {
+                return;
+            }
+            pb.step();
+            if (acc != null) {
+                // A private run shows epsilon so far, never its training loss (not covered by epsilon).
+                pb.setExtraMessage(String.format(Locale.ROOT, " eps %.2f", epsilonSoFar(acc)));
+            } else {
+                lossSum += r.loss();
+                examples += r.examples();
+                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / Math.max(1, examples)));
             }
         }
 
@@ -502,8 +564,10 @@ public final class TrainCommand implements Callable<Integer> {
                 pb = null;
             }
             double secs = (lastStep - epochStart) / 1e9;
-            err.printf(Locale.ROOT, "%s epoch %d/%d: loss %.4f, test accuracy %.2f%%%s, %.1f steps/s%s%n", label,
-                    epoch + 1, c.epochs(), meanLoss, 100 * testAccuracy,
+            err.printf(Locale.ROOT, "%s epoch %d/%d: %stest accuracy %.2f%%%s, %.1f steps/s%s%n", label,
+                    epoch + 1, c.epochs(),
+                    Double.isNaN(meanLoss) ? "" : String.format(Locale.ROOT, "training loss %.4f, ", meanLoss),
+                    100 * testAccuracy,
                     acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", epsilonSoFar(acc)),
                     c.stepsPerEpoch() / secs, checkpoint != null && acc != null ? ", checkpoint saved" : "");
             err.flush();

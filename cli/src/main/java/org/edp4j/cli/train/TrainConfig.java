@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.edp4j.cli.TensorLimit;
 
 /**
  * Everything that decides what a private text-classification run computes: data, model, optimizer,
@@ -33,6 +34,9 @@ import java.util.Map;
  * @param layers encoder blocks, &gt;= 1 for the encoder (0 for the bag, which has none)
  * @param heads attention heads per encoder block, &gt;= 1 for the encoder (0 for the bag)
  * @param data the texts (bundled corpus or files) and the vocabulary choice
+ *
+ * <p>The sizes must also keep every large tensor of the run (embedding table, activations of the
+ * physical batch, attention weights) within {@link TensorLimit#MAX_VALUES} values.
  */
 public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int hidden, int epochs, int batchSize,
         double clip, String clipping, double targetEpsilon, double noiseMultiplier, double delta,
@@ -91,6 +95,37 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         require(OPTIMIZERS.contains(optimizer), "--optimizer must be one of " + String.join("|", OPTIMIZERS)
                 + ", got '" + optimizer + "'");
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0 and finite, got " + lr);
+        long cap = TextTrainingRun.capacity(batchSize, n);
+        TensorLimit.check("the embedding table ((" + embeddingRowsSource(data) + ") x --dim)",
+                embeddingRows(vocabSize, data), dim);
+        TensorLimit.check("the embedded batch (batch capacity x --max-len x --dim)", cap, maxLen, dim);
+        if (ENCODER.equals(model)) {
+            TensorLimit.check("the position embedding (--max-len x --dim)", maxLen, dim);
+            TensorLimit.check("the attention projections (batch capacity x --max-len x 3 --dim)", cap, maxLen,
+                    3L * dim);
+            TensorLimit.check("the feed-forward activations (batch capacity x --max-len x --hidden)", cap, maxLen,
+                    hidden);
+            TensorLimit.check("the attention weights (batch capacity x --heads x --max-len x --max-len)", cap, heads,
+                    maxLen, maxLen);
+        } else {
+            TensorLimit.check("the head's first layer (--dim x --hidden)", dim, hidden);
+        }
+    }
+
+    /** The most rows the embedding table can have: the vocabulary and its hash buckets. */
+    private static long embeddingRows(int vocabSize, DataSpec data) {
+        if (data.hashed()) {
+            return DataSpec.hashedSize(data.vocabulary());
+        }
+        return "fitted".equals(data.vocabulary()) ? vocabSize : (long) vocabSize + data.vocabBuckets();
+    }
+
+    private static String embeddingRowsSource(DataSpec data) {
+        if (data.hashed()) {
+            return "--vocabulary " + data.vocabulary();
+        }
+        return "fitted".equals(data.vocabulary()) || data.vocabBuckets() == 0 ? "--vocab-size"
+                : "--vocab-size + --vocab-buckets";
     }
 
     /** The bundled corpus with the default private vocabulary (the configuration of the earlier versions' fields). */

@@ -151,8 +151,8 @@ class FairnessCommandTest {
             {new String[] {"fairness", "--model", m, "--data", emptyGroup.toString(), "--group-column", "gender"},
                 emptyGroup + ":2: empty group in 'gender'"},
             {new String[] {"fairness", "--model", m, "--data", d, "--json", dir.resolve("no/dir/x.json").toString()},
-                "--json: the directory"},
-            {new String[] {"fairness", "--model", m, "--data", d, "--json", dir.toString()}, "--json names a directory"},
+                "does not exist"},
+            {new String[] {"fairness", "--model", m, "--data", d, "--json", dir.toString()}, "--json " + dir + ": is a directory"},
             {new String[] {"fairness", "--model", m, "--data", d, "--group-column", ""}, "--group-column must name a column"},
             {new String[] {"fairness", "--model", m, "--data", dir.resolve("x.txt").toString()}, "unknown format"},
         };
