@@ -126,13 +126,25 @@ public final class LabelledFiles {
 
     /** Reads a file in the format its name says. */
     static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn) {
+        return read(file, textColumn, labelColumn, null);
+    }
+
+    /**
+     * Reads a labelled file in the format its name says ({@code .csv}, {@code .tsv}, {@code .jsonl},
+     * optionally {@code .gz}), with an optional group column.
+     *
+     * @param groupColumn the group column or field, or null for none
+     * @return the rows, in file order
+     * @throws InputFileException for an unknown format or the first problem of the file
+     */
+    public static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String groupColumn) {
         String name = file.toString();
         TextFileReader.Format format = TextFileReader.Format.ofName(name);
         if (format == null) {
             throw new InputFileException(name, 0, "unknown format; expected a name ending in .csv, .tsv or .jsonl "
                     + "(optionally followed by .gz)");
         }
-        return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn);
+        return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn, groupColumn);
     }
 
     private static void checkLabel(String name, TextFileReader.Row r) {

@@ -93,8 +93,13 @@ public final class TextFileReader {
      * @param text the text
      * @param label the label, or null when not asked for
      * @param line the 1-based line where the record starts
+     * @param group the group column's value, or null when not asked for
      */
-    public record Row(String text, String label, long line) {
+    public record Row(String text, String label, long line, String group) {
+        /** A record without a group. */
+        public Row(String text, String label, long line) {
+            this(text, label, line, null);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,12 +121,25 @@ public final class TextFileReader {
      * @throws InputFileException for the first problem (class javadoc)
      */
     public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn) {
+        return parse(content, name, format, textColumn, labelColumn, null);
+    }
+
+    /**
+     * Parses decoded text, with a third column or field: a group (e.g. for {@code edp fairness --group-column}).
+     *
+     * @param groupColumn the group column or field (a string or number in JSON Lines), or null for none
+     * @return the rows, in file order; at least one
+     * @throws InputFileException for the first problem, a missing group column or field included
+     * @see #parse(String, String, Format, String, String)
+     */
+    public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn,
+            String groupColumn) {
         List<Row> rows = switch (format) {
-            case CSV -> separated(content, name, ',', textColumn, labelColumn);
-            case TSV -> separated(content, name, '\t', textColumn, labelColumn);
-            case JSONL -> jsonLines(content, name, textColumn, labelColumn);
+            case CSV -> separated(content, name, ',', textColumn, labelColumn, groupColumn);
+            case TSV -> separated(content, name, '\t', textColumn, labelColumn, groupColumn);
+            case JSONL -> jsonLines(content, name, textColumn, labelColumn, groupColumn);
             case LINES -> {
-                if (labelColumn != null) {
+                if (labelColumn != null || groupColumn != null) {
                     throw new IllegalArgumentException("the lines format has no labels");
                 }
                 yield lines(content);
@@ -148,7 +166,7 @@ public final class TextFileReader {
     }
 
     private static List<Row> separated(String content, String name, char separator, String textColumn,
-            String labelColumn) {
+            String labelColumn, String groupColumn) {
         String kind = separator == ',' ? "CSV" : "TSV";
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator).withQuoteChar('"')
                 .withoutEscapeChar();
@@ -162,6 +180,7 @@ public final class TextFileReader {
             List<String> header = null;
             int textAt = -1;
             int labelAt = -1;
+            int groupAt = -1;
             while (true) {
                 JsonToken t = p.nextToken();
                 if (t == JsonToken.END_ARRAY || t == null) {
@@ -188,6 +207,13 @@ public final class TextFileReader {
                                     + header + "; expected --label-column to name one of them");
                         }
                     }
+                    if (groupColumn != null) {
+                        groupAt = header.indexOf(groupColumn);
+                        if (groupAt < 0) {
+                            throw new InputFileException(name, line, "no column '" + groupColumn + "' in the header "
+                                    + header + "; expected --group-column to name one of them");
+                        }
+                    }
                     continue;
                 }
                 if (fields.size() != header.size()) {
@@ -196,7 +222,7 @@ public final class TextFileReader {
                             + "that holds a " + (separator == ',' ? "comma" : "tab") + " or a line break with \")");
                 }
                 String label = labelAt < 0 ? null : fields.get(labelAt);
-                rows.add(new Row(fields.get(textAt), label, line));
+                rows.add(new Row(fields.get(textAt), label, line, groupAt < 0 ? null : fields.get(groupAt)));
             }
             if (header == null) {
                 throw new InputFileException(name, 1, "empty file; expected a header line");
@@ -216,7 +242,8 @@ public final class TextFileReader {
         return rows;
     }
 
-    private static List<Row> jsonLines(String content, String name, String textField, String labelField) {
+    private static List<Row> jsonLines(String content, String name, String textField, String labelField,
+            String groupField) {
         List<Row> rows = new ArrayList<>();
         String[] ls = content.split("\n", -1);
         for (int i = 0; i < ls.length; i++) {
@@ -249,18 +276,24 @@ public final class TextFileReader {
                         : "\"" + textField + "\" is not a string") + "; expected a string field \"" + textField
                         + "\" (--text-column)");
             }
-            String label = null;
-            if (labelField != null) {
-                JsonNode lab = node.get(labelField);
-                if (lab == null || !(lab.isTextual() || lab.isNumber() || lab.isBoolean())) {
-                    throw new InputFileException(name, line, (lab == null ? "no \"" + labelField + "\" field"
-                            : "\"" + labelField + "\" is not a string or number") + "; expected a field \"" + labelField
-                            + "\" (--label-column) holding the class name");
-                }
-                label = lab.asText();
-            }
-            rows.add(new Row(text.asText(), label, line));
+            String label = scalar(node, labelField, "--label-column", "the class name", name, line);
+            String group = scalar(node, groupField, "--group-column", "the group's name", name, line);
+            rows.add(new Row(text.asText(), label, line, group));
         }
         return rows;
+    }
+
+    /** A string, number or boolean field as text; null when {@code field} is null. */
+    private static String scalar(JsonNode node, String field, String option, String what, String name, long line) {
+        if (field == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v == null || !(v.isTextual() || v.isNumber() || v.isBoolean())) {
+            throw new InputFileException(name, line, (v == null ? "no \"" + field + "\" field"
+                    : "\"" + field + "\" is not a string or number") + "; expected a field \"" + field + "\" ("
+                    + option + ") holding " + what);
+        }
+        return v.asText();
     }
 }

@@ -99,4 +99,25 @@ class TextFileReaderTest {
         assertEquals(Format.LINES, Format.parse("lines"));
         assertThrows(IllegalArgumentException.class, () -> Format.parse("xml"));
     }
+
+    @Test
+    void aGroupColumnOrFieldIsReadWhenAskedFor() {
+        List<Row> rows = TextFileReader.parse("text,label,gender\n\"he, said\",a,male\nshe,b,female\n", "f.csv",
+                Format.CSV, "text", "label", "gender");
+        assertEquals(List.of(new Row("he, said", "a", 2, "male"), new Row("she", "b", 3, "female")), rows);
+        assertEquals(List.of(new Row("t", "x", 1, "7")), TextFileReader.parse(
+                "{\"text\": \"t\", \"label\": \"x\", \"g\": 7}\n", "f.jsonl", Format.JSONL, "text", "label", "g"));
+        assertNull(csv("text,label,gender\nx,a,m\n").get(0).group());
+    }
+
+    @Test
+    void aMissingGroupColumnOrFieldIsNamed() {
+        assertEquals("f:1: no column 'gender' in the header [text, label]; expected --group-column to name one of them",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label\nx,y\n", "f", Format.CSV,
+                        "text", "label", "gender")).getMessage());
+        assertEquals("f:2: no \"g\" field; expected a field \"g\" (--group-column) holding the group's name",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse(
+                        "{\"text\": \"t\", \"label\": \"x\", \"g\": \"a\"}\n{\"text\": \"t\", \"label\": \"x\"}\n", "f",
+                        Format.JSONL, "text", "label", "g")).getMessage());
+    }
 }
