@@ -4,6 +4,7 @@ import java.util.List;
 import org.edp4j.cli.audit.AuditCommand;
 import org.edp4j.cli.federated.FederatedCommand;
 import org.edp4j.cli.model.InspectCommand;
+import org.edp4j.cli.fairness.FairnessCommand;
 import org.edp4j.cli.model.PredictCommand;
 import org.edp4j.cli.train.TrainCommand;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code edp} command: private training, accounting and audits from the command line. */
 @Command(name = "edp", mixinStandardHelpOptions = true, version = "edp4j 0.1.0",
         description = "Differentially private training on the JVM.",
-        subcommands = {TrainCommand.class, PredictCommand.class, InspectCommand.class, AuditCommand.class, PrivacyCommand.class, CalibrateCommand.class,
+        subcommands = {TrainCommand.class, PredictCommand.class, InspectCommand.class, FairnessCommand.class, AuditCommand.class, PrivacyCommand.class, CalibrateCommand.class,
             DemoCommand.class, FederatedCommand.class})
 public final class Edp implements Runnable {
 

@@ -31,6 +31,26 @@ public record PrivacyReport(double epsilon, double epsilonPrv, double delta, Str
         double trainingEpsilon, String vocabulary, double noiseMultiplier, String noiseSchedule, double sampleRate,
         long steps, String clipping, double clipBound, boolean insecureNoise, String accountantState) {
 
+    /**
+     * The report of a model trained without differential privacy (the comparison run of
+     * {@code edp train}): epsilon infinite, no noise, no clipping, no accountant history.
+     *
+     * @param delta the run's delta setting (kept for reference; no guarantee holds)
+     * @param vocabulary how the vocabulary was made
+     * @param sampleRate the Poisson sampling rate of its batches
+     * @param steps the steps taken
+     * @return the report
+     */
+    public static PrivacyReport nonPrivate(double delta, String vocabulary, double sampleRate, long steps) {
+        return new PrivacyReport(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, delta, "none", Double.NaN,
+                Double.NaN, vocabulary, 0, "none", sampleRate, steps, "none", Double.NaN, false, "none");
+    }
+
+    /** @return whether the model was trained with differential privacy (a finite epsilon) */
+    public boolean isPrivate() {
+        return Double.isFinite(epsilon);
+    }
+
     /** Every field as text; doubles as {@link Double#toString} (exact round trip). */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -70,6 +90,10 @@ public record PrivacyReport(double epsilon, double epsilonPrv, double delta, Str
     /** A few lines for people: the total and its parts, then how the noise was set. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
+        if (!isPrivate()) {
+            return String.format(Locale.ROOT, "NOT PRIVATE: trained without differential privacy (epsilon infinite; "
+                    + "vocabulary %s, q %.5f, %d steps)%n", vocabulary, sampleRate, steps);
+        }
         sb.append(String.format(Locale.ROOT, "epsilon %.4f total at delta %.1e (%s; PRV %.4f), composed of:%n", epsilon,
                 delta, accountant, epsilonPrv));
         sb.append(String.format(Locale.ROOT, "  vocabulary   epsilon %.4f alone (%s)%n", vocabularyEpsilon, vocabulary));

@@ -78,7 +78,15 @@ public final class LabelledFiles {
     public static Loaded load(Path train, Path test, double testFraction, long seed, String textColumn,
             String labelColumn, String deviceColumn) {
         String trainName = train.toString();
-        List<TextFileReader.Row> trainRows = read(train, textColumn, labelColumn, deviceColumn);
+        List<TextFileReader.Row> trainRows = read(train, textColumn, labelColumn, deviceColumn, "--device-column");
+        if (deviceColumn != null) {
+            for (TextFileReader.Row r : trainRows) {
+                if (r.group().isEmpty()) {
+                    throw new InputFileException(trainName, r.line(), "empty device id; expected the id of the device "
+                            + "that holds the example (--device-column)");
+                }
+            }
+        }
         TreeSet<String> names = new TreeSet<>();
         for (TextFileReader.Row r : trainRows) {
             checkLabel(trainName, r);
@@ -99,7 +107,7 @@ public final class LabelledFiles {
         List<TextExample> trainEx = examples(trainRows, index, trainName);
         if (test != null) {
             String testName = test.toString();
-            List<TextFileReader.Row> testRows = read(test, textColumn, labelColumn, null);
+            List<TextFileReader.Row> testRows = read(test, textColumn, labelColumn);
             for (TextFileReader.Row r : testRows) {
                 checkLabel(testName, r);
                 if (!index.containsKey(r.label())) {
@@ -144,13 +152,13 @@ public final class LabelledFiles {
 
     /** The device ids of the rows that stay in training (all when {@code isTest} is null), or null without them. */
     private static List<String> devices(List<TextFileReader.Row> rows, boolean[] isTest) {
-        if (rows.get(0).device() == null) {
+        if (rows.get(0).group() == null) {
             return null;
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             if (isTest == null || !isTest[i]) {
-                out.add(rows.get(i).device());
+                out.add(rows.get(i).group());
             }
         }
         return List.copyOf(out);
@@ -161,15 +169,29 @@ public final class LabelledFiles {
         return read(file, textColumn, labelColumn, null);
     }
 
-    /** Reads a file in the format its name says, with a device column (or none when null). */
-    static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String deviceColumn) {
+    /**
+     * Reads a labelled file in the format its name says ({@code .csv}, {@code .tsv}, {@code .jsonl},
+     * optionally {@code .gz}), with an optional group column.
+     *
+     * @param groupColumn the group column or field, or null for none
+     * @return the rows, in file order
+     * @throws InputFileException for an unknown format or the first problem of the file
+     */
+    public static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String groupColumn) {
+        return read(file, textColumn, labelColumn, groupColumn, "--group-column");
+    }
+
+    /** As {@link #read(Path, String, String, String)}, naming {@code groupOption} in the messages. */
+    static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String groupColumn,
+            String groupOption) {
         String name = file.toString();
         TextFileReader.Format format = TextFileReader.Format.ofName(name);
         if (format == null) {
             throw new InputFileException(name, 0, "unknown format; expected a name ending in .csv, .tsv or .jsonl "
                     + "(optionally followed by .gz)");
         }
-        return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn, deviceColumn);
+        return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn, groupColumn,
+                groupOption);
     }
 
     private static void checkLabel(String name, TextFileReader.Row r) {

@@ -93,12 +93,10 @@ public final class TextFileReader {
      * @param text the text
      * @param label the label, or null when not asked for
      * @param line the 1-based line where the record starts
-     * @param device the device id (federated learning: the device that holds the example), or null when
-     *     not asked for
+     * @param group the group column's value, or null when not asked for
      */
-    public record Row(String text, String label, long line, String device) {
-
-        /** A record without a device id. */
+    public record Row(String text, String label, long line, String group) {
+        /** A record without a group. */
         public Row(String text, String label, long line) {
             this(text, label, line, null);
         }
@@ -127,24 +125,33 @@ public final class TextFileReader {
     }
 
     /**
-     * Parses decoded text with a device column: as {@link #parse(String, String, Format, String, String)},
-     * and each row's {@link Row#device()} is the value of {@code deviceColumn} (CSV/TSV: a column of the
-     * header; JSON Lines: a string or number field), which must not be empty.
+     * Parses decoded text, with a third column or field: a group (e.g. for {@code edp fairness --group-column}).
      *
-     * @param deviceColumn the device column or field, or null for none
-     * @throws InputFileException for the first problem, a missing or empty device id included
+     * @param groupColumn the group column or field (a string or number in JSON Lines), or null for none
+     * @return the rows, in file order; at least one
+     * @throws InputFileException for the first problem, a missing group column or field included
+     * @see #parse(String, String, Format, String, String)
      */
     public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn,
-            String deviceColumn) {
-        if (deviceColumn != null && format == Format.LINES) {
-            throw new IllegalArgumentException("the lines format has no device column");
-        }
+            String groupColumn) {
+        return parse(content, name, format, textColumn, labelColumn, groupColumn, "--group-column");
+    }
+
+    /**
+     * As {@link #parse(String, String, Format, String, String, String)}, with the option that names the
+     * group column given for the messages (e.g. {@code --device-column} for {@code edp federated}, whose
+     * groups are the devices that hold the examples).
+     *
+     * @param groupOption the option that names {@code groupColumn}, for messages
+     */
+    public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn,
+            String groupColumn, String groupOption) {
         List<Row> rows = switch (format) {
-            case CSV -> separated(content, name, ',', textColumn, labelColumn, deviceColumn);
-            case TSV -> separated(content, name, '\t', textColumn, labelColumn, deviceColumn);
-            case JSONL -> jsonLines(content, name, textColumn, labelColumn, deviceColumn);
+            case CSV -> separated(content, name, ',', textColumn, labelColumn, groupColumn, groupOption);
+            case TSV -> separated(content, name, '\t', textColumn, labelColumn, groupColumn, groupOption);
+            case JSONL -> jsonLines(content, name, textColumn, labelColumn, groupColumn, groupOption);
             case LINES -> {
-                if (labelColumn != null) {
+                if (labelColumn != null || groupColumn != null) {
                     throw new IllegalArgumentException("the lines format has no labels");
                 }
                 yield lines(content);
@@ -171,7 +178,7 @@ public final class TextFileReader {
     }
 
     private static List<Row> separated(String content, String name, char separator, String textColumn,
-            String labelColumn, String deviceColumn) {
+            String labelColumn, String groupColumn, String groupOption) {
         String kind = separator == ',' ? "CSV" : "TSV";
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator).withQuoteChar('"')
                 .withoutEscapeChar();
@@ -185,7 +192,7 @@ public final class TextFileReader {
             List<String> header = null;
             int textAt = -1;
             int labelAt = -1;
-            int deviceAt = -1;
+            int groupAt = -1;
             while (true) {
                 JsonToken t = p.nextToken();
                 if (t == JsonToken.END_ARRAY || t == null) {
@@ -212,11 +219,11 @@ public final class TextFileReader {
                                     + header + "; expected --label-column to name one of them");
                         }
                     }
-                    if (deviceColumn != null) {
-                        deviceAt = header.indexOf(deviceColumn);
-                        if (deviceAt < 0) {
-                            throw new InputFileException(name, line, "no column '" + deviceColumn + "' in the header "
-                                    + header + "; expected --device-column to name one of them");
+                    if (groupColumn != null) {
+                        groupAt = header.indexOf(groupColumn);
+                        if (groupAt < 0) {
+                            throw new InputFileException(name, line, "no column '" + groupColumn + "' in the header "
+                                    + header + "; expected " + groupOption + " to name one of them");
                         }
                     }
                     continue;
@@ -227,8 +234,7 @@ public final class TextFileReader {
                             + "that holds a " + (separator == ',' ? "comma" : "tab") + " or a line break with \")");
                 }
                 String label = labelAt < 0 ? null : fields.get(labelAt);
-                String device = deviceAt < 0 ? null : checkDevice(name, line, fields.get(deviceAt));
-                rows.add(new Row(fields.get(textAt), label, line, device));
+                rows.add(new Row(fields.get(textAt), label, line, groupAt < 0 ? null : fields.get(groupAt)));
             }
             if (header == null) {
                 throw new InputFileException(name, 1, "empty file; expected a header line");
@@ -249,7 +255,7 @@ public final class TextFileReader {
     }
 
     private static List<Row> jsonLines(String content, String name, String textField, String labelField,
-            String deviceField) {
+            String groupField, String groupOption) {
         List<Row> rows = new ArrayList<>();
         String[] ls = content.split("\n", -1);
         for (int i = 0; i < ls.length; i++) {
@@ -282,36 +288,24 @@ public final class TextFileReader {
                         : "\"" + textField + "\" is not a string") + "; expected a string field \"" + textField
                         + "\" (--text-column)");
             }
-            String label = null;
-            if (labelField != null) {
-                JsonNode lab = node.get(labelField);
-                if (lab == null || !(lab.isTextual() || lab.isNumber() || lab.isBoolean())) {
-                    throw new InputFileException(name, line, (lab == null ? "no \"" + labelField + "\" field"
-                            : "\"" + labelField + "\" is not a string or number") + "; expected a field \"" + labelField
-                            + "\" (--label-column) holding the class name");
-                }
-                label = lab.asText();
-            }
-            String device = null;
-            if (deviceField != null) {
-                JsonNode dev = node.get(deviceField);
-                if (dev == null || !(dev.isTextual() || dev.isNumber())) {
-                    throw new InputFileException(name, line, (dev == null ? "no \"" + deviceField + "\" field"
-                            : "\"" + deviceField + "\" is not a string or number") + "; expected a field \"" + deviceField
-                            + "\" (--device-column) holding the device id");
-                }
-                device = checkDevice(name, line, dev.asText());
-            }
-            rows.add(new Row(text.asText(), label, line, device));
+            String label = scalar(node, labelField, "--label-column", "the class name", name, line);
+            String group = scalar(node, groupField, groupOption, "the group's name", name, line);
+            rows.add(new Row(text.asText(), label, line, group));
         }
         return rows;
     }
 
-    private static String checkDevice(String name, long line, String device) {
-        if (device.isEmpty()) {
-            throw new InputFileException(name, line, "empty device id; expected the id of the device that holds the "
-                    + "example (--device-column)");
+    /** A string, number or boolean field as text; null when {@code field} is null. */
+    private static String scalar(JsonNode node, String field, String option, String what, String name, long line) {
+        if (field == null) {
+            return null;
         }
-        return device;
+        JsonNode v = node.get(field);
+        if (v == null || !(v.isTextual() || v.isNumber() || v.isBoolean())) {
+            throw new InputFileException(name, line, (v == null ? "no \"" + field + "\" field"
+                    : "\"" + field + "\" is not a string or number") + "; expected a field \"" + field + "\" ("
+                    + option + ") holding " + what);
+        }
+        return v.asText();
     }
 }

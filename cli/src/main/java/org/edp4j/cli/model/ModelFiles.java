@@ -6,11 +6,12 @@ import org.edp4j.model.SavedModel;
 import org.edp4j.model.TextClassifier;
 
 /** Loads a model file for a command: a missing or invalid file is bad input (exit 2, one line). */
-final class ModelFiles {
+public final class ModelFiles {
     private ModelFiles() {
     }
 
-    static SavedModel read(Path file) {
+    /** @throws IllegalArgumentException (exit code 2) naming the file and what is wrong */
+    public static SavedModel read(Path file) {
         try {
             return SavedModel.load(file);
         } catch (ModelFileException e) {

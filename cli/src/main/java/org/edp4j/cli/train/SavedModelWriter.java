@@ -12,8 +12,9 @@ import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.PrivacyAccountant;
 
 /**
- * {@code edp train --save}: keeps the private run's trained model and writes it with its privacy
- * report as a {@link SavedModel}. The noise key is never written.
+ * {@code edp train --save} (and {@code --save-non-private}): keeps the private (non-private) run's
+ * trained model and writes it with its privacy report as a {@link SavedModel}. The noise key is never
+ * written. A non-private model's report has epsilon infinite ({@link PrivacyReport#nonPrivate}).
  */
 final class SavedModelWriter {
     private final List<String> labels;
@@ -38,13 +39,17 @@ final class SavedModelWriter {
         };
     }
 
-    /** The saved form of the last private run of {@code c}. */
+    /** The saved form of the last run of {@code c} (private or not, as {@code r} says). */
     SavedModel toSavedModel(TrainConfig c, TextTrainingRun.Result r) {
         if (model == null) {
-            throw new IllegalStateException("no private model was trained");
+            throw new IllegalStateException("no model was trained");
         }
         ModelShape shape = new ModelShape(c.model(), r.vocabularySize(), c.maxLen(), c.dim(), c.hidden(), c.layers(),
                 c.heads(), labels.size());
+        if (!r.isPrivate()) {
+            return SavedModel.of(shape, Tokenizer.standard(), data.encoder().tokenIndex(), labels,
+                    PrivacyReport.nonPrivate(c.delta(), r.vocabulary(), c.sampleRate(), r.steps()), model);
+        }
         PrivacyReport report = new PrivacyReport(r.epsilonRdp(), r.epsilonPrv(), r.delta(), accountant.name(),
                 r.epsilonVocabulary(), r.epsilonTraining(), r.vocabulary(), r.sigma0(), c.noiseSchedule(),
                 c.sampleRate(), r.steps(), c.clipping(), c.clip(), c.insecureSeedNoise(), accountant.saveState());

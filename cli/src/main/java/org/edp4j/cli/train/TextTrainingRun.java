@@ -537,6 +537,9 @@ public final class TextTrainingRun {
             }
             double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
                     : accs.get(accs.size() - 1);
+            if (listener instanceof ModelListener ml) {
+                ml.trained(model, data, null);
+            }
             return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
                     times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
                     data.encoder().tokenIndex().size());
@@ -594,9 +597,12 @@ public final class TextTrainingRun {
         return "file " + d.vocabulary() + buckets;
     }
 
-    /** A listener that also receives the trained private model (to save it). */
+    /** A listener that also receives the trained model (to save it). */
     public interface ModelListener extends Listener {
-        /** The private run ended: its model, data and accountant (vocabulary and DP-SGD). */
+        /**
+         * The run ended: its model, data and accountant (vocabulary and DP-SGD); the accountant is
+         * null for the non-private run.
+         */
         void trained(Sequential model, Data data, PrivacyAccountant accountant);
     }
 

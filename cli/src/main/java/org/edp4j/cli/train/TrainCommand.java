@@ -179,6 +179,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "secret) to one checksummed file for edp predict and TextClassifier.")
     Path save;
 
+    @Option(names = "--save-non-private", paramLabel = "FILE.edp",
+            description = "Save the non-private comparison model the same way (its report says NOT PRIVATE; "
+                    + "e.g. for edp fairness next to the private one). Needs --compare-nondp.")
+    Path saveNonPrivate;
+
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
             description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
     String optimizer;
@@ -280,6 +285,8 @@ public final class TrainCommand implements Callable<Integer> {
                     td.splits().train().numClasses(), be.name(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
             SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
+            SavedModelWriter plainSaver = saveNonPrivate == null ? null
+                    : new SavedModelWriter(td.splits().train().classNames());
             // The runs take turns of one epoch (Lockstep), so their step times are measured side by side.
             List<Lockstep.Task<TextTrainingRun.Result>> tasks = new ArrayList<>();
             AtomicReference<TextTrainingRun.Data> lastPrivateData = new AtomicReference<>();
@@ -313,8 +320,9 @@ public final class TrainCommand implements Callable<Integer> {
                     int fitted = lastPrivate.encoder().tokenIndex().size() - plainConfig.data().vocabBuckets();
                     TextTrainingRun.Data data = TextTrainingRun.prepare(plainConfig, td.splits(), null, null, null,
                             plainConfig.data().privateVocabulary() ? fitted : 0);
+                    TextTrainingRun.Listener rep = new Reporter(err, plainConfig, "non-DP");
                     return TextTrainingRun.trainNonPrivate(plainConfig, data, be,
-                            Lockstep.listener(turn, new Reporter(err, plainConfig, "non-DP")));
+                            Lockstep.listener(turn, plainSaver == null ? rep : plainSaver.listener(rep)));
                 });
             }
             List<TextTrainingRun.Result> all = Lockstep.run(tasks);
@@ -323,6 +331,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (saver != null) {
                 saver.write(save, config, results.get(results.size() - 1));
                 err.printf(Locale.ROOT, "saved the private model to %s%n", save);
+            }
+            if (plainSaver != null) {
+                plainSaver.write(saveNonPrivate, config, plain);
+                err.printf(Locale.ROOT, "saved the non-private model to %s (NOT PRIVATE)%n", saveNonPrivate);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Report report = new Report(runs, results, plain, seconds, be.name(), td.summary());
@@ -383,6 +395,16 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (save != null) {
                 OutputFiles.checkFile("--save", save);
+            }
+            if (saveNonPrivate != null) {
+                if (!compareNonDp) {
+                    throw new IllegalArgumentException("--save-non-private needs the non-private run; drop "
+                            + "--no-compare-nondp");
+                }
+                if (sweepEpsilon != null) {
+                    throw new IllegalArgumentException("--save-non-private keeps one model; drop --sweep-epsilon");
+                }
+                OutputFiles.checkFile("--save-non-private", saveNonPrivate);
             }
             if (checkpoint != null) {
                 OutputFiles.checkDirectory("--checkpoint", checkpoint);

@@ -197,4 +197,12 @@ class LabelledFilesTest {
         assertEquals(40, LabelledFiles.load(train, test, 0.25, 3, "text", "label", "user").trainDevices().size(),
                 "a test file needs no device column");
     }
+
+    @Test
+    void anEmptyDeviceIdNamesItsLine() throws Exception {
+        Path train = write("e.csv", "text,label,user\nhi,spam,u1\nyo,ham,\n");
+        assertEquals(train + ":3: empty device id; expected the id of the device that holds the example "
+                + "(--device-column)", assertThrows(InputFileException.class,
+                        () -> LabelledFiles.load(train, null, 0.2, 1, "text", "label", "user")).getMessage());
+    }
 }

@@ -101,30 +101,37 @@ class TextFileReaderTest {
     }
 
     @Test
-    void deviceColumnIsReadFromCsvTsvAndJsonLines() {
-        assertEquals(List.of(new Row("hi", "a", 2, "phone-1"), new Row("yo", "b", 3, "7")),
-                TextFileReader.parse("user,text,label\nphone-1,hi,a\n7,yo,b\n", "f.csv", Format.CSV, "text", "label",
-                        "user"));
-        assertEquals(List.of(new Row("hi", "a", 2, "u")),
-                TextFileReader.parse("text\tlabel\tdev\nhi\ta\tu\n", "f.tsv", Format.TSV, "text", "label", "dev"));
-        assertEquals(List.of(new Row("hi", "a", 1, "42"), new Row("yo", "b", 2, "x")),
-                TextFileReader.parse("{\"text\": \"hi\", \"label\": \"a\", \"user\": 42}\n"
-                        + "{\"text\": \"yo\", \"label\": \"b\", \"user\": \"x\"}\n", "f.jsonl", Format.JSONL, "text",
-                        "label", "user"));
-        assertEquals(null, TextFileReader.parse("text,label\nhi,a\n", "f.csv", Format.CSV, "text", "label").get(0)
-                .device(), "no device unless asked for");
+    void aGroupColumnOrFieldIsReadWhenAskedFor() {
+        List<Row> rows = TextFileReader.parse("text,label,gender\n\"he, said\",a,male\nshe,b,female\n", "f.csv",
+                Format.CSV, "text", "label", "gender");
+        assertEquals(List.of(new Row("he, said", "a", 2, "male"), new Row("she", "b", 3, "female")), rows);
+        assertEquals(List.of(new Row("t", "x", 1, "7")), TextFileReader.parse(
+                "{\"text\": \"t\", \"label\": \"x\", \"g\": 7}\n", "f.jsonl", Format.JSONL, "text", "label", "g"));
+        assertNull(csv("text,label,gender\nx,a,m\n").get(0).group());
     }
 
     @Test
-    void aMissingOrEmptyDeviceIdNamesTheLine() {
+    void aMissingGroupColumnOrFieldIsNamed() {
+        assertEquals("f:1: no column 'gender' in the header [text, label]; expected --group-column to name one of them",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label\nx,y\n", "f", Format.CSV,
+                        "text", "label", "gender")).getMessage());
+        assertEquals("f:2: no \"g\" field; expected a field \"g\" (--group-column) holding the group's name",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse(
+                        "{\"text\": \"t\", \"label\": \"x\", \"g\": \"a\"}\n{\"text\": \"t\", \"label\": \"x\"}\n", "f",
+                        Format.JSONL, "text", "label", "g")).getMessage());
+    }
+
+    /** The group column under another option's name: edp federated reads each example's device through it. */
+    @Test
+    void aGroupColumnReadForAnotherOptionNamesThatOption() {
+        assertEquals(List.of(new Row("hi", "a", 2, "phone-1"), new Row("yo", "b", 3, "7")),
+                TextFileReader.parse("user,text,label\nphone-1,hi,a\n7,yo,b\n", "f.csv", Format.CSV, "text", "label",
+                        "user", "--device-column"));
         assertEquals("f.csv:1: no column 'user' in the header [text, label]; expected --device-column to name one of "
                 + "them", assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label\nhi,a\n",
-                        "f.csv", Format.CSV, "text", "label", "user")).getMessage());
-        assertEquals("f.csv:3: empty device id; expected the id of the device that holds the example (--device-column)",
-                assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label,user\nhi,a,u\nyo,b,\n",
-                        "f.csv", Format.CSV, "text", "label", "user")).getMessage());
-        assertEquals("f.jsonl:1: no \"user\" field; expected a field \"user\" (--device-column) holding the device id",
+                        "f.csv", Format.CSV, "text", "label", "user", "--device-column")).getMessage());
+        assertEquals("f.jsonl:1: no \"user\" field; expected a field \"user\" (--device-column) holding the group's name",
                 assertThrows(InputFileException.class, () -> TextFileReader.parse("{\"text\": \"hi\", \"label\": \"a\"}",
-                        "f.jsonl", Format.JSONL, "text", "label", "user")).getMessage());
+                        "f.jsonl", Format.JSONL, "text", "label", "user", "--device-column")).getMessage());
     }
 }

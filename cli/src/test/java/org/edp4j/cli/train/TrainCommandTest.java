@@ -74,6 +74,9 @@ class TrainCommandTest {
         "--train /no/such/train.csv|/no/such/train.csv: no such file; expected a CSV, TSV or JSON Lines file",
         "--save /no/such/dir/m.edp|--save /no/such/dir/m.edp: directory /no/such/dir does not exist",
         "--save m.edp --sweep-epsilon 1,2|--save keeps one model; drop --sweep-epsilon",
+        "--save-non-private m.edp --no-compare-nondp|--save-non-private needs the non-private run",
+        "--save-non-private m.edp --sweep-epsilon 1,2|--save-non-private keeps one model",
+        "--save-non-private /no/such/dir/m.edp|--save-non-private /no/such/dir/m.edp: directory /no/such/dir does not exist",
     })
     void badOptionsAreOneLineAndExitCode2(String args, String expected) {
         List<String> a = new ArrayList<>(List.of("train"));
