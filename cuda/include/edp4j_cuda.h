@@ -88,8 +88,15 @@ int edp4j_add_row_vector(int rows, int cols, uintptr_t bias, uintptr_t x, uintpt
 
 /** Sum of all elements in double; `scratch` holds at least 1024 doubles. */
 int edp4j_sum_sync(long long n, uintptr_t x, uintptr_t scratch, double* result, uintptr_t stream);
+/** Sum of x_i * x_i (squares in float, as the CPU's) in double; `scratch` holds at least 1024 doubles. */
+int edp4j_sum_of_squares_sync(long long n, uintptr_t x, uintptr_t scratch, double* result, uintptr_t stream);
 /** *result = 1 when every element is finite; `scratch` holds at least 1024 doubles. */
 int edp4j_all_finite_sync(long long n, uintptr_t x, uintptr_t scratch, int* result, uintptr_t stream);
+/**
+ * Asynchronous: sets the device int *flag to 1 when an element of x is NaN or infinite (never
+ * clears it). Clear the flag, check several tensors, then read it once.
+ */
+int edp4j_any_nonfinite(long long n, uintptr_t x, uintptr_t flag, uintptr_t stream);
 
 /* ------------------------------------------------------------ embedding, pooling, normalization, loss */
 
@@ -131,6 +138,7 @@ int edp4j_attention_backward(uintptr_t blas, int batch, int seq, int heads, int 
 
 /* ------------------------------------------------------------ per-sample squared norms (accumulate into out[B]) */
 
+/* Each adds a value >= 0 per sample: a sum that float cancellation took below 0 is clamped at 0 (NaN kept). */
 int edp4j_linear_norms_rowwise(int batch, int d, int p, uintptr_t a, uintptr_t g, int bias, uintptr_t out,
                                uintptr_t stream);
 /** Ghost norm through per-sample Gram matrices; `scratch` holds scratchFloats >= 2*seq*seq floats. */
@@ -145,6 +153,7 @@ int edp4j_bias_norms(int batch, int seq, int p, uintptr_t g, uintptr_t out, uint
 
 /* ------------------------------------------------------------ clipping and clipped sums */
 
+/** factors[i] = mask[i] * clipNorm / (sqrt(max(0, sqNorms[i])) + stabilizer), capped at 1 unless normalize. */
 int edp4j_clip_factors(int batch, uintptr_t sqNorms, uintptr_t mask, float clipNorm, float stabilizer,
                        int normalize, uintptr_t factors, uintptr_t stream);
 int edp4j_column_sum_scaled(int rows, int cols, int rowsPerSample, uintptr_t g, uintptr_t scale, float beta,
@@ -160,10 +169,10 @@ int edp4j_column_sum_scaled(int rows, int cols, int rowsPerSample, uintptr_t g, 
 int edp4j_sgd_update(long long n, uintptr_t param, uintptr_t gradSum, float stddev, const int* key, int streamId,
                      long long step, long long firstElement, float gradScale, float lr, float momentum,
                      float weightDecay, uintptr_t velocity, uintptr_t stream);
-/** c1 = 1/(1-beta1^t), c2 = 1/(1-beta2^t), computed by the caller. */
+/** c1 = 1/(1-beta1^t), c2 = 1/(1-beta2^t), computed by the caller in double (as the CPU uses them). */
 int edp4j_adam_update(long long n, uintptr_t param, uintptr_t gradSum, float stddev, const int* key, int streamId,
                       long long step, long long firstElement, float gradScale, float lr, float beta1, float beta2,
-                      float eps, float weightDecay, float c1, float c2, uintptr_t m, uintptr_t v, uintptr_t stream);
+                      float eps, float weightDecay, double c1, double c2, uintptr_t m, uintptr_t v, uintptr_t stream);
 
 #ifdef __cplusplus
 }

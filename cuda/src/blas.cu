@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <atomic>
 #include <mutex>
 #include "blas.cuh"
 
@@ -27,7 +28,7 @@ typedef int (*sgemm_strided_fn)(cublasHandle_t, int, int, int, int, int, const f
 
 static const int OP_N = 0, OP_T = 1;  // cublasOperation_t
 
-static struct {
+struct CublasTable {
     void* lib;
     create_fn create;
     destroy_fn destroy;
@@ -35,8 +36,18 @@ static struct {
     set_workspace_fn set_workspace;  // may be null (then cuBLAS allocates its own workspace)
     sgemm_fn sgemm;
     sgemm_strided_fn sgemm_strided;
-} cb;
+};
+// The table is filled once under cb_lock, then published with a release store; every reader
+// takes it with an acquire load, so a thread that sees the pointer sees the whole table (a plain
+// struct read outside the lock was a data race with the loading thread).
+static CublasTable cb_storage;
+static std::atomic<const CublasTable*> cb_published{nullptr};
 static std::mutex cb_lock;
+
+// The loaded table, or nullptr before edp4j_blas_load succeeded.
+static inline const CublasTable* cublas() {
+    return cb_published.load(std::memory_order_acquire);
+}
 
 static int blas_status(int s) {
     return s == 0 ? 0 : EDP4J_ERR_CUBLAS_BASE + s;
@@ -44,7 +55,7 @@ static int blas_status(int s) {
 
 extern "C" int edp4j_blas_load(const char* path) {
     std::lock_guard<std::mutex> guard(cb_lock);
-    if (cb.lib != nullptr) return 0;
+    if (cb_published.load(std::memory_order_relaxed) != nullptr) return 0;
     void* lib = nullptr;
     if (path != nullptr && path[0] != 0) {
         lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -59,33 +70,36 @@ extern "C" int edp4j_blas_load(const char* path) {
         if (lib == nullptr) lib = dlopen("/usr/local/cuda/lib64/libcublas.so.13", RTLD_NOW | RTLD_LOCAL);
     }
     if (lib == nullptr) return EDP4J_ERR_NO_CUBLAS;
-    cb.create = (create_fn) dlsym(lib, "cublasCreate_v2");
-    cb.destroy = (destroy_fn) dlsym(lib, "cublasDestroy_v2");
-    cb.set_stream = (set_stream_fn) dlsym(lib, "cublasSetStream_v2");
-    cb.set_workspace = (set_workspace_fn) dlsym(lib, "cublasSetWorkspace_v2");
-    cb.sgemm = (sgemm_fn) dlsym(lib, "cublasSgemm_v2");
-    cb.sgemm_strided = (sgemm_strided_fn) dlsym(lib, "cublasSgemmStridedBatched");
-    if (!cb.create || !cb.destroy || !cb.set_stream || !cb.sgemm || !cb.sgemm_strided) {
+    CublasTable t = {};
+    t.create = (create_fn) dlsym(lib, "cublasCreate_v2");
+    t.destroy = (destroy_fn) dlsym(lib, "cublasDestroy_v2");
+    t.set_stream = (set_stream_fn) dlsym(lib, "cublasSetStream_v2");
+    t.set_workspace = (set_workspace_fn) dlsym(lib, "cublasSetWorkspace_v2");
+    t.sgemm = (sgemm_fn) dlsym(lib, "cublasSgemm_v2");
+    t.sgemm_strided = (sgemm_strided_fn) dlsym(lib, "cublasSgemmStridedBatched");
+    if (!t.create || !t.destroy || !t.set_stream || !t.sgemm || !t.sgemm_strided) {
         dlclose(lib);
-        cb = {};
         return EDP4J_ERR_CUBLAS_SYMBOL;
     }
-    cb.lib = lib;
+    t.lib = lib;
+    cb_storage = t;
+    cb_published.store(&cb_storage, std::memory_order_release);
     return 0;
 }
 
 extern "C" int edp4j_blas_create(uintptr_t* handle, uintptr_t stream, uintptr_t workspace, long long workspaceBytes) {
     *handle = 0;
-    if (cb.lib == nullptr) return EDP4J_ERR_NO_CUBLAS;
+    const CublasTable* cb = cublas();
+    if (cb == nullptr) return EDP4J_ERR_NO_CUBLAS;
     cublasHandle_t h = nullptr;
-    EDP4J_TRY(blas_status(cb.create(&h)));
-    int s = blas_status(cb.set_stream(h, S(stream)));
+    EDP4J_TRY(blas_status(cb->create(&h)));
+    int s = blas_status(cb->set_stream(h, S(stream)));
     // Our own workspace keeps cuBLAS from allocating inside a step.
-    if (s == 0 && workspace != 0 && cb.set_workspace != nullptr) {
-        s = blas_status(cb.set_workspace(h, (void*) workspace, (size_t) workspaceBytes));
+    if (s == 0 && workspace != 0 && cb->set_workspace != nullptr) {
+        s = blas_status(cb->set_workspace(h, (void*) workspace, (size_t) workspaceBytes));
     }
     if (s != 0) {
-        cb.destroy(h);
+        cb->destroy(h);
         return s;
     }
     *handle = (uintptr_t) h;
@@ -93,8 +107,9 @@ extern "C" int edp4j_blas_create(uintptr_t* handle, uintptr_t stream, uintptr_t 
 }
 
 extern "C" int edp4j_blas_destroy(uintptr_t handle) {
-    if (handle == 0 || cb.lib == nullptr) return 0;
-    return blas_status(cb.destroy((cublasHandle_t) handle));
+    const CublasTable* cb = cublas();
+    if (handle == 0 || cb == nullptr) return 0;
+    return blas_status(cb->destroy((cublasHandle_t) handle));
 }
 
 __global__ void scale_kernel_beta(float* x, long long n, float beta) {
@@ -108,9 +123,11 @@ extern "C" int edp4j_gemm(uintptr_t handle, int transA, int transB, int m, int n
     if (m < 0 || n < 0 || k < 0) return EDP4J_ERR_BAD_ARGUMENT;
     if (m == 0 || n == 0) return 0;
     if (k == 0) return EDP4J_ERR_BAD_ARGUMENT;  // C = beta C: the caller scales C itself
+    const CublasTable* cb = cublas();
+    if (cb == nullptr) return EDP4J_ERR_NO_CUBLAS;
     int lda = transA ? m : k;
     int ldb = transB ? k : n;
-    return blas_status(cb.sgemm((cublasHandle_t) handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m, k,
+    return blas_status(cb->sgemm((cublasHandle_t) handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m, k,
                                 &alpha, CF(b), ldb, CF(a), lda, &beta, F(c), n));
 }
 
@@ -151,16 +168,20 @@ extern "C" int edp4j_gemm_scaled_tn(uintptr_t handle, uintptr_t stream, int rows
 
 int blas_gram_batched(uintptr_t handle, int count, int T, int cols, const float* x, float* out) {
     const float one = 1.0f, zero = 0.0f;
+    const CublasTable* cb = cublas();
+    if (cb == nullptr) return EDP4J_ERR_NO_CUBLAS;
     // Row-major X_i [T,cols] is column-major X_i^T [cols,T]; (X_i^T)^T (X_i^T) = X_i X_i^T, symmetric.
-    return blas_status(cb.sgemm_strided((cublasHandle_t) handle, OP_T, OP_N, T, T, cols, &one,
+    return blas_status(cb->sgemm_strided((cublasHandle_t) handle, OP_T, OP_N, T, T, cols, &one,
                                         x, cols, (long long) T * cols, x, cols, (long long) T * cols,
                                         &zero, out, T, (long long) T * T, count));
 }
 
 int blas_atg_batched(uintptr_t handle, int count, int T, int d, int p, const float* a, const float* g, float* w) {
     const float one = 1.0f, zero = 0.0f;
+    const CublasTable* cb = cublas();
+    if (cb == nullptr) return EDP4J_ERR_NO_CUBLAS;
     // Row-major W_i [d,p] is column-major W_i^T [p,d] = G_i^T A_i = (col-major G_i^T)(col-major A_i^T)^T.
-    return blas_status(cb.sgemm_strided((cublasHandle_t) handle, OP_N, OP_T, p, d, T, &one,
+    return blas_status(cb->sgemm_strided((cublasHandle_t) handle, OP_N, OP_T, p, d, T, &one,
                                         g, p, (long long) T * p, a, d, (long long) T * d,
                                         &zero, w, p, (long long) d * p, count));
 }
@@ -171,6 +192,8 @@ int blas_sgemm_strided(uintptr_t handle, int transA, int transB, int m, int n, i
     if (m < 0 || n < 0 || k < 0 || count < 0) return EDP4J_ERR_BAD_ARGUMENT;
     if (m == 0 || n == 0 || count == 0) return 0;
     if (k == 0) return EDP4J_ERR_BAD_ARGUMENT;  // C = beta C is the caller's job (cuBLAS need not do it)
-    return blas_status(cb.sgemm_strided((cublasHandle_t) handle, transA ? OP_T : OP_N, transB ? OP_T : OP_N, m, n, k,
+    const CublasTable* cb = cublas();
+    if (cb == nullptr) return EDP4J_ERR_NO_CUBLAS;
+    return blas_status(cb->sgemm_strided((cublasHandle_t) handle, transA ? OP_T : OP_N, transB ? OP_T : OP_N, m, n, k,
                                         &alpha, a, lda, strideA, b, ldb, strideB, &beta, c, ldc, strideC, count));
 }

@@ -1,10 +1,13 @@
 // Clip factors and the clipped sums that are not a GEMM. CPU reference: CpuBackend.
 //
-//   clip factors   f_i = mask_i * C / (sqrt(sqNorm_i) + stabilizer), capped at 1 unless normalize
+//   clip factors   f_i = mask_i * C / (sqrt(max(0, sqNorm_i)) + stabilizer), capped at 1 unless normalize
+//                  (a NaN squared norm gives a NaN factor: the optimizer checks factors on the host)
 //   column sum     out[j] = sum_r s_r g[r,j] + beta out[j]                    (bias)
 //   layernorm      gGamma[j] = sum_r s_r gy[r,j] xhat[r,j] + beta gGamma[j],
 //                  gBeta[j]  = sum_r s_r gy[r,j] + beta gBeta[j]
-//   embedding      gradTable = beta gradTable; gradTable[tok_r, :] += s_r g[r, :]  (atomicAdd)
+//   embedding      gradTable = beta gradTable; gradTable[tok_r, :] += s_r g[r, :]  (atomicAdd: the order
+//                  of the additions into one row varies from run to run, so GPU sums agree with the CPU
+//                  and with a rerun to float rounding, not bit for bit; see docs/cuda.md)
 // with s_r = scale[r / rowsPerSample]. (Linear weights: edp4j_gemm_scaled_tn in blas.cu.)
 #include "common.cuh"
 
@@ -17,7 +20,7 @@ __global__ void __launch_bounds__(BLOCK) clip_factors_kernel(int batch, const fl
         factors[i] = 0.0f;
         return;
     }
-    double c = (double) clipNorm / (sqrt((double) sqNorms[i]) + (double) stabilizer);
+    double c = (double) clipNorm / (sqrt(at_least_zero((double) sqNorms[i])) + (double) stabilizer);
     factors[i] = (float) (normalize ? c : fmin(1.0, c));
 }
 

@@ -62,6 +62,12 @@ __device__ __forceinline__ float block_max(float v, float* shared) {
     return warp_max(r);
 }
 
+// A squared norm that float cancellation took below 0 (a ghost sum of cancelling positions) is 0;
+// NaN stays NaN (fmax(0, NaN) would hide it) for the optimizer's non-finite check.
+__device__ __forceinline__ double at_least_zero(double x) {
+    return x < 0.0 ? 0.0 : x;
+}
+
 // Records the first bad device-side input {flag, op, position, value}; later ones are dropped.
 __device__ __forceinline__ void report_bad(int* bad, int op, int position, int value) {
     if (bad != nullptr && atomicCAS(&bad[0], 0, 1) == 0) {

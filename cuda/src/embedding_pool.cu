@@ -13,32 +13,37 @@ __global__ void __launch_bounds__(BLOCK) embedding_lookup_kernel(int d, int voca
     for (int j = threadIdx.x; j < d; j += blockDim.x) out[r * d + j] = ok ? table[(long long) id * d + j] : 0.0f;
 }
 
-// Grid (column tiles, batch); each thread owns one column of one sample.
-__global__ void __launch_bounds__(BLOCK) masked_mean_pool_kernel(int seq, int d, const float* x, const float* mask,
-                                                                 float* out) {
-    const long long b = blockIdx.y;
+// Grid (column tiles, up to 65,535 samples); each thread owns one column and strides over the
+// samples b = blockIdx.y, blockIdx.y + gridDim.y, ... (grid.y is limited to 65,535, the batch is not).
+static const unsigned int MAX_GRID_Y = 65535;
+
+__global__ void __launch_bounds__(BLOCK) masked_mean_pool_kernel(int batch, int seq, int d, const float* x,
+                                                                 const float* mask, float* out) {
     const int j = blockIdx.x * blockDim.x + threadIdx.x;
     if (j >= d) return;
-    float acc = 0.0f, count = 0.0f;
-    for (int t = 0; t < seq; t++) {
-        float w = mask[b * seq + t];
-        if (w == 0.0f) continue;
-        count += w;
-        acc += w * x[(b * seq + t) * d + j];
+    for (long long b = blockIdx.y; b < batch; b += gridDim.y) {
+        float acc = 0.0f, count = 0.0f;
+        for (int t = 0; t < seq; t++) {
+            float w = mask[b * seq + t];
+            if (w == 0.0f) continue;
+            count += w;
+            acc += w * x[(b * seq + t) * d + j];
+        }
+        out[b * d + j] = acc * (1.0f / fmaxf(1.0f, count));
     }
-    out[b * d + j] = acc * (1.0f / fmaxf(1.0f, count));
 }
 
-__global__ void __launch_bounds__(BLOCK) masked_mean_pool_backward_kernel(int seq, int d, const float* gOut,
+__global__ void __launch_bounds__(BLOCK) masked_mean_pool_backward_kernel(int batch, int seq, int d, const float* gOut,
                                                                           const float* mask, float* gx) {
-    const long long b = blockIdx.y;
     const int j = blockIdx.x * blockDim.x + threadIdx.x;
     if (j >= d) return;
-    float count = 0.0f;
-    for (int t = 0; t < seq; t++) count += mask[b * seq + t];
-    const float inv = 1.0f / fmaxf(1.0f, count);
-    const float go = gOut[b * d + j];
-    for (int t = 0; t < seq; t++) gx[(b * seq + t) * d + j] = (mask[b * seq + t] * inv) * go;
+    for (long long b = blockIdx.y; b < batch; b += gridDim.y) {
+        float count = 0.0f;
+        for (int t = 0; t < seq; t++) count += mask[b * seq + t];
+        const float inv = 1.0f / fmaxf(1.0f, count);
+        const float go = gOut[b * d + j];
+        for (int t = 0; t < seq; t++) gx[(b * seq + t) * d + j] = (mask[b * seq + t] * inv) * go;
+    }
 }
 
 extern "C" int edp4j_embedding_lookup(int n, int d, int vocab, uintptr_t table, uintptr_t tokens, uintptr_t out,
@@ -51,17 +56,15 @@ extern "C" int edp4j_embedding_lookup(int n, int d, int vocab, uintptr_t table, 
 extern "C" int edp4j_masked_mean_pool(int batch, int seq, int d, uintptr_t x, uintptr_t mask, uintptr_t out,
                                       uintptr_t stream) {
     if (batch <= 0 || d <= 0) return 0;
-    if (batch > 65535) return EDP4J_ERR_BAD_ARGUMENT;
-    dim3 grid(ceil_div(d, BLOCK), batch);
-    masked_mean_pool_kernel<<<grid, BLOCK, 0, S(stream)>>>(seq, d, CF(x), CF(mask), F(out));
+    dim3 grid(ceil_div(d, BLOCK), (unsigned int) batch < MAX_GRID_Y ? (unsigned int) batch : MAX_GRID_Y);
+    masked_mean_pool_kernel<<<grid, BLOCK, 0, S(stream)>>>(batch, seq, d, CF(x), CF(mask), F(out));
     EDP4J_LAUNCHED();
 }
 
 extern "C" int edp4j_masked_mean_pool_backward(int batch, int seq, int d, uintptr_t gOut, uintptr_t mask, uintptr_t gx,
                                                uintptr_t stream) {
     if (batch <= 0 || d <= 0 || seq <= 0) return 0;
-    if (batch > 65535) return EDP4J_ERR_BAD_ARGUMENT;
-    dim3 grid(ceil_div(d, BLOCK), batch);
-    masked_mean_pool_backward_kernel<<<grid, BLOCK, 0, S(stream)>>>(seq, d, CF(gOut), CF(mask), F(gx));
+    dim3 grid(ceil_div(d, BLOCK), (unsigned int) batch < MAX_GRID_Y ? (unsigned int) batch : MAX_GRID_Y);
+    masked_mean_pool_backward_kernel<<<grid, BLOCK, 0, S(stream)>>>(batch, seq, d, CF(gOut), CF(mask), F(gx));
     EDP4J_LAUNCHED();
 }

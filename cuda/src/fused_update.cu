@@ -30,7 +30,8 @@ struct AdamOp {
     const float* g;
     float* m;
     float* v;
-    float gradScale, lr, beta1, beta2, eps, weightDecay, c1, c2;
+    float gradScale, lr, beta1, beta2, eps, weightDecay;
+    double c1, c2;  // bias corrections 1/(1-beta^t) in double, as on the CPU (float rounds them)
 
     __device__ __forceinline__ void operator()(long long i, double noise) const {
         double gi = ((double) g[i] + noise) * gradScale;
@@ -98,7 +99,7 @@ extern "C" int edp4j_sgd_update(long long n, uintptr_t param, uintptr_t gradSum,
 
 extern "C" int edp4j_adam_update(long long n, uintptr_t param, uintptr_t gradSum, float stddev, const int* key,
                                  int streamId, long long step, long long firstElement, float gradScale, float lr,
-                                 float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
+                                 float beta1, float beta2, float eps, float weightDecay, double c1, double c2,
                                  uintptr_t m, uintptr_t v, uintptr_t stream) {
     AdamOp op{F(param), CF(gradSum), F(m), F(v), gradScale, lr, beta1, beta2, eps, weightDecay, c1, c2};
     return launch_update(n, stddev, key, streamId, step, firstElement, op, stream);

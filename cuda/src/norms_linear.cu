@@ -29,14 +29,16 @@ __global__ void __launch_bounds__(BLOCK) linear_norms_rowwise_kernel(int d, int 
     if (threadIdx.x == 0) out[b] += (float) (sa * sg + (bias ? sg : 0.0));
 }
 
-// out[i] += sum_k x[i*len + k] * y[i*len + k]; one block per sample. y == x gives a squared norm.
+// out[i] += max(0, sum_k x[i*len + k] * y[i*len + k]); one block per sample. y == x gives a squared
+// norm; for the ghost norm (x, y the two Gram matrices) the sum has terms of both signs, and
+// cancellation can take it below 0: clamped, as on the CPU.
 __global__ void __launch_bounds__(BLOCK) segment_dot_kernel(long long len, const float* x, const float* y, float* out) {
     __shared__ double shared[32];
     const long long base = blockIdx.x * len;
     double acc = 0.0;
     for (long long k = threadIdx.x; k < len; k += blockDim.x) acc += (double) (x[base + k] * y[base + k]);
     acc = block_sum(acc, shared);
-    if (threadIdx.x == 0) out[blockIdx.x] += (float) acc;
+    if (threadIdx.x == 0) out[blockIdx.x] += (float) at_least_zero(acc);
 }
 
 extern "C" int edp4j_linear_norms_rowwise(int batch, int d, int p, uintptr_t a, uintptr_t g, int bias, uintptr_t out,

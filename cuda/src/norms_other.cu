@@ -1,7 +1,8 @@
 // Per-sample squared gradient norms of embedding, LayerNorm and bias parameters, accumulated into
 // out[B]. One block per sample; products in float, sums in double. CPU reference: CpuBackend.
 //
-//   embedding  out[i] += sum_{t,s: tok_it == tok_is} g_it . g_is   (ghost norm, token-equality mask)
+//   embedding  out[i] += sum_{t,s: tok_it == tok_is} g_it . g_is   (ghost norm, token-equality mask;
+//              its cross terms can cancel below 0 in float: clamped at 0, as on the CPU)
 //   layernorm  out[i] += ||sum_t gy_it * xhat_it||^2 + ||sum_t gy_it||^2
 //   bias       out[i] += ||sum_t g_it||^2
 #include "common.cuh"
@@ -31,7 +32,7 @@ __global__ void __launch_bounds__(BLOCK) embedding_norms_kernel(int seq, int d, 
         }
     }
     acc = block_sum(acc, shared);
-    if (threadIdx.x == 0) out[b] += (float) acc;
+    if (threadIdx.x == 0) out[b] += (float) at_least_zero(acc);
 }
 
 // Threads own columns j; each sums its column over t (coalesced across threads), then squares.

@@ -1,6 +1,10 @@
 package org.edp4j.dp;
 
-/** What a private step does with an example whose gradient is NaN or infinite. */
+/**
+ * What a private step does with an example whose per-sample squared norm or clip factor is NaN or
+ * infinite. A summed gradient that is not finite (which no single example can be blamed for)
+ * always throws {@link NonFiniteGradientException}, in both modes.
+ */
 public enum NonFinitePolicy {
     /** Throw {@link NonFiniteGradientException} naming the example; nothing is updated. The default. */
     THROW,

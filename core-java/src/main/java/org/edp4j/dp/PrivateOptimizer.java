@@ -36,11 +36,23 @@ import org.edp4j.tensor.UpdateNoise;
  * <p>The non-private step (see {@link Builder#nonPrivate()}) is the same code with {@code c_i} =
  * the row mask: no norms, no noise, no accounting, and the same scaling by the expected batch size.
  *
- * <p>Failures leave the model as it was: bad input is refused when the batch is loaded; a
- * non-finite per-sample gradient throws {@link NonFiniteGradientException} (policy
- * {@link NonFinitePolicy#THROW}) during {@link #accumulate}; a step that would pass the budget
- * throws {@link org.edp4j.privacy.PrivacyBudgetExceededException} at the start of {@link #step()};
- * parameters and optimizer state change only after every check passed.
+ * <p>Failures leave the model as it was, and no NaN ever reaches it silently:
+ * <ul>
+ *   <li>bad input is refused when the batch is loaded;
+ *   <li>a per-sample squared norm or clip factor that is NaN or infinite is handled by the
+ *       {@link NonFinitePolicy} during {@link #accumulate} (THROW: {@link NonFiniteGradientException}
+ *       naming the example; SKIP_SAMPLE: the example gets factor 0). Squared norms that float
+ *       cancellation took slightly below 0 are clamped to 0 by the backends, never passed to sqrt;
+ *   <li>both modes check the summed gradients before the update (the same check, so the
+ *       private / non-private time ratio measures DP's own cost): a NaN or infinite sum throws
+ *       {@link NonFiniteGradientException} with sample index -1, whatever the policy (no single
+ *       example can be dropped from a sum);
+ *   <li>after an {@link #accumulate} that threw, the logical step is incomplete: {@link #step()}
+ *       and {@link #accumulate} refuse until {@link #zeroGrad()};
+ *   <li>a step that would pass the budget throws
+ *       {@link org.edp4j.privacy.PrivacyBudgetExceededException} at the start of {@link #step()}.
+ * </ul>
+ * Parameters and optimizer state change only after every check passed.
  *
  * <p>Not thread-safe: one training loop drives one optimizer.
  */
@@ -59,6 +71,7 @@ public final class PrivateOptimizer implements AutoCloseable {
     private final NonFinitePolicy nonFinitePolicy;
     private final SoftmaxCrossEntropy loss;
     private final List<Parameter> parameters;
+    private final List<Tensor> gradients;
     private final List<Layer> groups;
     private final long[] noiseOffsets;
     private NoisePrefetcher prefetcher;
@@ -72,9 +85,10 @@ public final class PrivateOptimizer implements AutoCloseable {
     private Tensor[] factors;
     private float[] hostNorms;
     private float[] hostFactors;
-    private int[] badRows;
 
     private boolean stepOpen;
+    /** The last accumulate() threw: its batch is not (wholly) in the sums. */
+    private boolean accumulateFailed;
     private int physicalBatches;
     private int examples;
     private double lossSum;
@@ -99,6 +113,7 @@ public final class PrivateOptimizer implements AutoCloseable {
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.loss = new SoftmaxCrossEntropy(backend);
         this.parameters = model.parameters();
+        this.gradients = parameters.stream().map(Parameter::grad).toList();
         this.groups = clipping.mode() == ClippingMode.PER_LAYER ? model.trainableLayers() : List.of();
         this.noiseOffsets = new long[parameters.size()];
         long off = 0;
@@ -127,6 +142,7 @@ public final class PrivateOptimizer implements AutoCloseable {
     /** Opens a logical step: the next {@link #accumulate} overwrites the gradient sums. */
     public void zeroGrad() {
         stepOpen = true;
+        accumulateFailed = false;
         physicalBatches = 0;
         examples = 0;
         lossSum = 0;
@@ -138,15 +154,24 @@ public final class PrivateOptimizer implements AutoCloseable {
      * Forward and backward over one physical batch, then (private) per-sample norms and clip
      * factors, then the clipped sums added to the parameters' gradient buffers.
      *
+     * <p>When it throws, the batch is not (wholly) in the sums: this and {@link #step()} refuse
+     * until {@link #zeroGrad()} opens a new logical step.
+     *
      * @return the summed loss of the batch's real rows
-     * @throws IllegalStateException when {@link #zeroGrad()} was not called since the last step
-     * @throws NonFiniteGradientException for a NaN or infinite per-sample gradient (policy THROW)
+     * @throws IllegalStateException when {@link #zeroGrad()} was not called since the last step,
+     *     or since an accumulate that threw
+     * @throws NonFiniteGradientException for a NaN or infinite per-sample squared norm or clip
+     *     factor (policy THROW)
      */
     public double accumulate(Batch batch) {
         if (!stepOpen) {
-            throw new IllegalStateException("call zeroGrad() before accumulate(): gradients from the previous step "
+            throw new IllegalStateException(accumulateFailed ? FAILED_ACCUMULATE
+                    : "call zeroGrad() before accumulate(): gradients from the previous step "
                     + "would otherwise be mixed into this one, and their privacy was already spent");
         }
+        // Closed until this batch is wholly in the sums: a failure below leaves them partial.
+        stepOpen = false;
+        accumulateFailed = true;
         Tensor logits = model.forward(batch);
         double l = loss.forward(logits, batch);
         model.backward(loss.gradient(), batch);
@@ -170,10 +195,19 @@ public final class PrivateOptimizer implements AutoCloseable {
         physicalBatches++;
         examples += batch.size();
         lossSum += l;
+        accumulateFailed = false;
+        stepOpen = true;
         return l;
     }
 
-    /** Norms of {@code layers} for group {@code g}, checked, turned into clip factors. */
+    private static final String FAILED_ACCUMULATE = "the last accumulate() threw, so its physical batch is not "
+            + "(wholly) in the gradient sums and a step now would silently drop it; call zeroGrad() and accumulate "
+            + "the logical batch again";
+
+    /**
+     * Norms of {@code layers} for group {@code g}, turned into clip factors; both checked on the
+     * host, row by row, before any sum uses them.
+     */
     private Tensor computeFactors(Batch batch, int g, List<Layer> layers, double bound) {
         int cap = batch.capacity();
         ensureScratch(cap);
@@ -182,34 +216,37 @@ public final class PrivateOptimizer implements AutoCloseable {
         for (Layer layer : layers) {
             layer.addSquaredNorms(batch, sq);
         }
-        sq.copyTo(hostNorms);
-        int bad = 0;
-        for (int r = 0; r < batch.size(); r++) {
-            if (!Float.isFinite(hostNorms[r])) {
-                if (nonFinitePolicy == NonFinitePolicy.THROW) {
-                    throw new NonFiniteGradientException(batch.rowId(r), "the gradient of example " + batch.rowId(r)
-                            + " (batch row " + r + ") is not finite (squared norm " + hostNorms[r]
-                            + "); nothing was updated");
-                }
-                badRows[bad++] = r;
-            } else if (g == 0) {
-                if (Math.sqrt(hostNorms[r]) <= bound) {
-                    unclippedCount++;
-                } else {
-                    clippedCount++;
-                }
-            }
-        }
         boolean automatic = clipping.mode() == ClippingMode.AUTOMATIC;
         float stabilizer = (float) (automatic ? clipping.gamma() : Clipping.STABILIZER);
         backend.clipFactors(cap, sq, batch.rowMask(), (float) bound, stabilizer, automatic, factors[g]);
-        if (bad > 0) {
+        sq.copyTo(hostNorms);
+        factors[g].copyTo(hostFactors);
+        boolean skipped = false;
+        for (int r = 0; r < batch.size(); r++) {
+            float norm = hostNorms[r];
+            float f = hostFactors[r];
+            if (Float.isFinite(norm) && Float.isFinite(f)) {
+                if (g == 0) {
+                    if (Math.sqrt(Math.max(0, norm)) <= bound) {
+                        unclippedCount++;
+                    } else {
+                        clippedCount++;
+                    }
+                }
+                continue;
+            }
+            if (nonFinitePolicy == NonFinitePolicy.THROW) {
+                String what = !Float.isFinite(norm) ? "gradient" : "clip factor";
+                throw new NonFiniteGradientException(batch.rowId(r), "the " + what + " of example " + batch.rowId(r)
+                        + " (batch row " + r + ") is not finite (squared norm " + norm + ", clip factor " + f
+                        + " for bound " + bound + "); nothing was updated");
+            }
             // SKIP_SAMPLE: factor 0 drops the example; the kernels skip rows with factor 0, so its
             // NaN never reaches the sum.
-            factors[g].copyTo(hostFactors);
-            for (int k = 0; k < bad; k++) {
-                hostFactors[badRows[k]] = 0f;
-            }
+            hostFactors[r] = 0f;
+            skipped = true;
+        }
+        if (skipped) {
             factors[g].copyFrom(hostFactors);
         }
         return factors[g];
@@ -226,7 +263,6 @@ public final class PrivateOptimizer implements AutoCloseable {
             }
             hostNorms = new float[cap];
             hostFactors = new float[cap];
-            badRows = new int[cap];
         }
     }
 
@@ -236,12 +272,15 @@ public final class PrivateOptimizer implements AutoCloseable {
      *
      * @throws org.edp4j.privacy.PrivacyBudgetExceededException before any change, when this step
      *     would pass the budget
-     * @throws NonFiniteGradientException (non-private) when a summed gradient is not finite
-     * @throws IllegalStateException when {@link #zeroGrad()} was not called
+     * @throws NonFiniteGradientException before any change, when a summed gradient is not finite
+     *     (both modes, whatever the policy)
+     * @throws IllegalStateException when {@link #zeroGrad()} was not called, or the last
+     *     {@link #accumulate} threw
      */
     public StepReport step() {
         if (!stepOpen) {
-            throw new IllegalStateException("call zeroGrad() and accumulate() before step()");
+            throw new IllegalStateException(accumulateFailed ? FAILED_ACCUMULATE
+                    : "call zeroGrad() and accumulate() before step()");
         }
         if (physicalBatches == 0) {
             // An empty Poisson batch: the sum is 0, and it still gets noise.
@@ -252,13 +291,10 @@ public final class PrivateOptimizer implements AutoCloseable {
         if (isPrivate && budget != null) {
             budget.checkStep(noiseMultiplier, sampleRate);
         }
-        if (!isPrivate) {
-            for (Parameter p : parameters) {
-                if (!backend.allFinite(p.grad())) {
-                    throw new NonFiniteGradientException(-1, "the summed gradient of " + p
-                            + " is not finite; nothing was updated");
-                }
-            }
+        // The same check in both modes, so the private / non-private ratio measures DP alone.
+        if (!backend.allFinite(gradients)) {
+            throw new NonFiniteGradientException(-1, "the summed gradient of " + firstNonFinite()
+                    + " is not finite; nothing was updated");
         }
         long step = stepsTaken;
         double usedClip = clipNorm;
@@ -291,6 +327,15 @@ public final class PrivateOptimizer implements AutoCloseable {
         stepOpen = false;
         double clippedFraction = isPrivate && examples > 0 ? clippedCount / (double) examples : Double.NaN;
         return new StepReport(step, examples, lossSum, usedClip, clippedFraction, std);
+    }
+
+    private Parameter firstNonFinite() {
+        for (Parameter p : parameters) {
+            if (!backend.allFinite(p.grad())) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("allFinite(all) was false but each tensor is finite");
     }
 
     /**
@@ -328,14 +373,27 @@ public final class PrivateOptimizer implements AutoCloseable {
      * Changes the noise multiplier for the following steps (a schedule, e.g. decay per epoch);
      * the accountant records each step with the multiplier it used.
      *
-     * @param sigma &gt; 0 (private) and finite
+     * @param sigma &gt; 0 and finite: the same rule as {@link Builder#noiseMultiplier} (sigma 0
+     *     would release the gradients without noise: use {@link Builder#nonPrivate()} for that)
+     * @throws IllegalArgumentException for sigma outside (0, +inf), or (ADAPTIVE) a sigma the count
+     *     noise cannot be split from
+     * @throws IllegalStateException on a non-private optimizer, which adds no noise
      */
     public void setNoiseMultiplier(double sigma) {
-        if (isPrivate && !(sigma > 0) || Double.isInfinite(sigma) || Double.isNaN(sigma)) {
-            throw new IllegalArgumentException("noise multiplier must be > 0 and finite, got " + sigma);
+        if (!isPrivate) {
+            throw new IllegalStateException("a non-private optimizer adds no noise: setNoiseMultiplier applies to "
+                    + "private optimizers only");
         }
+        checkNoiseMultiplier(sigma);
         clipping.gradientNoiseMultiplier(sigma, expectedBatchSize);
         this.noiseMultiplier = sigma;
+    }
+
+    /** The one rule for a private optimizer's noise multiplier: &gt; 0 and finite. */
+    private static void checkNoiseMultiplier(double sigma) {
+        if (!(sigma > 0) || Double.isInfinite(sigma)) {
+            throw new IllegalArgumentException("noise multiplier must be > 0 and finite, got " + sigma);
+        }
     }
 
     /**
@@ -427,11 +485,16 @@ public final class PrivateOptimizer implements AutoCloseable {
             return this;
         }
 
-        /** Noise multiplier sigma, &gt;= 0 (0 gives no privacy: the accountant says infinity). */
+        /**
+         * Noise multiplier sigma of a private optimizer: the noise on each summed coordinate has
+         * standard deviation {@code sigma C}.
+         *
+         * @param sigma &gt; 0 and finite (the rule of {@link PrivateOptimizer#setNoiseMultiplier} too;
+         *     sigma 0 would release the gradients without noise: use {@link #nonPrivate()})
+         * @throws IllegalArgumentException for sigma outside (0, +inf)
+         */
         public Builder noiseMultiplier(double sigma) {
-            if (!(sigma >= 0) || Double.isInfinite(sigma)) {
-                throw new IllegalArgumentException("noise multiplier sigma must be >= 0 and finite, got " + sigma);
-            }
+            checkNoiseMultiplier(sigma);
             this.noiseMultiplier = sigma;
             return this;
         }

@@ -34,7 +34,9 @@ public interface Layer {
 
     /**
      * Adds each sample's squared gradient norm over this layer's parameters to {@code sqNorms}
-     * ({@code [B]}). Valid after {@link #backward}. Does nothing for parameter-free layers.
+     * ({@code [B]}). Valid after {@link #backward}. Does nothing for parameter-free layers. Each
+     * added value must be {@code >= 0}: a sum that float cancellation takes below 0 is clamped at
+     * 0 (the backends' norm kernels do it); NaN or infinity is left for the optimizer's check.
      */
     void addSquaredNorms(Batch batch, Tensor sqNorms);
 

@@ -1,5 +1,7 @@
 package org.edp4j.tensor;
 
+import java.util.List;
+
 /**
  * The kernels a model needs, on one kind of hardware. Layers never touch tensor storage; they
  * call these operations, so a model moves between backends without changing a line.
@@ -103,8 +105,27 @@ public interface Backend {
     /** Sum of all elements, accumulated in double. Waits for pending work. */
     double sum(Tensor x);
 
+    /**
+     * {@code sum_i x_i^2}: squares in float, summed in double (the per-sample norm kernels' own
+     * rule). Waits for pending work. Not modified: x.
+     */
+    double sumOfSquares(Tensor x);
+
     /** True when every element is finite. Waits for pending work. */
     boolean allFinite(Tensor x);
+
+    /**
+     * True when every element of every tensor is finite. Waits for pending work (a device backend
+     * checks all of them with one synchronization). Not modified: the tensors.
+     */
+    default boolean allFinite(List<Tensor> xs) {
+        for (Tensor x : xs) {
+            if (!allFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     // ---------------------------------------------------------------- embedding, pooling, normalization
 
@@ -179,6 +200,8 @@ public interface Backend {
                            Tensor scratch, Tensor gQkv);
 
     // ---------------------------------------------------------------- per-sample squared gradient norms (accumulate)
+    // Each adds a value >= 0 per sample: a sum whose float cancellation went below 0 is clamped
+    // at 0 (NaN and infinity pass through, for the optimizer's non-finite check).
 
     /**
      * Linear layer on {@code [B, d]} (one row per sample):
@@ -218,8 +241,9 @@ public interface Backend {
 
     /**
      * Clip factors from squared per-sample norms, masked rows 0:
-     * {@code factor[i] = mask[i] * C / (sqrt(sqNorm[i]) + stabilizer)}, capped at 1 unless
-     * {@code normalize} (automatic clipping: {@code C / (||g_i|| + gamma)} uncapped).
+     * {@code factor[i] = mask[i] * C / (sqrt(max(0, sqNorm[i])) + stabilizer)}, capped at 1 unless
+     * {@code normalize} (automatic clipping: {@code C / (||g_i|| + gamma)} uncapped). A squared
+     * norm below 0 (float cancellation) counts as 0; a NaN one gives a NaN factor.
      */
     void clipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
                      Tensor factors);

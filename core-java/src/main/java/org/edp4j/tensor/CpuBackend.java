@@ -237,14 +237,70 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public double sumOfSquares(Tensor x) {
+        float[] xd = d(x);
+        if (xd.length < 4 * ELEMENT_GRAIN) {
+            return sumSquares(xd, 0, xd.length);
+        }
+        // Fixed chunks, partial sums added in order: the result does not depend on the threads.
+        int chunks = Parallel.threads();
+        int per = (xd.length + chunks - 1) / chunks;
+        double[] part = new double[chunks];
+        Parallel.range(chunks, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int from = c * per;
+                part[c] = sumSquares(xd, from, Math.max(0, Math.min(per, xd.length - from)));
+            }
+        });
+        double s = 0;
+        for (double v : part) {
+            s += v;
+        }
+        return s;
+    }
+
+    @Override
     public boolean allFinite(Tensor x) {
         float[] xd = d(x);
-        // x - x is 0 for finite x and NaN for NaN or infinity; a sum of those is NaN iff any was.
-        float acc = 0f;
-        for (float v : xd) {
-            acc += v - v;
+        if (xd.length < 4 * ELEMENT_GRAIN) {
+            return allFinite(xd, 0, xd.length);
         }
-        return acc == 0f;
+        boolean[] bad = new boolean[Parallel.threads()];
+        int per = (xd.length + bad.length - 1) / bad.length;
+        Parallel.range(xd.length, per, (i0, i1) -> {
+            if (!allFinite(xd, i0, i1)) {
+                bad[i0 / per] = true;
+            }
+        });
+        for (boolean b : bad) {
+            if (b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code v * 0} is (+-)0 for finite v and NaN for NaN or infinity, so a sum of those is NaN
+     * iff any was. Four independent accumulators: one dependent add per element would bound the
+     * loop by the add latency (2.2 ms for 2.7 M floats measured, against 0.6 ms with four).
+     */
+    private static boolean allFinite(float[] x, int from, int to) {
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            a0 += x[i] * 0f;
+            a1 += x[i + 1] * 0f;
+            a2 += x[i + 2] * 0f;
+            a3 += x[i + 3] * 0f;
+        }
+        for (; i < to; i++) {
+            a0 += x[i] * 0f;
+        }
+        return (a0 + a1) + (a2 + a3) == 0f;
     }
 
     // ---------------------------------------------------------------- embedding, pooling, normalization
@@ -621,7 +677,7 @@ public final class CpuBackend implements Backend {
                 f[b] = 0f;
                 continue;
             }
-            double norm = Math.sqrt(n[b]);
+            double norm = Math.sqrt(CpuNorms.atLeastZero(n[b]));
             double c = clipNorm / (norm + stabilizer);
             f[b] = (float) (normalize ? c : Math.min(1.0, c));
         }

@@ -18,6 +18,10 @@ package org.edp4j.tensor;
  *       multiply-adds and {@code d p} floats of scratch per thread.
  * </ul>
  *
+ * <p>The ghost sum adds terms of both signs, so float cancellation can take a sample's value
+ * slightly below 0 when its true norm is near 0 (positions whose contributions cancel); such a
+ * value is clamped to 0 ({@link #atLeastZero}), never passed on (its square root would be NaN).
+ *
  * <p>Trailing rows of a sample whose output gradient is exactly zero (padding) are dropped
  * before either method: they contribute nothing for finite activations. Products accumulate in
  * float in a fixed order (one fused multiply-add per term); the elementwise sums and the bias
@@ -83,7 +87,8 @@ final class CpuNorms {
             Scratch w = SCRATCH.get();
             for (int b = b0; b < b1; b++) {
                 int rows = activeRows(g, b * seq * p, seq, p);
-                double acc = useGhost ? ghost(a, b * seq * d, g, b * seq * p, rows, d, p, w)
+                // The ghost sum is a difference of float terms: cancellation can take it below 0.
+                double acc = useGhost ? atLeastZero(ghost(a, b * seq * d, g, b * seq * p, rows, d, p, w))
                         : direct(a, b * seq * d, g, b * seq * p, rows, d, p, w.flat(d * p));
                 if (bias) {
                     acc += CpuBackend.groupSumSquares(g, b * seq * p, rows, p, w.row(p));
@@ -91,6 +96,14 @@ final class CpuNorms {
                 out[b] += (float) acc;
             }
         });
+    }
+
+    /**
+     * {@code x}, or 0 when {@code x < 0}: a squared norm that float cancellation took below 0 is
+     * 0 (its true value is within rounding of 0). NaN stays NaN, for the non-finite checks.
+     */
+    static double atLeastZero(double x) {
+        return x < 0 ? 0 : x;
     }
 
     /** One plus the last row of {@code g[off ..]} ({@code seq} rows of {@code p}) that is not all zero; 0 if none. */

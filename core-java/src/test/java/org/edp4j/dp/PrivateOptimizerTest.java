@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
 import org.edp4j.data.SyntheticClassification;
 import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.nn.Batch;
+import org.edp4j.nn.Embedding;
 import org.edp4j.nn.Layer;
+import org.edp4j.nn.Linear;
+import org.edp4j.nn.MaskedMeanPool;
 import org.edp4j.nn.Models;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
@@ -283,6 +286,215 @@ class PrivateOptimizerTest {
             // Every norm is far below 100, so the unclipped fraction is 1 > 0.5 and C shrinks
             // by about exp(-0.2 * 0.5) per step.
             assertTrue(opt.clipNorm() < 100 * Math.exp(-0.1 * 40) * 1.5, "clip norm " + opt.clipNorm());
+        }
+    }
+
+    /**
+     * A user-defined parameter-free layer makes two positions cancel in the next Linear's ghost
+     * norm (issue 13: float cancellation gave squared norms below 0, sqrt a NaN clip factor, and
+     * NaN parameters without an exception). Every step must leave the parameters finite.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void cancellingGhostNormsNeverPutNaNIntoTheParameters(Backend be) {
+        SplittableRandom rng = new SplittableRandom(7);
+        int vocab = 40;
+        int seq = 2;
+        int cap = 16;
+        Sequential model = Sequential.of(be,
+                new Embedding(be, vocab, 64, 1f, rng),
+                new CancellingPositions(be, 1e-4f),
+                new Linear(be, 64, 32, false, rng).normMethod(Linear.NormMethod.GHOST),
+                new MaskedMeanPool(be),
+                new Linear(be, 32, 2, false, rng));
+        int[] tok = new int[cap * seq];
+        int[] y = new int[cap];
+        try (Batch batch = Batch.tokens(be, cap, seq, 2);
+             PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(0.05)).noiseMultiplier(1)
+                     .sampling(0.5, 2 * cap).noise(GaussianNoise.insecureSeeded(3)).build()) {
+            for (int s = 0; s < 20; s++) {
+                for (int i = 0; i < tok.length; i++) {
+                    tok[i] = 1 + rng.nextInt(vocab - 1);
+                }
+                for (int i = 0; i < cap; i++) {
+                    y[i] = rng.nextInt(2);
+                }
+                batch.loadTokens(tok, y, ModelGradientAccess.identity(cap), cap, vocab);
+                opt.zeroGrad();
+                opt.accumulate(batch);
+                float[] f = opt.lastFactors(0).toArray();
+                opt.step();
+                for (Parameter p : model.parameters()) {
+                    assertTrue(be.allFinite(p.value()), "step " + s + ": " + p + " is not finite");
+                }
+                for (int i = 0; i < cap; i++) {
+                    assertTrue(f[i] >= 0 && f[i] <= 1, "step " + s + ": clip factor " + f[i] + " of row " + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * A physical batch whose accumulate() failed is not in the sums: step() must refuse (it would
+     * silently drop that batch) until zeroGrad() opens a fresh logical step.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void failedAccumulateRefusesStepUntilZeroGrad(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 3, 4, 2);
+        float[] good = {1, 2, 3, 0.5f, 0.1f, 0.2f};
+        float[] bad = {1, 2, 3, 3e38f, 3e38f, -3e38f};
+        int[] y = {0, 1};
+        try (Batch batch = Batch.dense(be, 2, 3, 2);
+             PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(0.1)).noiseMultiplier(1)
+                     .sampling(0.5, 4).noise(GaussianNoise.insecureSeeded(1)).build()) {
+            opt.zeroGrad();
+            batch.loadDense(good, y, new int[] {0, 1}, 2);
+            opt.accumulate(batch);
+            batch.loadDense(bad, y, new int[] {0, 1}, 2);
+            assertThrows(NonFiniteGradientException.class, () -> opt.accumulate(batch));
+            List<float[]> before = snapshot(model.parameters());
+            IllegalStateException e = assertThrows(IllegalStateException.class, opt::step);
+            assertTrue(e.getMessage().contains("zeroGrad()"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> opt.accumulate(batch));
+            assertSame(before, snapshot(model.parameters()));
+            assertEquals(0, opt.stepsTaken());
+            assertEquals(0, opt.accountant().totalSteps());
+            opt.zeroGrad();
+            batch.loadDense(good, y, new int[] {0, 1}, 2);
+            opt.accumulate(batch);
+            opt.step();
+            assertEquals(1, opt.stepsTaken());
+        }
+    }
+
+    /** One rule for sigma: > 0 and finite, in the builder and in setNoiseMultiplier alike. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void noiseMultiplierZeroIsRefusedByTheBuilderAndTheSetterAlike(Backend be) {
+        Sequential model = Models.mlp(be, new SplittableRandom(2), 3, 2);
+        PrivateOptimizer.Builder b = PrivateOptimizer.builder(model, Sgd.plain(0.1)).sampling(0.5, 4);
+        IllegalArgumentException fromBuilder = assertThrows(IllegalArgumentException.class, () -> b.noiseMultiplier(0));
+        try (PrivateOptimizer opt = b.noiseMultiplier(1).noise(GaussianNoise.insecureSeeded(1)).build()) {
+            IllegalArgumentException fromSetter = assertThrows(IllegalArgumentException.class,
+                    () -> opt.setNoiseMultiplier(0));
+            assertEquals(fromBuilder.getMessage(), fromSetter.getMessage());
+            assertEquals("noise multiplier must be > 0 and finite, got 0.0", fromSetter.getMessage());
+            for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+                assertThrows(IllegalArgumentException.class, () -> b.noiseMultiplier(bad));
+                assertThrows(IllegalArgumentException.class, () -> opt.setNoiseMultiplier(bad));
+            }
+            assertEquals(1.0, opt.noiseMultiplier());
+        }
+    }
+
+    /**
+     * Automatic clipping with C / gamma beyond the float range gives an infinite factor to a
+     * sample whose gradient is 0 (Inf * 0 = NaN in the sum). A non-finite factor is treated like a
+     * non-finite norm: THROW names the example and changes nothing; SKIP_SAMPLE drops it.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void nonFiniteClipFactorIsTreatedLikeANonFiniteNorm(Backend be) {
+        SplittableRandom rng = new SplittableRandom(4);
+        Sequential model = Sequential.of(be, new Linear(be, 3, 2, false, rng));
+        float[] x = {0, 0, 0, 1, 2, 3}; // example 0 has a zero gradient: norm 0, factor C / gamma
+        int[] y = {0, 1};
+        Clipping huge = Clipping.automatic(1e37, 0.01);
+        try (Batch batch = Batch.dense(be, 2, 3, 2);
+             PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(1e-30)).clipping(huge)
+                     .noiseMultiplier(1).sampling(0.5, 4).noise(GaussianNoise.insecureSeeded(1)).build()) {
+            batch.loadDense(x, y, new int[] {0, 1}, 2);
+            List<float[]> before = snapshot(model.parameters());
+            opt.zeroGrad();
+            NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class, () -> opt.accumulate(batch));
+            assertEquals(0, e.sampleIndex());
+            assertTrue(e.getMessage().contains("clip factor"), e.getMessage());
+            assertSame(before, snapshot(model.parameters()));
+        }
+        try (Batch batch = Batch.dense(be, 2, 3, 2);
+             PrivateOptimizer opt = PrivateOptimizer.builder(model, Sgd.plain(1e-30)).clipping(huge)
+                     .noiseMultiplier(1).sampling(0.5, 4).noise(GaussianNoise.insecureSeeded(1))
+                     .nonFinitePolicy(NonFinitePolicy.SKIP_SAMPLE).build()) {
+            batch.loadDense(x, y, new int[] {0, 1}, 2);
+            opt.zeroGrad();
+            opt.accumulate(batch);
+            assertEquals(0f, opt.lastFactors(0).toArray()[0], "the example with the infinite factor is dropped");
+            opt.step();
+            for (Parameter p : model.parameters()) {
+                assertTrue(be.allFinite(p.value()), p + " stays finite");
+            }
+        }
+    }
+
+    /**
+     * A user-written layer whose norm is finite but whose clipped sum is not: the private step
+     * checks the summed gradients as the non-private step does, and refuses before any change.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void nonFiniteSummedGradientIsRefusedInBothModes(Backend be) {
+        for (boolean priv : new boolean[] {true, false}) {
+            NaNSumLayer layer = new NaNSumLayer(be);
+            Sequential model = Sequential.of(be, layer, new Linear(be, 3, 2, true, new SplittableRandom(1)));
+            PrivateOptimizer.Builder b = PrivateOptimizer.builder(model, Sgd.plain(0.1)).sampling(0.5, 4)
+                    .noise(GaussianNoise.insecureSeeded(1));
+            try (Batch batch = Batch.dense(be, 2, 3, 2);
+                 PrivateOptimizer opt = (priv ? b.noiseMultiplier(1) : b.nonPrivate()).build()) {
+                batch.loadDense(new float[] {1, 2, 3, 4, 5, 6}, new int[] {0, 1}, new int[] {0, 1}, 2);
+                List<float[]> before = snapshot(model.parameters());
+                opt.zeroGrad();
+                opt.accumulate(batch);
+                NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class, opt::step,
+                        priv ? "private" : "non-private");
+                assertEquals(-1, e.sampleIndex());
+                assertSame(before, snapshot(model.parameters()));
+                assertEquals(0, opt.stepsTaken());
+            }
+        }
+    }
+
+    /** Adds a parameter {@code s} to its input ({@code y = x + s}); its clipped sum is NaN, its norm 0. */
+    static final class NaNSumLayer implements Layer {
+        private final Backend be;
+        private final Parameter shift;
+        private Tensor out;
+
+        NaNSumLayer(Backend be) {
+            this.be = be;
+            this.shift = new Parameter("shift", be.zeros(3));
+        }
+
+        @Override
+        public Tensor forward(Tensor x, Batch batch) {
+            out = out == null ? be.zeros(x.shape().dims()) : out;
+            be.copy(x, out);
+            be.addRowVector(x.dim(0), 3, shift.value(), out);
+            return out;
+        }
+
+        @Override
+        public Tensor backward(Tensor g, Batch batch) {
+            return g;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of(shift);
+        }
+
+        @Override
+        public void addSquaredNorms(Batch batch, Tensor sqNorms) {
+        }
+
+        @Override
+        public void clippedSum(Batch batch, Tensor factors, float beta) {
+            be.fill(shift.grad(), Float.NaN);
+        }
+
+        @Override
+        public String describe() {
+            return "NaNSumLayer";
         }
     }
 

@@ -26,6 +26,8 @@ class ModelGradientTest {
      * dominates, whatever the per-sample method. 1e-7 is 1e-5 of the O(0.01..1) gradients here.
      */
     static final double ABS = 1e-7;
+    /** The floor of a squared norm compared on its own: (ABS)^2 scaled by O(1) gradient norms. */
+    static final double ABS_SQUARED = 1e-10;
 
     @Property(tries = 40)
     void denseModels(@ForAll @IntRange(min = 1, max = 6) int capacity,
@@ -139,6 +141,7 @@ class ModelGradientTest {
             refNorms[i] = ref.sqNorm(i);
         }
         assertVectorClose("flat squared norms", refNorms, sq.toArray());
+        assertEachSampleClose("flat squared norm", refNorms, sq.toArray());
 
         int p0 = 0;
         for (Layer l : model.trainableLayers()) {
@@ -150,6 +153,7 @@ class ModelGradientTest {
                 want[i] = ref.sqNorm(i, p0, p1);
             }
             assertVectorClose(l.describe() + " squared norms", want, layerSq.toArray());
+            assertEachSampleClose(l.describe() + " squared norm", want, layerSq.toArray());
             p0 = p1;
         }
 
@@ -196,6 +200,21 @@ class ModelGradientTest {
                 sb.append("  [").append(i).append("] want ").append(want[i]).append(" got ").append(got[i]).append('\n');
             }
             throw new AssertionError(sb.toString());
+        }
+    }
+
+    /**
+     * Sample by sample: a squared norm is a sum of squares, so each sample's relative error is
+     * meaningful on its own (a norm-wise check over the batch lets a small sample's wrong norm
+     * hide behind a large one's). Floor ABS_SQUARED for norms that are ~0 through cancellation.
+     */
+    static void assertEachSampleClose(String what, double[] want, float[] got) {
+        for (int i = 0; i < want.length; i++) {
+            double tol = REL * Math.abs(want[i]) + ABS_SQUARED;
+            if (!(Math.abs(want[i] - got[i]) <= tol)) {
+                throw new AssertionError(what + " of sample " + i + ": want " + want[i] + " got " + got[i]
+                        + " (relative error " + Math.abs(want[i] - got[i]) / Math.max(Math.abs(want[i]), 1e-300) + ")");
+            }
         }
     }
 

@@ -24,7 +24,31 @@ class PrvAccountantTest {
         assertTrue(b.deltaSlack() < 1e-5 * 1e-3);
     }
 
-    /** Exact epsilon of the Gaussian mechanism with mu = sqrt(m)/sigma (Balle and Wang 2018). */
+    /**
+     * tensorflow/privacy, tensorflow_privacy/privacy/analysis/compute_dp_sgd_privacy_test.py: the
+     * PLD accountant's epsilons (dp_accounting's PLDAccountant, a tight accountant like PRV) in
+     * test_compute_dp_sgd_example_privacy (q 0.01, 120 steps, delta 1e-5; sigma 0.7, and 0.35 with
+     * microbatching) and test_dp_sgd_privacy_statement_no_user_dp_with_pld (q 0.0064, 782 steps,
+     * sigma 1.0, delta 1e-6, printed to 3 decimals). Each lies inside edp4j's PRV error bounds, and
+     * the estimate is within the bounds' epsilon error of it.
+     */
+    @Test
+    void containsTfPrivacyPldEpsilonsAtSeveralPoints() {
+        double[][] cases = {
+            {0.7, 0.01, 120, 1e-5, 2.4612381, 0},
+            {0.35, 0.01, 120, 1e-5, 18.6977407, 0},
+            {1.0, 0.0064, 782, 1e-6, 1.199, 5e-4}};
+        for (double[] c : cases) {
+            PrvAccountant acc = new PrvAccountant();
+            acc.step(c[0], c[1], (long) c[2]);
+            PrvAccountant.EpsilonBounds b = acc.epsilonBounds(c[3]);
+            String what = "sigma=" + c[0] + " q=" + c[1] + " steps=" + c[2] + ": " + b;
+            assertTrue(b.lower() <= c[4] + c[5] && c[4] - c[5] <= b.upper(), what);
+            assertEquals(c[4], b.estimate(), b.epsilonError() + c[5], what);
+        }
+    }
+
+    /** Exact epsilon of the Gaussian mechanism    /** Exact epsilon of the Gaussian mechanism with mu = sqrt(m)/sigma (Balle and Wang 2018). */
     private static double exactGaussianEpsilon(double mu, double delta) {
         double lo = 0;
         double hi = 100;

@@ -93,6 +93,28 @@ class BackendOpsTest {
         assertEquals(0f, auto[4]);
     }
 
+    /**
+     * A squared norm a little below 0 (float cancellation in a ghost norm) counts as 0: factor 1
+     * (capped) or C / gamma (automatic), never the NaN of sqrt(-x). NaN stays NaN, for the
+     * optimizer's non-finite check to see.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void clipFactorsTreatNegativeSquaredNormsAsZero(Backend be) {
+        float[] sq = {-1.8e-3f, -0f, Float.NaN};
+        float[] mask = {1f, 1f, 1f};
+        Tensor f = be.zeros(3);
+        be.clipFactors(3, be.tensor(sq, 3), be.tensor(mask, 3), 1f, 1e-6f, false, f);
+        float[] capped = f.toArray();
+        assertEquals(1f, capped[0]);
+        assertEquals(1f, capped[1]);
+        assertTrue(Float.isNaN(capped[2]), "NaN must stay visible, got " + capped[2]);
+        be.clipFactors(3, be.tensor(sq, 3), be.tensor(mask, 3), 2f, 0.01f, true, f);
+        float[] auto = f.toArray();
+        assertEquals(2 / 0.01, auto[0], 1e-3);
+        assertEquals(2 / 0.01, auto[1], 1e-3);
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void finitenessAndSums(Backend be) {
@@ -100,6 +122,44 @@ class BackendOpsTest {
         assertFalse(be.allFinite(be.tensor(new float[] {1, Float.NaN, 3}, 3)));
         assertFalse(be.allFinite(be.tensor(new float[] {Float.NEGATIVE_INFINITY}, 1)));
         assertEquals(6.5, be.sum(be.tensor(new float[] {1, 2, 3.5f}, 3)), 1e-6);
+    }
+
+    /**
+     * allFinite, allFinite(List) and sumOfSquares on sizes below and above the parallel split
+     * (131,072 floats), a non-finite value at the first, a middle and the last position, against a
+     * float64 reference.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void finitenessAndSumOfSquaresOnLargeTensors(Backend be) {
+        SplittableRandom rng = new SplittableRandom(8);
+        for (int n : new int[] {0, 1, 5, 131_071, 131_072, 700_001}) {
+            float[] x = new float[n];
+            double want = 0;
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) rng.nextGaussian();
+                want += (double) (x[i] * x[i]);
+            }
+            Tensor t = be.tensor(x, n);
+            assertEquals(want, be.sumOfSquares(t), 1e-12 * n + 1e-12, "n=" + n);
+            assertTrue(be.allFinite(t), "n=" + n);
+            Tensor small = be.tensor(new float[] {1, 2}, 2);
+            assertTrue(be.allFinite(List.of(small, t)));
+            for (int at : new int[] {0, n / 2, n - 1}) {
+                if (n == 0) {
+                    continue;
+                }
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float keep = x[at];
+                    x[at] = bad;
+                    Tensor u = be.tensor(x, n);
+                    assertFalse(be.allFinite(u), "n=" + n + " " + bad + " at " + at);
+                    assertFalse(be.allFinite(List.of(small, u)), "list: n=" + n + " " + bad + " at " + at);
+                    x[at] = keep;
+                }
+            }
+        }
+        assertTrue(be.allFinite(List.of()));
     }
 
     @ParameterizedTest

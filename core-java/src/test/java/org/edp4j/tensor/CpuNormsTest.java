@@ -2,6 +2,7 @@ package org.edp4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -62,6 +63,48 @@ class CpuNormsTest {
                 alone[b] = norms(be, ghost, 1, seq, d, p, ab, gb, true)[0];
             }
             assertArrayEquals(all, alone, ghost ? "ghost" : "direct");
+        }
+    }
+
+    /**
+     * Two positions whose contributions to {@code A^T G} cancel ({@code a_1 = -(1 + eps) a_0},
+     * {@code g_1 = g_0}): the ghost sum is a difference of large, nearly equal float terms and
+     * came out below 0 in about a third of such samples. Each sample's squared norm must be
+     * {@code >= 0} and within the float error of the float64 value, sample by sample.
+     */
+    @Test
+    void ghostNormUnderCancellationIsNeverNegative() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int batch = 200;
+        int seq = 2;
+        int d = 64;
+        int p = 32;
+        float eps = 1e-4f;
+        float[] a = new float[batch * seq * d];
+        float[] g = new float[batch * seq * p];
+        for (int b = 0; b < batch; b++) {
+            for (int x = 0; x < d; x++) {
+                float v = (float) rng.nextGaussian();
+                a[(b * seq) * d + x] = v;
+                a[(b * seq + 1) * d + x] = -(1 + eps) * v;
+            }
+            for (int j = 0; j < p; j++) {
+                float v = (float) rng.nextGaussian();
+                g[(b * seq) * p + j] = v;
+                g[(b * seq + 1) * p + j] = v;
+            }
+        }
+        double[] ref = new double[batch];
+        double[] scale = new double[batch];
+        reference(batch, seq, d, p, a, g, false, ref, scale);
+        for (Backend be : TestBackends.all()) {
+            Tensor out = be.zeros(batch);
+            be.linearNormsGhost(batch, seq, d, p, be.tensor(a, batch, seq, d), be.tensor(g, batch, seq, p), false, out);
+            float[] got = out.toArray();
+            for (int b = 0; b < batch; b++) {
+                assertTrue(got[b] >= 0, be.name() + " sample " + b + ": squared norm " + got[b] + " < 0");
+                assertEquals(ref[b], got[b], REL * scale[b], be.name() + " sample " + b);
+            }
         }
     }
 

@@ -19,14 +19,20 @@ import org.edp4j.tensor.UpdateNoise;
  *
  * <p>For each example i of the batch, alone in a batch of capacity 1: forward, backward, then the
  * layers' clipped sum with factor 1 writes that example's full gradient {@code grad_i} into the
- * parameters' gradient buffers; it is copied out (materialized), its norm
- * {@code ||grad_i||} computed over all parameters (in double), the clip factor
- * {@code c_i = min(1, C / (||grad_i|| + 1e-6))} applied and {@code c_i grad_i} added into a host
- * accumulator. After the batch: the accumulator becomes the gradient sum, and the update is the
- * library's own fused noise + SGD ({@link Backend#sgdUpdate}) with {@code N(0, (sigma C)^2)} noise
- * drawn from the same ChaCha20 stream (prefetched the same way) and scaled by {@code 1 / (q n)}.
- * That is exactly the math of {@link org.edp4j.dp.PrivateOptimizer}'s flat-clipping step (the
- * summation order differs, so results agree to float rounding: see NaivePerExampleDpSgdTest).
+ * parameters' gradient buffers (materialized), its squared norm is
+ * {@code sum_p} {@link Backend#sumOfSquares} over the parameters, the clip factor
+ * {@code c_i = min(1, C / (||grad_i|| + 1e-6))}, and {@code c_i grad_i} is added into an
+ * accumulator per parameter by {@link Backend#axpy}. After the batch: the accumulators become the
+ * gradient sums, checked finite as {@link org.edp4j.dp.PrivateOptimizer} checks them, and the
+ * update is the library's own fused noise + SGD ({@link Backend#sgdUpdate}) with
+ * {@code N(0, (sigma C)^2)} noise drawn from the same ChaCha20 stream (prefetched the same way)
+ * and scaled by {@code 1 / (q n)}. That is exactly the math of
+ * {@link org.edp4j.dp.PrivateOptimizer}'s flat-clipping step (the summation order differs, so
+ * results agree to float rounding: see NaivePerExampleDpSgdTest).
+ *
+ * <p>Every per-example stage runs the library's own kernels (the same vectorized, multi-threaded
+ * loops as the private step), on the backend, with no host copy: naive / private measures the
+ * algorithm (one pass per example, materialized gradients), not a slower loop.
  */
 public final class NaivePerExampleDpSgd implements AutoCloseable {
     private final Sequential model;
@@ -35,8 +41,8 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
     private final SoftmaxCrossEntropy loss;
     private final Batch one;
     private final Tensor unitFactor;
-    private final float[][] perExample;
-    private final float[][] accumulator;
+    private final List<Tensor> accumulators;
+    private final List<Tensor> sums;
     private final long[] offsets;
     private final double clipNorm;
     private final double noiseStd;
@@ -66,16 +72,15 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
         this.loss = new SoftmaxCrossEntropy(backend);
         this.one = one;
         this.unitFactor = backend.tensor(new float[] {1f}, 1);
-        this.perExample = new float[params.size()][];
-        this.accumulator = new float[params.size()][];
+        this.accumulators = new java.util.ArrayList<>();
         this.offsets = new long[params.size()];
         long off = 0;
         for (int i = 0; i < params.size(); i++) {
-            perExample[i] = new float[params.get(i).size()];
-            accumulator[i] = new float[params.get(i).size()];
+            accumulators.add(backend.zeros(params.get(i).value().shape().dims()));
             offsets[i] = off;
             off += params.get(i).size();
         }
+        this.sums = params.stream().map(Parameter::grad).toList();
         this.clipNorm = clipNorm;
         this.noiseStd = sigma * clipNorm;
         this.gradScale = (float) (1.0 / expectedBatchSize);
@@ -97,8 +102,8 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
      * @return the summed loss
      */
     public double step(int count, ExampleLoader loader) {
-        for (float[] a : accumulator) {
-            java.util.Arrays.fill(a, 0f);
+        for (Tensor a : accumulators) {
+            backend.fill(a, 0f);
         }
         double lossSum = 0;
         for (int r = 0; r < count; r++) {
@@ -111,26 +116,26 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
                 layer.clippedSum(one, unitFactor, 0f);
             }
             double sq = 0;
-            for (int p = 0; p < params.size(); p++) {
-                float[] g = perExample[p];
-                params.get(p).grad().copyTo(g);
-                for (float v : g) {
-                    sq += (double) v * v;
-                }
+            for (Tensor g : sums) {
+                sq += backend.sumOfSquares(g);
+            }
+            if (!Double.isFinite(sq)) {
+                throw new IllegalStateException("the gradient of example " + r + " is not finite");
             }
             float c = (float) Math.min(1.0, clipNorm / (Math.sqrt(sq) + Clipping.STABILIZER));
             for (int p = 0; p < params.size(); p++) {
-                float[] g = perExample[p];
-                float[] a = accumulator[p];
-                for (int j = 0; j < a.length; j++) {
-                    a[j] += c * g[j];
-                }
+                backend.axpy(c, sums.get(p), accumulators.get(p));
             }
+        }
+        for (int p = 0; p < params.size(); p++) {
+            backend.copy(accumulators.get(p), sums.get(p));
+        }
+        if (!backend.allFinite(sums)) {
+            throw new IllegalStateException("a summed gradient is not finite");
         }
         float[] normals = prefetcher == null ? null : prefetcher.take(step);
         for (int p = 0; p < params.size(); p++) {
             Parameter prm = params.get(p);
-            prm.grad().copyFrom(accumulator[p]);
             UpdateNoise un = noiseStd == 0 ? UpdateNoise.NONE
                     : new UpdateNoise((float) noiseStd, normals, (int) offsets[p], key, GaussianNoise.GRADIENT_NOISE,
                             step, offsets[p]);
@@ -153,6 +158,9 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
     public void close() {
         if (prefetcher != null) {
             prefetcher.close();
+        }
+        for (Tensor a : accumulators) {
+            a.close();
         }
         one.close();
     }

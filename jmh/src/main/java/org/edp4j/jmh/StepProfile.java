@@ -30,9 +30,10 @@ import org.edp4j.tensor.UpdateNoise;
  *       the median of the per-block ratios with its inter-quartile range.
  *   <li><b>Stages.</b> The private step replayed stage by stage with the same public calls
  *       {@link PrivateOptimizer} makes (forward + loss, backward, per-sample norms, clip factors,
- *       clipped sum, waiting for the prefetched noise, fused noise + update), each timed; the
- *       non-private step likewise (its clipped sum uses the row mask, its update has no noise,
- *       and it checks the sums are finite). Medians over the steps.
+ *       clipped sum, the finite check of the summed gradients, waiting for the prefetched noise,
+ *       fused noise + update), each timed; the non-private step likewise (its clipped sum uses the
+ *       row mask, its update has no noise; it checks the sums as the private step does). Medians
+ *       over the steps.
  * </ol>
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar org.edp4j.jmh.StepProfile OUT.md
@@ -187,6 +188,8 @@ public final class StepProfile {
             Tensor sq = backend.zeros(batch);
             Tensor factors = backend.zeros(batch);
             float[] hostNorms = new float[batch];
+            float[] hostFactors = new float[batch];
+            List<Tensor> grads = params.stream().map(Parameter::grad).toList();
             float std = (float) (Workload.SIGMA * Workload.CLIP);
             float gradScale = (float) (1.0 / batch);
             float lr = (float) Workload.LR;
@@ -215,6 +218,12 @@ public final class StepProfile {
                     ts[2] = System.nanoTime();
                     backend.clipFactors(batch, sq, w.batch.rowMask(), (float) Workload.CLIP,
                             (float) Clipping.STABILIZER, false, factors);
+                    factors.copyTo(hostFactors);
+                    for (float v : hostFactors) {
+                        if (!Float.isFinite(v)) {
+                            throw new IllegalStateException("non-finite clip factor");
+                        }
+                    }
                     f = factors;
                     ts[3] = System.nanoTime();
                 } else {
@@ -225,12 +234,8 @@ public final class StepProfile {
                     l.clippedSum(w.batch, f, 0f);
                 }
                 ts[4] = System.nanoTime();
-                if (!priv) {
-                    for (Parameter p : params) {
-                        if (!backend.allFinite(p.grad())) {
-                            throw new IllegalStateException("non-finite gradient");
-                        }
-                    }
+                if (!backend.allFinite(grads)) {
+                    throw new IllegalStateException("non-finite gradient");
                 }
                 ts[5] = System.nanoTime();
                 float[] normals = priv ? prefetcher.take(s + warm) : null;

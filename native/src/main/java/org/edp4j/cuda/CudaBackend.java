@@ -25,7 +25,12 @@ import org.edp4j.tensor.UpdateNoise;
  *   <li>One stream per backend: operations are asynchronous and ordered; {@link Tensor#copyTo},
  *       {@link #sum}, {@link #allFinite} and {@link #synchronize} wait.
  *   <li>Every CUDA/cuBLAS status is checked: a failure is a {@link CudaException} naming the op and
- *       the error. GEMMs use cuBLAS (loaded at run time, see docs/cuda.md), FP32 (no TF32).
+ *       the error. A kernel fault is asynchronous (reported by a later call): the exception then also
+ *       lists the operations queued since the last synchronization, and
+ *       {@value #SYNC_EACH_OP_PROPERTY}{@code =true} makes every operation wait so the faulting one
+ *       is named. GEMMs use cuBLAS (loaded at run time, see docs/cuda.md), FP32 (no TF32).
+ *   <li>Summation order: the embedding clipped sum uses {@code atomicAdd}, so results agree with
+ *       the CPU and between runs to float rounding, not bit for bit.
  *   <li>Token ids and labels are checked on the device: a bad one is not used, and the next
  *       synchronizing call throws {@link IllegalArgumentException} naming it (the CPU backend throws
  *       at the call itself).
@@ -41,6 +46,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public static final String CUBLAS_PROPERTY = "edp4j.cuda.cublas";
     /** System property: float capacity of the scratch buffer of ghost and direct norms (default 16 Mi floats). */
     public static final String NORM_SCRATCH_PROPERTY = "edp4j.cuda.normScratchFloats";
+    /**
+     * System property: {@code true} synchronizes after every operation, so an asynchronous fault
+     * is reported by the operation that caused it (slow; for debugging).
+     */
+    public static final String SYNC_EACH_OP_PROPERTY = "edp4j.cuda.syncEachOp";
 
     private static final long CUBLAS_WORKSPACE = 32L << 20;
     private static final int REDUCE_SCRATCH_DOUBLES = 1024;
@@ -50,8 +60,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final long blas;
     private final long blasWorkspace;
     private final long bad;          // int[4] {flag, op, position, value}
+    private final long nonFiniteFlag; // int, set by edp4j_any_nonfinite
     private final long reduceScratch;
     private final long normScratchFloats;
+    private final boolean syncEachOp = Boolean.getBoolean(SYNC_EACH_OP_PROPERTY);
+    private final OpTrail trail = new OpTrail();
     private long scratch;            // growable, reused by every op that needs one
     private long scratchFloats;
     private boolean closed;
@@ -82,6 +95,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
             blasWorkspace = ws;
             bad = a.alloc(16);
             CudaException.check(edp4j_memset_zero(bad, 16, stream), "memset");
+            nonFiniteFlag = a.alloc(16);
             reduceScratch = a.alloc(8L * REDUCE_SCRATCH_DOUBLES);
         } catch (RuntimeException e) {
             if (h != 0) {
@@ -141,18 +155,52 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     /** Waits for every queued operation; throws for a bad token id or label seen since the last wait. */
     public void synchronize() {
-        CudaException.check(edp4j_stream_sync(stream), "stream synchronize");
+        synced(edp4j_stream_sync(stream), "stream synchronize");
         checkBadInput();
+    }
+
+    /**
+     * Checks the status of an operation that was queued on the stream (a launch, an asynchronous
+     * copy): on success records it for {@link OpTrail}; with {@value #SYNC_EACH_OP_PROPERTY} it
+     * also waits, so a fault names this operation. A failing status may be an earlier operation's
+     * asynchronous fault (CUDA reports those at any later call): the exception lists them.
+     */
+    void queued(int status, String op) {
+        if (status != 0) {
+            throw failure(status, op);
+        }
+        trail.queued(op);
+        if (syncEachOp) {
+            int s = edp4j_stream_sync(stream);
+            if (s != 0) {
+                throw new CudaException(op, CudaNative.edp4j_error_name(s).getString(), s,
+                        "asynchronous fault in this operation (found by synchronizing after it, -D"
+                                + SYNC_EACH_OP_PROPERTY + "=true)");
+            }
+            trail.cleared();
+        }
+    }
+
+    /** Checks the status of a call that waited for the stream; on success nothing is pending any more. */
+    void synced(int status, String op) {
+        if (status != 0) {
+            throw failure(status, op);
+        }
+        trail.cleared();
+    }
+
+    private CudaException failure(int status, String op) {
+        return new CudaException(op, CudaNative.edp4j_error_name(status).getString(), status, trail.describe());
     }
 
     /** Reads the device's bad-input record (after a synchronizing call) and throws if it is set. */
     void checkBadInput() {
         int[] rec = new int[4];
-        CudaException.check(edp4j_copy_d2h_sync(rec, bad, 16, stream), "read bad-input record");
+        synced(edp4j_copy_d2h_sync(rec, bad, 16, stream), "read bad-input record");
         if (rec[0] == 0) {
             return;
         }
-        CudaException.check(edp4j_memset_zero(bad, 16, stream), "memset");
+        queued(edp4j_memset_zero(bad, 16, stream), "memset");
         switch (rec[1]) {
             case OP_EMBEDDING_LOOKUP, OP_EMBEDDING_SCATTER -> throw new IllegalArgumentException("token id " + rec[3]
                     + " at position " + rec[2] + " is outside the vocabulary (found on the device by "
@@ -181,7 +229,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public Tensor zeros(int... dims) {
         CudaTensor t = new CudaTensor(this, Shape.of(dims));
-        CudaException.check(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "zeros");
+        queued(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "zeros");
         return t;
     }
 
@@ -199,7 +247,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public IntTensor intZeros(int... dims) {
         CudaIntTensor t = new CudaIntTensor(this, Shape.of(dims));
-        CudaException.check(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "intZeros");
+        queued(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "intZeros");
         return t;
     }
 
@@ -216,7 +264,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public void fill(Tensor t, float value) {
-        CudaException.check(edp4j_fill(p(t), t.size(), value, stream), "fill");
+        queued(edp4j_fill(p(t), t.size(), value, stream), "fill");
     }
 
     @Override
@@ -225,7 +273,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
             throw new IllegalArgumentException("copy: source " + src.shape() + " and destination " + dst.shape()
                     + " differ in size");
         }
-        CudaException.check(edp4j_copy_d2d(p(dst), p(src), 4L * src.size(), stream), "copy");
+        queued(edp4j_copy_d2d(p(dst), p(src), 4L * src.size(), stream), "copy");
     }
 
     // ---------------------------------------------------------------- dense linear algebra
@@ -243,7 +291,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
             betaScale(c, beta);
             return;
         }
-        CudaException.check(edp4j_gemm(blas, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, p(a), p(b), beta, p(c)),
+        queued(edp4j_gemm(blas, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, p(a), p(b), beta, p(c)),
                 "gemm");
     }
 
@@ -252,7 +300,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
                              Tensor c) {
         org.edp4j.tensor.BackendChecks.checkGemmScaledTN(rows, m, n, rowsPerSample, a, g, scale, c);
         long s = scratch((long) rows * ((long) m + n));
-        CudaException.check(edp4j_gemm_scaled_tn(blas, stream, rows, m, n, rowsPerSample, p(a), p(g), p(scale), beta,
+        queued(edp4j_gemm_scaled_tn(blas, stream, rows, m, n, rowsPerSample, p(a), p(g), p(scale), beta,
                 p(c), s), "gemmScaledTN");
     }
 
@@ -261,7 +309,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("g", g, (long) rows * cols);
         check("out", out, cols);
         checkScale(rows, rowsPerSample, scale);
-        CudaException.check(edp4j_column_sum_scaled(rows, cols, rowsPerSample, p(g), p(scale), beta, p(out), stream),
+        queued(edp4j_column_sum_scaled(rows, cols, rowsPerSample, p(g), p(scale), beta, p(out), stream),
                 "columnSumScaled");
     }
 
@@ -269,7 +317,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void addRowVector(int rows, int cols, Tensor bias, Tensor x) {
         check("bias", bias, cols);
         check("x", x, (long) rows * cols);
-        CudaException.check(edp4j_add_row_vector(rows, cols, p(bias), p(x), stream), "addRowVector");
+        queued(edp4j_add_row_vector(rows, cols, p(bias), p(x), stream), "addRowVector");
     }
 
     // ---------------------------------------------------------------- elementwise
@@ -277,7 +325,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void activation(Activation f, Tensor x, Tensor y) {
         sameSize("x", x, "y", y);
-        CudaException.check(edp4j_activation(f.ordinal(), x.size(), p(x), p(y), stream), "activation " + f);
+        queued(edp4j_activation(f.ordinal(), x.size(), p(x), p(y), stream), "activation " + f);
     }
 
     @Override
@@ -285,33 +333,54 @@ public final class CudaBackend implements Backend, AutoCloseable {
         sameSize("x", x, "y", y);
         sameSize("x", x, "gy", gy);
         sameSize("x", x, "gx", gx);
-        CudaException.check(edp4j_activation_backward(f.ordinal(), x.size(), p(x), p(y), p(gy), p(gx), stream),
+        queued(edp4j_activation_backward(f.ordinal(), x.size(), p(x), p(y), p(gy), p(gx), stream),
                 "activationBackward " + f);
     }
 
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
         sameSize("x", x, "y", y);
-        CudaException.check(edp4j_axpy(x.size(), alpha, p(x), p(y), stream), "axpy");
+        queued(edp4j_axpy(x.size(), alpha, p(x), p(y), stream), "axpy");
     }
 
     @Override
     public void scale(float alpha, Tensor x) {
-        CudaException.check(edp4j_scale(x.size(), alpha, p(x), stream), "scale");
+        queued(edp4j_scale(x.size(), alpha, p(x), stream), "scale");
     }
 
     @Override
     public double sum(Tensor x) {
         double[] r = new double[1];
-        CudaException.check(edp4j_sum_sync(x.size(), p(x), reduceScratch, r, stream), "sum");
+        synced(edp4j_sum_sync(x.size(), p(x), reduceScratch, r, stream), "sum");
         checkBadInput();
         return r[0];
     }
 
     @Override
+    public double sumOfSquares(Tensor x) {
+        double[] r = new double[1];
+        synced(edp4j_sum_of_squares_sync(x.size(), p(x), reduceScratch, r, stream), "sumOfSquares");
+        checkBadInput();
+        return r[0];
+    }
+
+    /** One flag on the device for all the tensors, one synchronization. */
+    @Override
+    public boolean allFinite(java.util.List<Tensor> xs) {
+        queued(edp4j_memset_zero(nonFiniteFlag, 4, stream), "memset");
+        for (Tensor x : xs) {
+            queued(edp4j_any_nonfinite(x.size(), p(x), nonFiniteFlag, stream), "allFinite");
+        }
+        int[] flag = new int[1];
+        synced(edp4j_copy_d2h_sync(flag, nonFiniteFlag, 4, stream), "allFinite");
+        checkBadInput();
+        return flag[0] == 0;
+    }
+
+    @Override
     public boolean allFinite(Tensor x) {
         int[] r = new int[1];
-        CudaException.check(edp4j_all_finite_sync(x.size(), p(x), reduceScratch, r, stream), "allFinite");
+        synced(edp4j_all_finite_sync(x.size(), p(x), reduceScratch, r, stream), "allFinite");
         checkBadInput();
         return r[0] != 0;
     }
@@ -323,7 +392,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("tokens", tokens, n);
         check("out", out, (long) n * d);
         int vocab = vocab(table, d);
-        CudaException.check(edp4j_embedding_lookup(n, d, vocab, p(table), p(tokens), p(out), bad, stream),
+        queued(edp4j_embedding_lookup(n, d, vocab, p(table), p(tokens), p(out), bad, stream),
                 "embeddingLookup");
     }
 
@@ -334,7 +403,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("g", g, (long) n * d);
         checkScale(n, rowsPerSample, scale);
         int vocab = vocab(gradTable, d);
-        CudaException.check(edp4j_embedding_scatter_add_scaled(n, d, vocab, rowsPerSample, p(tokens), p(g), p(scale),
+        queued(edp4j_embedding_scatter_add_scaled(n, d, vocab, rowsPerSample, p(tokens), p(g), p(scale),
                 beta, p(gradTable), bad, stream), "embeddingScatterAddScaled");
     }
 
@@ -343,8 +412,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("x", x, (long) batch * seq * d);
         check("mask", mask, (long) batch * seq);
         check("out", out, (long) batch * d);
-        checkGridY(batch);
-        CudaException.check(edp4j_masked_mean_pool(batch, seq, d, p(x), p(mask), p(out), stream), "maskedMeanPool");
+        queued(edp4j_masked_mean_pool(batch, seq, d, p(x), p(mask), p(out), stream), "maskedMeanPool");
     }
 
     @Override
@@ -352,8 +420,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("gOut", gOut, (long) batch * d);
         check("mask", mask, (long) batch * seq);
         check("gx", gx, (long) batch * seq * d);
-        checkGridY(batch);
-        CudaException.check(edp4j_masked_mean_pool_backward(batch, seq, d, p(gOut), p(mask), p(gx), stream),
+        queued(edp4j_masked_mean_pool_backward(batch, seq, d, p(gOut), p(mask), p(gx), stream),
                 "maskedMeanPoolBackward");
     }
 
@@ -361,14 +428,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
                           Tensor rstd) {
         org.edp4j.tensor.BackendChecks.checkLayerNorm(rows, d, x, gamma, beta, y, xhat, rstd);
-        CudaException.check(edp4j_layernorm(rows, d, eps, p(x), p(gamma), p(beta), p(y), p(xhat), p(rstd), stream),
+        queued(edp4j_layernorm(rows, d, eps, p(x), p(gamma), p(beta), p(y), p(xhat), p(rstd), stream),
                 "layerNorm");
     }
 
     @Override
     public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
         org.edp4j.tensor.BackendChecks.checkLayerNormBackward(rows, d, gy, xhat, rstd, gamma, gx);
-        CudaException.check(edp4j_layernorm_backward(rows, d, p(gy), p(xhat), p(rstd), p(gamma), p(gx), stream),
+        queued(edp4j_layernorm_backward(rows, d, p(gy), p(xhat), p(rstd), p(gamma), p(gx), stream),
                 "layerNormBackward");
     }
 
@@ -376,7 +443,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
                                          float beta, Tensor gGamma, Tensor gBeta) {
         org.edp4j.tensor.BackendChecks.checkLayerNormParamGrad(rows, d, rowsPerSample, gy, xhat, scale, gGamma, gBeta);
-        CudaException.check(edp4j_layernorm_param_grad_scaled(rows, d, rowsPerSample, p(gy), p(xhat), p(scale), beta,
+        queued(edp4j_layernorm_param_grad_scaled(rows, d, rowsPerSample, p(gy), p(xhat), p(scale), beta,
                 p(gGamma), p(gBeta), stream), "layerNormParamGradScaled");
     }
 
@@ -384,7 +451,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
                                     Tensor grad) {
         org.edp4j.tensor.BackendChecks.checkSoftmaxCrossEntropy(batch, classes, logits, labels, mask, loss, grad);
-        CudaException.check(edp4j_softmax_xent(batch, classes, p(logits), p(labels), p(mask), p(loss), p(grad), bad,
+        queued(edp4j_softmax_xent(batch, classes, p(logits), p(labels), p(mask), p(loss), p(grad), bad,
                 stream), "softmaxCrossEntropy");
     }
 
@@ -395,7 +462,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("a", a, (long) batch * d);
         check("g", g, (long) batch * p);
         check("out", out, batch);
-        CudaException.check(edp4j_linear_norms_rowwise(batch, d, p, p(a), p(g), bias ? 1 : 0, p(out), stream),
+        queued(edp4j_linear_norms_rowwise(batch, d, p, p(a), p(g), bias ? 1 : 0, p(out), stream),
                 "linearNormsRowwise");
     }
 
@@ -407,7 +474,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         long perSample = 2L * seq * seq;
         long cap = chunkCapacity(batch, perSample);
         long s = scratch(cap);
-        CudaException.check(edp4j_linear_norms_ghost(blas, batch, seq, d, p, p(a), p(g), bias ? 1 : 0, p(out), s, cap,
+        queued(edp4j_linear_norms_ghost(blas, batch, seq, d, p, p(a), p(g), bias ? 1 : 0, p(out), s, cap,
                 stream), "linearNormsGhost");
     }
 
@@ -419,7 +486,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         long perSample = (long) d * p;
         long cap = chunkCapacity(batch, perSample);
         long s = scratch(cap);
-        CudaException.check(edp4j_linear_norms_direct(blas, batch, seq, d, p, p(a), p(g), bias ? 1 : 0, p(out), s, cap,
+        queued(edp4j_linear_norms_direct(blas, batch, seq, d, p, p(a), p(g), bias ? 1 : 0, p(out), s, cap,
                 stream), "linearNormsDirect");
     }
 
@@ -428,7 +495,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("tokens", tokens, (long) batch * seq);
         check("g", g, (long) batch * seq * d);
         check("out", out, batch);
-        CudaException.check(edp4j_embedding_norms(batch, seq, d, p(tokens), p(g), p(out), stream), "embeddingNorms");
+        queued(edp4j_embedding_norms(batch, seq, d, p(tokens), p(g), p(out), stream), "embeddingNorms");
     }
 
     @Override
@@ -436,14 +503,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("gy", gy, (long) batch * seq * d);
         check("xhat", xhat, (long) batch * seq * d);
         check("out", out, batch);
-        CudaException.check(edp4j_layernorm_norms(batch, seq, d, p(gy), p(xhat), p(out), stream), "layerNormNorms");
+        queued(edp4j_layernorm_norms(batch, seq, d, p(gy), p(xhat), p(out), stream), "layerNormNorms");
     }
 
     @Override
     public void biasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
         check("g", g, (long) batch * seq * p);
         check("out", out, batch);
-        CudaException.check(edp4j_bias_norms(batch, seq, p, p(g), p(out), stream), "biasNorms");
+        queued(edp4j_bias_norms(batch, seq, p, p(g), p(out), stream), "biasNorms");
     }
 
     // ---------------------------------------------------------------- clipping
@@ -454,7 +521,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         check("sqNorms", sqNorms, batch);
         check("mask", mask, batch);
         check("factors", factors, batch);
-        CudaException.check(edp4j_clip_factors(batch, p(sqNorms), p(mask), clipNorm, stabilizer, normalize ? 1 : 0,
+        queued(edp4j_clip_factors(batch, p(sqNorms), p(mask), clipNorm, stabilizer, normalize ? 1 : 0,
                 p(factors), stream), "clipFactors");
     }
 
@@ -465,7 +532,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
                           float weightDecay, Tensor velocity) {
         org.edp4j.tensor.BackendChecks.checkSgd(param, gradSum, momentum, velocity);
         int[] key = key(noise);
-        CudaException.check(edp4j_sgd_update(param.size(), p(param), p(gradSum), noise.stddev(), key, noise.streamId(),
+        queued(edp4j_sgd_update(param.size(), p(param), p(gradSum), noise.stddev(), key, noise.streamId(),
                 noise.step(), noise.firstElement(), gradScale, lr, momentum, weightDecay,
                 velocity == null ? 0 : p(velocity), stream), "sgdUpdate");
     }
@@ -475,9 +542,9 @@ public final class CudaBackend implements Backend, AutoCloseable {
                            float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
         org.edp4j.tensor.BackendChecks.checkAdam(param, gradSum, m, v, t);
         int[] key = key(noise);
-        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
-        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
-        CudaException.check(edp4j_adam_update(param.size(), p(param), p(gradSum), noise.stddev(), key,
+        double c1 = 1.0 / (1.0 - Math.pow(beta1, t));
+        double c2 = 1.0 / (1.0 - Math.pow(beta2, t));
+        queued(edp4j_adam_update(param.size(), p(param), p(gradSum), noise.stddev(), key,
                 noise.streamId(), noise.step(), noise.firstElement(), gradScale, lr, beta1, beta2, eps, weightDecay,
                 c1, c2, p(m), p(v), stream), "adamUpdate");
     }
@@ -551,12 +618,6 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return d == 0 ? 0 : table.size() / d;
     }
 
-    private static void checkGridY(int batch) {
-        if (batch > 65535) {
-            throw new IllegalArgumentException("batch " + batch + " exceeds 65535, the CUDA pooling kernels' limit");
-        }
-    }
-
     // ---------------------------------------------------------------- attention
 
     /** Two cuBLAS strided-batched GEMMs per head around a masked-softmax kernel (cuda/src/attention.cu). */
@@ -564,7 +625,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
                           Tensor out) {
         BackendChecks.checkAttention(batch, seq, heads, headDim, qkv, keyMask, probs, out);
-        CudaException.check(edp4j_attention(blas, batch, seq, heads, headDim, p(qkv), p(keyMask), p(probs), p(out),
+        queued(edp4j_attention(blas, batch, seq, heads, headDim, p(qkv), p(keyMask), p(probs), p(out),
                 stream), "attention");
     }
 
@@ -573,7 +634,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
                                   Tensor scratch, Tensor gQkv) {
         BackendChecks.checkAttentionBackward(batch, seq, heads, headDim, qkv, probs, gOut, scratch, gQkv);
-        CudaException.check(edp4j_attention_backward(blas, batch, seq, heads, headDim, p(qkv), p(probs), p(gOut),
+        queued(edp4j_attention_backward(blas, batch, seq, heads, headDim, p(qkv), p(probs), p(gOut),
                 p(scratch), p(gQkv), stream), "attentionBackward");
     }
 }

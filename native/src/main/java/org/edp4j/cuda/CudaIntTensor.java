@@ -41,7 +41,7 @@ public final class CudaIntTensor extends IntTensor {
         if (src.length < size()) {
             throw new IllegalArgumentException("source has " + src.length + " values, tensor " + shape() + " needs " + size());
         }
-        CudaException.check(CudaNative.edp4j_copy_h2d_sync(ptr(), src, 4L * size(), backend.stream()), "copyFrom");
+        backend.synced(CudaNative.edp4j_copy_h2d_sync(ptr(), src, 4L * size(), backend.stream()), "copyFrom");
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class CudaIntTensor extends IntTensor {
         if (dst.length < size()) {
             throw new IllegalArgumentException("destination has " + dst.length + " values, tensor " + shape() + " has " + size());
         }
-        CudaException.check(CudaNative.edp4j_copy_d2h_sync(dst, ptr(), 4L * size(), backend.stream()), "copyTo");
+        backend.synced(CudaNative.edp4j_copy_d2h_sync(dst, ptr(), 4L * size(), backend.stream()), "copyTo");
         backend.checkBadInput();
     }
 

@@ -117,9 +117,16 @@ public final class CudaNative {
                                             @Cast("uintptr_t") long scratch, double[] result,
                                             @Cast("uintptr_t") long stream);
 
+    public static native int edp4j_sum_of_squares_sync(@Cast("long long") long n, @Cast("uintptr_t") long x,
+                                                       @Cast("uintptr_t") long scratch, double[] result,
+                                                       @Cast("uintptr_t") long stream);
+
     public static native int edp4j_all_finite_sync(@Cast("long long") long n, @Cast("uintptr_t") long x,
                                                    @Cast("uintptr_t") long scratch, int[] result,
                                                    @Cast("uintptr_t") long stream);
+
+    public static native int edp4j_any_nonfinite(@Cast("long long") long n, @Cast("uintptr_t") long x,
+                                                 @Cast("uintptr_t") long flag, @Cast("uintptr_t") long stream);
 
     // ------------------------------------------------------------ embedding, pooling, normalization, loss
 
@@ -232,7 +239,7 @@ public final class CudaNative {
                                                @Cast("uintptr_t") long gradSum, float stddev, @Const int[] key,
                                                int streamId, @Cast("long long") long step,
                                                @Cast("long long") long firstElement, float gradScale, float lr,
-                                               float beta1, float beta2, float eps, float weightDecay, float c1,
-                                               float c2, @Cast("uintptr_t") long m, @Cast("uintptr_t") long v,
+                                               float beta1, float beta2, float eps, float weightDecay, double c1,
+                                               double c2, @Cast("uintptr_t") long m, @Cast("uintptr_t") long v,
                                                @Cast("uintptr_t") long stream);
 }

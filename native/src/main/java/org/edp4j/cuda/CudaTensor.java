@@ -61,7 +61,7 @@ public final class CudaTensor extends Tensor {
         if (src.length < size()) {
             throw new IllegalArgumentException("source has " + src.length + " values, tensor " + shape() + " needs " + size());
         }
-        CudaException.check(CudaNative.edp4j_copy_h2d_sync(ptr(), src, 4L * size(), backend.stream()), "copyFrom");
+        backend.synced(CudaNative.edp4j_copy_h2d_sync(ptr(), src, 4L * size(), backend.stream()), "copyFrom");
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class CudaTensor extends Tensor {
         if (dst.length < size()) {
             throw new IllegalArgumentException("destination has " + dst.length + " values, tensor " + shape() + " has " + size());
         }
-        CudaException.check(CudaNative.edp4j_copy_d2h_sync(dst, ptr(), 4L * size(), backend.stream()), "copyTo");
+        backend.synced(CudaNative.edp4j_copy_d2h_sync(dst, ptr(), 4L * size(), backend.stream()), "copyTo");
         backend.checkBadInput();
     }
 

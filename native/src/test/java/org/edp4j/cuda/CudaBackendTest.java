@@ -315,6 +315,70 @@ class CudaBackendTest {
         covered("maskedMeanPoolBackward");
     }
 
+    /** grid.y is limited to 65,535: the pooling kernels stride over larger batches. */
+    @Test
+    void maskedMeanPoolBeyondTheGridYLimit() {
+        int batch = 70_000, seq = 2, d = 3;
+        P x = rand(batch, seq, d);
+        P m = mask(batch * seq, 0.3);
+        P out = rand(batch, d);
+        CPU.maskedMeanPool(batch, seq, d, x.c, m.c, out.c);
+        gpu.maskedMeanPool(batch, seq, d, x.g, m.g, out.g);
+        same("maskedMeanPool B=70000", out);
+        CPU.maskedMeanPoolBackward(batch, seq, d, out.c, m.c, x.c);
+        gpu.maskedMeanPoolBackward(batch, seq, d, out.g, m.g, x.g);
+        same("maskedMeanPoolBackward B=70000", x);
+    }
+
+    /** Equal tokens whose gradients nearly cancel: the embedding ghost sum must not go below 0. */
+    @Test
+    void embeddingNormsUnderCancellationAreNeverNegative() {
+        int batch = 256, seq = 2, d = 64;
+        float[] g = new float[batch * seq * d];
+        int[] tok = new int[batch * seq];
+        for (int b = 0; b < batch; b++) {
+            tok[b * seq] = 3;
+            tok[b * seq + 1] = 3;
+            for (int j = 0; j < d; j++) {
+                float v = (float) rnd.nextGaussian();
+                g[(b * seq) * d + j] = v;
+                g[(b * seq + 1) * d + j] = -(1 + 1e-4f) * v;
+            }
+        }
+        try (Tensor tg = gpu.tensor(g, batch, seq, d); Tensor out = gpu.zeros(batch)) {
+            IntTensor tt = gpu.intTensor(tok, batch, seq);
+            gpu.embeddingNorms(batch, seq, d, tt, tg, out);
+            float[] got = out.toArray();
+            for (int b = 0; b < batch; b++) {
+                assertTrue(got[b] >= 0, "sample " + b + ": squared norm " + got[b]);
+            }
+            tt.close();
+        }
+    }
+
+    @Test
+    void sumOfSquaresMatchesTheCpu() {
+        for (int n : new int[] {0, 1, 1000, 300_001}) {
+            P x = rand(n);
+            double want = CPU.sumOfSquares(x.c);
+            assertEquals(want, gpu.sumOfSquares(x.g), 1e-9 * Math.max(1, want), "n=" + n);
+        }
+        covered("sumOfSquares");
+    }
+
+    /** Several tensors, one flag, one synchronization. */
+    @Test
+    void allFiniteOverSeveralTensors() {
+        P a = rand(1000);
+        P b = rand(70_000);
+        assertTrue(gpu.allFinite(java.util.List.of(a.g, b.g)));
+        float[] v = b.c.toArray();
+        v[69_999] = Float.POSITIVE_INFINITY;
+        b.g.copyFrom(v);
+        assertFalse(gpu.allFinite(java.util.List.of(a.g, b.g)));
+        assertTrue(gpu.allFinite(java.util.List.of(a.g)), "the flag is cleared between calls");
+    }
+
     @Test
     void layerNormForwardBackwardAndParamGrads() {
         for (int[] s : new int[][] {{4, 3, 64}, {1, 1, 5}, {3, 2, 1000}}) {
