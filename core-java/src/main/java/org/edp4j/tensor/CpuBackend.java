@@ -1,9 +1,5 @@
 package org.edp4j.tensor;
 
-import static org.edp4j.tensor.BackendChecks.check;
-import static org.edp4j.tensor.BackendChecks.checkScale;
-import static org.edp4j.tensor.BackendChecks.sameSize;
-
 import java.util.Arrays;
 
 /**
@@ -14,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Stateless and thread-safe; use {@link #instance()}.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends AbstractBackend {
     private static final CpuBackend INSTANCE = new CpuBackend();
     /** Elements per task below which elementwise loops stay serial. */
     private static final int ELEMENT_GRAIN = 1 << 15;
@@ -38,77 +34,58 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- memory
 
     @Override
-    public Tensor zeros(int... dims) {
-        return new CpuTensor(Shape.of(dims));
+    protected Tensor implZeros(Shape shape) {
+        return new CpuTensor(shape);
     }
 
     @Override
-    public Tensor tensor(float[] values, int... dims) {
-        CpuTensor t = new CpuTensor(Shape.of(dims));
-        if (values.length != t.size()) {
-            throw new IllegalArgumentException("values has " + values.length + " elements, shape "
-                    + t.shape() + " needs " + t.size());
-        }
+    protected Tensor implTensor(float[] values, Shape shape) {
+        CpuTensor t = new CpuTensor(shape);
         System.arraycopy(values, 0, t.data, 0, values.length);
         return t;
     }
 
     @Override
-    public IntTensor intZeros(int... dims) {
-        return new CpuIntTensor(Shape.of(dims));
+    protected IntTensor implIntZeros(Shape shape) {
+        return new CpuIntTensor(shape);
     }
 
     @Override
-    public IntTensor intTensor(int[] values, int... dims) {
-        CpuIntTensor t = new CpuIntTensor(Shape.of(dims));
-        if (values.length != t.size()) {
-            throw new IllegalArgumentException("values has " + values.length + " elements, shape "
-                    + t.shape() + " needs " + t.size());
-        }
+    protected IntTensor implIntTensor(int[] values, Shape shape) {
+        CpuIntTensor t = new CpuIntTensor(shape);
         System.arraycopy(values, 0, t.data, 0, values.length);
         return t;
     }
 
     @Override
-    public void fill(Tensor t, float value) {
+    protected void implFill(Tensor t, float value) {
         Arrays.fill(d(t), value);
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
+    protected void implCopy(Tensor src, Tensor dst) {
         float[] s = d(src);
         float[] t = d(dst);
-        if (s.length != t.length) {
-            throw new IllegalArgumentException("copy: source " + src.shape() + " and destination " + dst.shape()
-                    + " differ in size");
-        }
         System.arraycopy(s, 0, t, 0, s.length);
     }
 
     // ---------------------------------------------------------------- dense linear algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+    protected void implGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
                      float beta, Tensor c) {
-        check("A", a, (long) m * k);
-        check("B", b, (long) k * n);
-        check("C", c, (long) m * n);
         CpuGemm.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c), null, 1);
     }
 
     @Override
-    public void gemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
+    protected void implGemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
                              Tensor c) {
-        BackendChecks.checkGemmScaledTN(rows, m, n, rowsPerSample, a, g, scale, c);
         CpuGemm.gemm(true, false, m, n, rows, 1f, d(a), d(g), beta, d(c), d(scale), rowsPerSample);
     }
 
     @Override
-    public void columnSumScaled(int rows, int cols, int rowsPerSample, Tensor g, Tensor scale, float beta,
+    protected void implColumnSumScaled(int rows, int cols, int rowsPerSample, Tensor g, Tensor scale, float beta,
                                 Tensor out) {
-        check("g", g, (long) rows * cols);
-        check("out", out, cols);
-        checkScale(rows, rowsPerSample, scale);
         float[] gd = d(g);
         float[] s = d(scale);
         float[] o = d(out);
@@ -126,9 +103,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void addRowVector(int rows, int cols, Tensor bias, Tensor x) {
-        check("bias", bias, cols);
-        check("x", x, (long) rows * cols);
+    protected void implAddRowVector(int rows, int cols, Tensor bias, Tensor x) {
         float[] b = d(bias);
         float[] xd = d(x);
         Parallel.range(rows, Math.max(1, ELEMENT_GRAIN / Math.max(1, cols)), (r0, r1) -> {
@@ -146,8 +121,7 @@ public final class CpuBackend implements Backend {
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
 
     @Override
-    public void activation(Activation f, Tensor x, Tensor y) {
-        sameSize("x", x, "y", y);
+    protected void implActivation(Activation f, Tensor x, Tensor y) {
         float[] xd = d(x);
         float[] yd = d(y);
         Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
@@ -173,10 +147,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(Activation f, Tensor x, Tensor y, Tensor gy, Tensor gx) {
-        sameSize("x", x, "y", y);
-        sameSize("x", x, "gy", gy);
-        sameSize("x", x, "gx", gx);
+    protected void implActivationBackward(Activation f, Tensor x, Tensor y, Tensor gy, Tensor gx) {
         float[] xd = d(x);
         float[] yd = d(y);
         float[] gyd = d(gy);
@@ -206,8 +177,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void axpy(float alpha, Tensor x, Tensor y) {
-        sameSize("x", x, "y", y);
+    protected void implAxpy(float alpha, Tensor x, Tensor y) {
         float[] xd = d(x);
         float[] yd = d(y);
         Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
@@ -218,7 +188,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void scale(float alpha, Tensor x) {
+    protected void implScale(float alpha, Tensor x) {
         float[] xd = d(x);
         Parallel.range(xd.length, ELEMENT_GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
@@ -228,7 +198,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double sum(Tensor x) {
+    protected double implSum(Tensor x) {
         double s = 0;
         for (float v : d(x)) {
             s += v;
@@ -237,7 +207,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double sumOfSquares(Tensor x) {
+    protected double implSumOfSquares(Tensor x) {
         float[] xd = d(x);
         if (xd.length < 4 * ELEMENT_GRAIN) {
             return sumSquares(xd, 0, xd.length);
@@ -260,7 +230,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public boolean allFinite(Tensor x) {
+    protected boolean implAllFinite(Tensor x) {
         float[] xd = d(x);
         if (xd.length < 4 * ELEMENT_GRAIN) {
             return allFinite(xd, 0, xd.length);
@@ -306,13 +276,7 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- embedding, pooling, normalization
 
     @Override
-    public void embeddingLookup(int n, int d, Tensor table, IntTensor tokens, Tensor out) {
-        check("tokens", tokens, n);
-        check("out", out, (long) n * d);
-        if (table.size() % Math.max(1, d) != 0) {
-            throw new IllegalArgumentException("table " + table.shape() + " is not a [vocab, " + d + "] matrix");
-        }
-        int vocab = d == 0 ? 0 : table.size() / d;
+    protected void implEmbeddingLookup(int n, int d, int vocab, Tensor table, IntTensor tokens, Tensor out) {
         float[] t = d(table);
         int[] tok = i(tokens);
         float[] o = d(out);
@@ -327,12 +291,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void embeddingScatterAddScaled(int n, int d, int rowsPerSample, IntTensor tokens, Tensor g, Tensor scale,
-                                          float beta, Tensor gradTable) {
-        check("tokens", tokens, n);
-        check("g", g, (long) n * d);
-        checkScale(n, rowsPerSample, scale);
-        int vocab = d == 0 ? 0 : gradTable.size() / d;
+    protected void implEmbeddingScatterAddScaled(int n, int d, int vocab, int rowsPerSample, IntTensor tokens,
+                                                 Tensor g, Tensor scale, float beta, Tensor gradTable) {
         float[] gt = d(gradTable);
         float[] gd = d(g);
         float[] s = d(scale);
@@ -357,10 +317,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
-        check("x", x, (long) batch * seq * d);
-        check("mask", mask, (long) batch * seq);
-        check("out", out, (long) batch * d);
+    protected void implMaskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
         float[] xd = d(x);
         float[] m = d(mask);
         float[] o = d(out);
@@ -389,10 +346,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx) {
-        check("gOut", gOut, (long) batch * d);
-        check("mask", mask, (long) batch * seq);
-        check("gx", gx, (long) batch * seq * d);
+    protected void implMaskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx) {
         float[] go = d(gOut);
         float[] m = d(mask);
         float[] g = d(gx);
@@ -415,9 +369,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
+    protected void implLayerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
                           Tensor rstd) {
-        BackendChecks.checkLayerNorm(rows, d, x, gamma, beta, y, xhat, rstd);
         float[] xd = d(x);
         float[] gm = d(gamma);
         float[] bt = d(beta);
@@ -451,8 +404,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
-        BackendChecks.checkLayerNormBackward(rows, d, gy, xhat, rstd, gamma, gx);
+    protected void implLayerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
         float[] g = d(gy);
         float[] xh = d(xhat);
         float[] rs = d(rstd);
@@ -479,9 +431,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
+    protected void implLayerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
                                          float beta, Tensor gGamma, Tensor gBeta) {
-        BackendChecks.checkLayerNormParamGrad(rows, d, rowsPerSample, gy, xhat, scale, gGamma, gBeta);
         float[] g = d(gy);
         float[] xh = d(xhat);
         float[] s = d(scale);
@@ -504,9 +455,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
+    protected void implSoftmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
                                     Tensor grad) {
-        BackendChecks.checkSoftmaxCrossEntropy(batch, classes, logits, labels, mask, loss, grad);
         float[] z = d(logits);
         int[] y = i(labels);
         float[] m = d(mask);
@@ -545,10 +495,7 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- per-sample squared norms
 
     @Override
-    public void linearNormsRowwise(int batch, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
-        check("a", a, (long) batch * d);
-        check("g", g, (long) batch * p);
-        check("out", out, batch);
+    protected void implLinearNormsRowwise(int batch, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
         float[] ad = d(a);
         float[] gd = d(g);
         float[] o = d(out);
@@ -560,26 +507,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void linearNormsGhost(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
-        check("a", a, (long) batch * seq * d);
-        check("g", g, (long) batch * seq * p);
-        check("out", out, batch);
+    protected void implLinearNormsGhost(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
         CpuNorms.linearGhost(batch, seq, d, p, d(a), d(g), bias, d(out));
     }
 
     @Override
-    public void linearNormsDirect(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
-        check("a", a, (long) batch * seq * d);
-        check("g", g, (long) batch * seq * p);
-        check("out", out, batch);
+    protected void implLinearNormsDirect(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
         CpuNorms.linearDirect(batch, seq, d, p, d(a), d(g), bias, d(out));
     }
 
     @Override
-    public void embeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
-        check("tokens", tokens, (long) batch * seq);
-        check("g", g, (long) batch * seq * d);
-        check("out", out, batch);
+    protected void implEmbeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
         int[] tok = i(tokens);
         float[] gd = d(g);
         float[] o = d(out);
@@ -626,10 +564,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
-        check("gy", gy, (long) batch * seq * d);
-        check("xhat", xhat, (long) batch * seq * d);
-        check("out", out, batch);
+    protected void implLayerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
         float[] g = d(gy);
         float[] xh = d(xhat);
         float[] o = d(out);
@@ -650,9 +585,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void biasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
-        check("g", g, (long) batch * seq * p);
-        check("out", out, batch);
+    protected void implBiasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
         float[] gd = d(g);
         float[] o = d(out);
         float[] w = scratch(p);
@@ -664,11 +597,8 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- clipping
 
     @Override
-    public void clipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
+    protected void implClipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
                             Tensor factors) {
-        check("sqNorms", sqNorms, batch);
-        check("mask", mask, batch);
-        check("factors", factors, batch);
         float[] n = d(sqNorms);
         float[] m = d(mask);
         float[] f = d(factors);
@@ -686,9 +616,8 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- fused updates
 
     @Override
-    public void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
+    protected void implSgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
                           float weightDecay, Tensor velocity) {
-        BackendChecks.checkSgd(param, gradSum, momentum, velocity);
         float[] w = d(param);
         float[] g = d(gradSum);
         float[] v = velocity == null ? null : d(velocity);
@@ -714,9 +643,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
+    protected void implAdamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
                            float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
-        BackendChecks.checkAdam(param, gradSum, m, v, t);
         float[] w = d(param);
         float[] g = d(gradSum);
         float[] md = d(m);
@@ -868,16 +796,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
+    protected void implAttention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
                           Tensor out) {
-        BackendChecks.checkAttention(batch, seq, heads, headDim, qkv, keyMask, probs, out);
         CpuAttention.forward(batch, seq, heads, headDim, d(qkv), d(keyMask), d(probs), d(out));
     }
 
     @Override
-    public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
+    protected void implAttentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
                                   Tensor scratch, Tensor gQkv) {
-        BackendChecks.checkAttentionBackward(batch, seq, heads, headDim, qkv, probs, gOut, scratch, gQkv);
         CpuAttention.backward(batch, seq, heads, headDim, d(qkv), d(probs), d(gOut), d(scratch), d(gQkv));
     }
 }
