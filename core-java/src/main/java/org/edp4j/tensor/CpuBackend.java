@@ -32,6 +32,48 @@ public final class CpuBackend extends AbstractBackend {
 
     // ---------------------------------------------------------------- memory
 
+    /**
+     * A tensor that is a view of the caller's array, with nothing copied: element {@code i} of
+     * the tensor is {@code array[offset + i]}, so writes through the tensor (every operation that
+     * modifies it) land in the array and writes to the array are seen by the next operation. The
+     * array is not copied, pinned or retained beyond the tensor's life; the caller must not
+     * resize it (Java arrays cannot be) and must not modify it while an operation on the view is
+     * running on another thread. {@link Tensor#close()} does nothing to the array.
+     *
+     * <p>Every operation takes views, except {@link #attention} and {@link #attentionBackward},
+     * whose kernels index their arrays from 0: there a view must have offset 0.
+     *
+     * @param array the caller's memory; not copied
+     * @param offset where element 0 is, {@code >= 0}
+     * @param dims the shape; {@code offset + size <= array.length}
+     * @throws IllegalArgumentException for a negative offset or a shape that does not fit the array from the offset
+     */
+    public Tensor wrap(float[] array, int offset, int... dims) {
+        Shape s = Shape.of(dims);
+        checkRange(array.length, offset, s);
+        return new CpuTensor(s, array, offset);
+    }
+
+    /**
+     * An int tensor that is a view of the caller's array (token ids, labels), as
+     * {@link #wrap(float[], int, int...)}.
+     *
+     * @throws IllegalArgumentException for a negative offset or a shape that does not fit the array from the offset
+     */
+    public IntTensor wrapInts(int[] array, int offset, int... dims) {
+        Shape s = Shape.of(dims);
+        checkRange(array.length, offset, s);
+        return new CpuIntTensor(s, array, offset);
+    }
+
+    private static void checkRange(int length, int offset, Shape s) {
+        if (offset < 0 || (long) offset + s.size() > length) {
+            throw new IllegalArgumentException("a view of shape " + s + " (" + s.size() + " elements) at offset "
+                    + offset + " does not fit an array of " + length + "; the offset must be >= 0 and offset + size "
+                    + "<= the array's length");
+        }
+    }
+
     @Override
     protected Tensor implZeros(Shape shape) {
         return new CpuTensor(shape);
@@ -71,13 +113,14 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected void implGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
                             float beta, Tensor c) {
-        CpuGemm.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c), null, 1);
+        CpuGemm.gemm(transA, transB, m, n, k, alpha, d(a), o(a), d(b), o(b), beta, d(c), o(c), null, 0, 1);
     }
 
     @Override
     protected void implGemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale,
                                     float beta, Tensor c) {
-        CpuGemm.gemm(true, false, m, n, rows, 1f, d(a), d(g), beta, d(c), d(scale), rowsPerSample);
+        CpuGemm.gemm(true, false, m, n, rows, 1f, d(a), o(a), d(g), o(g), beta, d(c), o(c), d(scale), o(scale),
+                rowsPerSample);
     }
 
     @Override
@@ -187,13 +230,15 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected void implAttention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask,
                                  Tensor probs, Tensor out) {
-        CpuAttention.forward(batch, seq, heads, headDim, d(qkv), d(keyMask), d(probs), d(out));
+        CpuAttention.forward(batch, seq, heads, headDim, whole("qkv", qkv), whole("keyMask", keyMask),
+                whole("probs", probs), whole("out", out));
     }
 
     @Override
     protected void implAttentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs,
                                          Tensor gOut, Tensor scratch, Tensor gQkv) {
-        CpuAttention.backward(batch, seq, heads, headDim, d(qkv), d(probs), d(gOut), d(scratch), d(gQkv));
+        CpuAttention.backward(batch, seq, heads, headDim, whole("qkv", qkv), whole("probs", probs),
+                whole("gOut", gOut), whole("scratch", scratch), whole("gQkv", gQkv));
     }
 
     // ---------------------------------------------------------------- per-sample squared norms
@@ -263,6 +308,16 @@ public final class CpuBackend extends AbstractBackend {
             return c.data;
         }
         throw new IllegalArgumentException("tensor " + t + " belongs to backend " + t.backend().name() + ", not cpu");
+    }
+
+    /** The array of a tensor that starts at its element 0 (the kernels that index from 0). */
+    private static float[] whole(String name, Tensor t) {
+        float[] a = d(t);
+        if (o(t) != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "' " + t.shape() + " is a view at offset " + o(t)
+                    + "; the CPU attention kernels need tensors that start at element 0 of their array");
+        }
+        return a;
     }
 
     /** Where a CPU tensor starts in its array. */

@@ -139,6 +139,62 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return stream;
     }
 
+    /**
+     * The CUDA stream ({@code cudaStream_t}) every operation of this backend is queued on, as an
+     * address: the handle a caller synchronizes with when it shares memory with edp4j (see
+     * {@link #wrap}).
+     */
+    public long streamHandle() {
+        return stream;
+    }
+
+    /**
+     * A tensor that is a view of device memory the caller owns (for example a JavaCPP
+     * {@code FloatPointer} from {@code cudaMalloc}, or another framework's buffer): nothing is
+     * allocated or copied, and edp4j never frees it ({@link Tensor#close()} forgets the view).
+     * Element {@code i} is the float at {@code devicePointer + 4 i}; for an offset into a larger
+     * buffer, pass the address of its first element.
+     *
+     * <h4>The stream contract</h4>
+     * Every edp4j operation is queued on this backend's own stream ({@link #streamHandle()}),
+     * asynchronously. So:
+     * <ul>
+     *   <li>before handing the view to an operation, the caller's writes to the memory must be
+     *       complete or ordered before edp4j's stream: synchronize the stream that wrote it
+     *       ({@code cudaStreamSynchronize}), or record an event after the write and make edp4j's
+     *       stream wait for it ({@code cudaStreamWaitEvent(streamHandle(), event)});
+     *   <li>edp4j's writes to the view are complete once a synchronizing call returns
+     *       ({@link #synchronize()}, {@link Tensor#copyTo}, {@link #sum}, {@link #allFinite}), or,
+     *       without blocking the host, for work queued after an event recorded on
+     *       {@link #streamHandle()};
+     *   <li>the memory must stay allocated, on device 0 (this backend's device), until edp4j's
+     *       last operation on it is complete, and must hold at least {@code 4 * size} bytes.
+     * </ul>
+     * Not run here (no GPU on the build machine): compiled only.
+     *
+     * @param devicePointer the address of element 0, 4-byte aligned and not 0 unless the shape is empty
+     * @throws IllegalArgumentException for a null or misaligned address
+     */
+    public Tensor wrap(long devicePointer, int... dims) {
+        Shape s = Shape.of(dims);
+        checkPointer(devicePointer, s);
+        return new CudaTensor(this, s, devicePointer);
+    }
+
+    /** An int32 tensor that is a view of the caller's device memory, as {@link #wrap(long, int...)}. */
+    public IntTensor wrapInts(long devicePointer, int... dims) {
+        Shape s = Shape.of(dims);
+        checkPointer(devicePointer, s);
+        return new CudaIntTensor(this, s, devicePointer);
+    }
+
+    private static void checkPointer(long devicePointer, Shape s) {
+        if ((devicePointer == 0 && s.size() > 0) || (devicePointer & 3) != 0) {
+            throw new IllegalArgumentException("device pointer 0x" + Long.toHexString(devicePointer) + " must be "
+                    + "non-null and 4-byte aligned for a view of shape " + s);
+        }
+    }
+
     /** Adds {@code bytes} of device memory to the arena (one cudaMalloc). Call between steps. */
     public void growArena(long bytes) {
         arena.grow(bytes);

@@ -141,6 +141,33 @@ class CudaBackendTest {
 
     // ---------------------------------------------------------------- memory, dense
 
+    /**
+     * A view of device memory edp4j does not own (here: part of an arena tensor, standing in for a
+     * caller's cudaMalloc buffer): writes go both ways, nothing outside the view changes, and
+     * closing the view frees nothing.
+     */
+    @Test
+    void wrapIsAViewOfTheCallersDeviceMemory() {
+        float[] v = new float[10];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        try (Tensor owner = gpu.tensor(v, 10)) {
+            long base = ((CudaTensor) owner).ptr();
+            Tensor view = gpu.wrap(base + 4L * 3, 2, 2);
+            assertEquals(3 + 4 + 5 + 6, gpu.sum(view));
+            gpu.scale(10f, view);
+            view.close();
+            float[] after = owner.toArray();
+            assertEquals("[0.0, 1.0, 2.0, 30.0, 40.0, 50.0, 60.0, 7.0, 8.0, 9.0]", Arrays.toString(after));
+            IntTensor ids = gpu.wrapInts(base, 0);
+            assertEquals(0, ids.size());
+            gpu.synchronize();
+        }
+        assertThrows(IllegalArgumentException.class, () -> gpu.wrap(0L, 2));
+        assertThrows(IllegalArgumentException.class, () -> gpu.wrap(6L, 2));
+    }
+
     @Test
     void fillCopyAxpyScale() {
         for (int n : new int[] {0, 1, 1000, 70_001}) {
