@@ -315,8 +315,38 @@ public abstract class AbstractBackend implements Backend {
         implSoftmaxCrossEntropy(batch, classes, logits, labels, mask, loss, grad);
     }
 
+    @Override
+    public final void binaryCrossEntropy(int batch, int outputs, Tensor logits, Tensor targets, Tensor mask,
+                                         Tensor loss, Tensor grad) {
+        checkRegressionLoss("binaryCrossEntropy", batch, outputs, logits, targets, mask, loss, grad);
+        implBinaryCrossEntropy(batch, outputs, logits, targets, mask, loss, grad);
+    }
+
+    @Override
+    public final void meanSquaredError(int batch, int outputs, Tensor predictions, Tensor targets, Tensor mask,
+                                       Tensor loss, Tensor grad) {
+        checkRegressionLoss("meanSquaredError", batch, outputs, predictions, targets, mask, loss, grad);
+        implMeanSquaredError(batch, outputs, predictions, targets, mask, loss, grad);
+    }
+
+    private static void checkRegressionLoss(String op, int batch, int outputs, Tensor output, Tensor targets,
+                                            Tensor mask, Tensor loss, Tensor grad) {
+        sizes(op, "batch", batch, "outputs", outputs);
+        check(op.equals("meanSquaredError") ? "predictions" : "logits", output, (long) batch * outputs);
+        check("targets", targets, (long) batch * outputs);
+        check("mask", mask, batch);
+        check("loss", loss, batch);
+        check("grad", grad, (long) batch * outputs);
+    }
+
     protected abstract void implSoftmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels,
                                                     Tensor mask, Tensor loss, Tensor grad);
+
+    protected abstract void implBinaryCrossEntropy(int batch, int outputs, Tensor logits, Tensor targets,
+                                                   Tensor mask, Tensor loss, Tensor grad);
+
+    protected abstract void implMeanSquaredError(int batch, int outputs, Tensor predictions, Tensor targets,
+                                                 Tensor mask, Tensor loss, Tensor grad);
 
     // ---------------------------------------------------------------- attention
 
@@ -447,6 +477,16 @@ public abstract class AbstractBackend implements Backend {
                                             float stabilizer, boolean normalize, Tensor factors);
 
     // ---------------------------------------------------------------- noise and fused updates
+
+    @Override
+    public final void addNoiseAndScale(Tensor x, UpdateNoise noise, float scale) {
+        if (!Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale must be finite, got " + scale);
+        }
+        implAddNoiseAndScale(x, noise, scale);
+    }
+
+    protected abstract void implAddNoiseAndScale(Tensor x, UpdateNoise noise, float scale);
 
     @Override
     public final void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr,

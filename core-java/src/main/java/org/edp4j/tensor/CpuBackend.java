@@ -225,6 +225,20 @@ public final class CpuBackend extends AbstractBackend {
                 d(loss), o(loss), d(grad), o(grad));
     }
 
+    @Override
+    protected void implBinaryCrossEntropy(int batch, int outputs, Tensor logits, Tensor targets, Tensor mask,
+                                          Tensor loss, Tensor grad) {
+        CpuLosses.binaryCrossEntropy(batch, outputs, d(logits), o(logits), d(targets), o(targets), d(mask), o(mask),
+                d(loss), o(loss), d(grad), o(grad));
+    }
+
+    @Override
+    protected void implMeanSquaredError(int batch, int outputs, Tensor predictions, Tensor targets, Tensor mask,
+                                        Tensor loss, Tensor grad) {
+        CpuLosses.meanSquaredError(batch, outputs, d(predictions), o(predictions), d(targets), o(targets), d(mask),
+                o(mask), d(loss), o(loss), d(grad), o(grad));
+    }
+
     // ---------------------------------------------------------------- attention
 
     @Override
@@ -284,7 +298,12 @@ public final class CpuBackend extends AbstractBackend {
                 d(factors), o(factors));
     }
 
-    // ---------------------------------------------------------------- fused updates
+    // ---------------------------------------------------------------- noise and fused updates
+
+    @Override
+    protected void implAddNoiseAndScale(Tensor x, UpdateNoise noise, float scale) {
+        CpuUpdates.addNoiseAndScale(x.size(), d(x), o(x), noise, scale);
+    }
 
     @Override
     protected void implSgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr,

@@ -10,6 +10,62 @@ final class CpuLosses {
     private CpuLosses() {
     }
 
+    /** See {@link TensorOps#binaryCrossEntropy}: the stable form {@code max(z,0) - z t + log1p(exp(-|z|))}. */
+    static void binaryCrossEntropy(int batch, int k, float[] z, int zo, float[] t, int to, float[] m, int mo,
+                                   float[] l, int lo, float[] g, int go) {
+        for (int b = 0; b < batch; b++) {
+            float w = m[mo + b];
+            int gr = go + b * k;
+            if (w == 0f) {
+                l[lo + b] = 0f;
+                Arrays.fill(g, gr, gr + k, 0f);
+                continue;
+            }
+            int zr = zo + b * k;
+            int tr = to + b * k;
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                double x = z[zr + j];
+                double y = t[tr + j];
+                sum += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+                g[gr + j] = (float) (w * (sigmoid(x) - y));
+            }
+            l[lo + b] = (float) (w * sum);
+        }
+    }
+
+    /** {@code 1 / (1 + exp(-x))} without overflow for large |x|. */
+    private static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
+    }
+
+    /** See {@link TensorOps#meanSquaredError}. */
+    static void meanSquaredError(int batch, int k, float[] y, int yo, float[] t, int to, float[] m, int mo,
+                                 float[] l, int lo, float[] g, int go) {
+        for (int b = 0; b < batch; b++) {
+            float w = m[mo + b];
+            int gr = go + b * k;
+            if (w == 0f) {
+                l[lo + b] = 0f;
+                Arrays.fill(g, gr, gr + k, 0f);
+                continue;
+            }
+            int yr = yo + b * k;
+            int tr = to + b * k;
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                double e = (double) y[yr + j] - t[tr + j];
+                sum += e * e;
+                g[gr + j] = (float) (w * 2 * e / k);
+            }
+            l[lo + b] = (float) (w * sum / k);
+        }
+    }
+
     /** See {@link TensorOps#softmaxCrossEntropy}. */
     static void softmaxCrossEntropy(int batch, int classes, float[] z, int zo, int[] y, int yo, float[] m, int mo,
                                     float[] l, int lo, float[] g, int go) {

@@ -10,6 +10,22 @@ final class CpuUpdates {
     private CpuUpdates() {
     }
 
+    /** See {@link PerSampleOps#addNoiseAndScale}. */
+    static void addNoiseAndScale(int n, float[] x, int xo, UpdateNoise noise, float scale) {
+        float[] z = normals(noise, n);
+        int zo = noise.offset();
+        float std = noise.stddev();
+        Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                double gi = x[xo + i];
+                if (z != null) {
+                    gi += (double) std * z[zo + i];
+                }
+                x[xo + i] = (float) (gi * scale);
+            }
+        });
+    }
+
     /** See {@link PerSampleOps#sgdUpdate}; {@code v} may be null. */
     static void sgd(int n, float[] w, int wo, float[] g, int go, UpdateNoise noise, float gradScale, float lr,
                     float momentum, float weightDecay, float[] v, int vo) {

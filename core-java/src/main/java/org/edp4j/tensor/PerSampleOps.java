@@ -113,6 +113,14 @@ public interface PerSampleOps {
     // ---------------------------------------------------------------- noise and fused optimizer updates
 
     /**
+     * Noise and scale, element by element: {@code x = (x + noise) * scale}, where element j gets
+     * {@code noise.stddev() * z_j} (see {@link UpdateNoise}). Computed in double (the noise added
+     * before any rounding) and rounded to float once. The private step's "noise" stage (scale 1)
+     * and the gradient it hands back to a caller's own optimizer. Modifies x.
+     */
+    void addNoiseAndScale(Tensor x, UpdateNoise noise, float scale);
+
+    /**
      * Fused noise, scale and SGD with momentum, element by element:
      * {@code g = (gradSum + noise) * gradScale + weightDecay * param};
      * {@code v = momentum * v + g}; {@code param -= lr * v}. {@code velocity} may be null when

@@ -127,7 +127,7 @@ public interface TensorOps {
     /** Input gradient of LayerNorm: {@code gx = rstd * (gamma gy - mean(gamma gy) - xhat mean(gamma gy xhat))}. */
     void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx);
 
-    // ---------------------------------------------------------------- loss
+    // ---------------------------------------------------------------- losses (summed per sample, never averaged over the batch)
 
     /**
      * Softmax cross-entropy summed per sample, fused with its gradient:
@@ -141,6 +141,27 @@ public interface TensorOps {
      */
     void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask,
                              Tensor loss, Tensor grad);
+
+    /**
+     * Binary cross-entropy on logits (sigmoid fused in), summed over the {@code outputs} of each
+     * sample: {@code loss[b] = mask[b] * sum_j (max(z,0) - z t + log(1 + exp(-|z|)))} with
+     * {@code z = logits[b,j]}, {@code t = targets[b,j]}, and
+     * {@code grad[b,j] = mask[b] * (sigmoid(z) - t)}. Targets are probabilities in {@code [0, 1]}
+     * (not checked: other values give the same formulas). Rows whose mask is 0 get loss 0 and
+     * gradient 0. Overwrites loss {@code [batch]} and grad {@code [batch, outputs]}.
+     */
+    void binaryCrossEntropy(int batch, int outputs, Tensor logits, Tensor targets, Tensor mask, Tensor loss,
+                            Tensor grad);
+
+    /**
+     * Mean squared error of each sample over its {@code outputs}:
+     * {@code loss[b] = mask[b] * sum_j (y[b,j] - t[b,j])^2 / outputs},
+     * {@code grad[b,j] = mask[b] * 2 (y[b,j] - t[b,j]) / outputs} (PyTorch's {@code mse_loss} of
+     * one sample; the mean is over the outputs, never over the batch). Rows whose mask is 0 get
+     * loss 0 and gradient 0. Overwrites loss {@code [batch]} and grad {@code [batch, outputs]}.
+     */
+    void meanSquaredError(int batch, int outputs, Tensor predictions, Tensor targets, Tensor mask, Tensor loss,
+                          Tensor grad);
 
     // ---------------------------------------------------------------- attention
 

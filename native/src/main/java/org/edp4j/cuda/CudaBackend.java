@@ -464,6 +464,20 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
                 stream), "softmaxCrossEntropy");
     }
 
+    @Override
+    protected void implBinaryCrossEntropy(int batch, int outputs, Tensor logits, Tensor targets, Tensor mask,
+                                          Tensor loss, Tensor grad) {
+        queued(edp4j_binary_xent(batch, outputs, p(logits), p(targets), p(mask), p(loss), p(grad), stream),
+                "binaryCrossEntropy");
+    }
+
+    @Override
+    protected void implMeanSquaredError(int batch, int outputs, Tensor predictions, Tensor targets, Tensor mask,
+                                        Tensor loss, Tensor grad) {
+        queued(edp4j_mean_squared_error(batch, outputs, p(predictions), p(targets), p(mask), p(loss), p(grad),
+                stream), "meanSquaredError");
+    }
+
     // ---------------------------------------------------------------- per-sample squared norms
 
     @Override
@@ -514,7 +528,14 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
                 p(factors), stream), "clipFactors");
     }
 
-    // ---------------------------------------------------------------- fused updates
+    // ---------------------------------------------------------------- noise and fused updates
+
+    @Override
+    protected void implAddNoiseAndScale(Tensor x, UpdateNoise noise, float scale) {
+        int[] key = key(noise);
+        queued(edp4j_add_noise_and_scale(x.size(), p(x), noise.stddev(), key, noise.streamId(), noise.step(),
+                noise.firstElement(), scale, stream), "addNoiseAndScale");
+    }
 
     @Override
     protected void implSgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,

@@ -463,6 +463,38 @@ class CudaBackendTest {
         covered("softmaxCrossEntropy");
     }
 
+    /** Binary cross-entropy and mean squared error: masked rows, one output, many, logits past exp's range. */
+    @Test
+    void binaryCrossEntropyAndMeanSquaredError() {
+        for (int outputs : new int[] {1, 10, 1000}) {
+            int batch = 7;
+            P logits = rand(batch, outputs);
+            float[] big = logits.c.toArray();
+            big[0] = 120f;
+            big[big.length - 1] = -120f;
+            logits.c.copyFrom(big);
+            logits.g.copyFrom(big);
+            float[] t = new float[batch * outputs];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (float) rnd.nextDouble();
+            }
+            P targets = of(t, batch, outputs);
+            P m = mask(batch, 0.3);
+            P loss = rand(batch);
+            P grad = rand(batch, outputs);
+            CPU.binaryCrossEntropy(batch, outputs, logits.c, targets.c, m.c, loss.c, grad.c);
+            gpu.binaryCrossEntropy(batch, outputs, logits.g, targets.g, m.g, loss.g, grad.g);
+            same("binaryCrossEntropy loss k=" + outputs, loss);
+            same("binaryCrossEntropy grad k=" + outputs, grad);
+            CPU.meanSquaredError(batch, outputs, logits.c, targets.c, m.c, loss.c, grad.c);
+            gpu.meanSquaredError(batch, outputs, logits.g, targets.g, m.g, loss.g, grad.g);
+            same("meanSquaredError loss k=" + outputs, loss);
+            same("meanSquaredError grad k=" + outputs, grad);
+        }
+        covered("binaryCrossEntropy");
+        covered("meanSquaredError");
+    }
+
     // ---------------------------------------------------------------- attention
 
     /**
@@ -760,6 +792,22 @@ class CudaBackendTest {
         }
         covered("sgdUpdate");
         covered("adamUpdate");
+    }
+
+    /** The noise stage of a private step, with the noise the CPU reads from the same stream. */
+    @Test
+    void addNoiseAndScale() {
+        for (int n : new int[] {1, 7, 1000, 4099}) {
+            for (long first : new long[] {0, 3, 1_000_001}) {
+                for (UpdateNoise nz : new UpdateNoise[] {UpdateNoise.NONE, noise(0.7f, n, first)}) {
+                    P x = rand(n);
+                    CPU.addNoiseAndScale(x.c, nz, 0.125f);
+                    gpu.addNoiseAndScale(x.g, nz, 0.125f);
+                    same("addNoiseAndScale n=" + n + " first=" + first, x);
+                }
+            }
+        }
+        covered("addNoiseAndScale");
     }
 
     /** The in-kernel noise stream, element by element, against the float64 reference: 1e-6 relative. */
