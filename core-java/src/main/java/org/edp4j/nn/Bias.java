@@ -31,7 +31,7 @@ public final class Bias implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Batch batch) {
-        Buffers.requireLast("Bias(" + dim + ")", x, dim);
+        Buffers.requireLast(this, x, dim);
         output = Buffers.ensure(backend, output, x.shape().dims());
         backend.copy(x, output);
         backend.addRowVector(x.shape().rows(), dim, bias.value(), output);
@@ -62,5 +62,10 @@ public final class Bias implements Layer {
     @Override
     public String describe() {
         return "Bias(" + dim + ")";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

@@ -33,7 +33,7 @@ public final class BiasRule implements PerSampleRule {
      * @throws IllegalArgumentException for another shape
      */
     public BiasRule inputs(Tensor g) {
-        Rules.requireActivation(describe(), "g", g, dim);
+        Rules.requireActivation(this, "g", g, dim);
         this.g = g;
         return this;
     }
@@ -45,15 +45,15 @@ public final class BiasRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
-        Rules.requireInputs(describe(), g);
-        Rules.requireBatch(describe(), "sqNorms", sqNorms, g.dim(0));
+        Rules.requireInputs(this, g);
+        Rules.requireBatch(this, "sqNorms", sqNorms, g.dim(0));
         backend.biasNorms(g.dim(0), Rules.seq(g), dim, g, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
-        Rules.requireInputs(describe(), g);
-        Rules.requireBatch(describe(), "factors", factors, g.dim(0));
+        Rules.requireInputs(this, g);
+        Rules.requireBatch(this, "factors", factors, g.dim(0));
         backend.columnSumScaled(g.shape().rows(), dim, Rules.seq(g), g, factors, beta, bias.grad());
     }
 

@@ -43,8 +43,8 @@ public final class EmbeddingRule implements PerSampleRule {
      *     are checked where the kernels read them)
      */
     public EmbeddingRule inputs(IntTensor tokens, Tensor g) {
-        Rules.requireActivation(describe(), "g", g, dim);
-        Rules.requireTokens(describe(), tokens, g);
+        Rules.requireActivation(this, "g", g, dim);
+        Rules.requireTokens(this, tokens, g);
         this.tokens = tokens;
         this.g = g;
         return this;
@@ -57,15 +57,15 @@ public final class EmbeddingRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
-        Rules.requireInputs(describe(), g);
-        Rules.requireBatch(describe(), "sqNorms", sqNorms, g.dim(0));
+        Rules.requireInputs(this, g);
+        Rules.requireBatch(this, "sqNorms", sqNorms, g.dim(0));
         backend.embeddingNorms(g.dim(0), Rules.seq(g), dim, tokens, g, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
-        Rules.requireInputs(describe(), g);
-        Rules.requireBatch(describe(), "factors", factors, g.dim(0));
+        Rules.requireInputs(this, g);
+        Rules.requireBatch(this, "factors", factors, g.dim(0));
         backend.embeddingScatterAddScaled(g.shape().rows(), dim, Rules.seq(g), tokens, g, factors, beta, table.grad());
     }
 

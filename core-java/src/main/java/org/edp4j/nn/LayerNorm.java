@@ -47,7 +47,7 @@ public final class LayerNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Batch batch) {
-        Buffers.requireLast("LayerNorm(" + dim + ")", x, dim);
+        Buffers.requireLast(this, x, dim);
         int[] dims = x.shape().dims();
         int rows = x.shape().rows();
         output = Buffers.ensure(backend, output, dims);
@@ -83,5 +83,10 @@ public final class LayerNorm implements Layer {
     @Override
     public String describe() {
         return "LayerNorm(" + dim + ")";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

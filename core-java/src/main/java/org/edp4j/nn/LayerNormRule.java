@@ -33,7 +33,7 @@ public final class LayerNormRule implements PerSampleRule {
         this.gamma = gamma;
         this.beta = beta;
         this.dim = gamma.size();
-        Rules.requireShape(describe(), beta, dim);
+        Rules.requireShape(this, beta, dim);
         this.backend = gamma.backend();
     }
 
@@ -46,9 +46,9 @@ public final class LayerNormRule implements PerSampleRule {
      * @throws IllegalArgumentException for other shapes
      */
     public LayerNormRule inputs(Tensor xhat, Tensor gy) {
-        Rules.requireActivation(describe(), "xhat", xhat, dim);
-        Rules.requireActivation(describe(), "gy", gy, dim);
-        Rules.requireSameRows(describe(), "xhat", xhat, "gy", gy);
+        Rules.requireActivation(this, "xhat", xhat, dim);
+        Rules.requireActivation(this, "gy", gy, dim);
+        Rules.requireSameRows(this, "xhat", xhat, "gy", gy);
         this.xhat = xhat;
         this.gy = gy;
         return this;
@@ -61,15 +61,15 @@ public final class LayerNormRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
-        Rules.requireInputs(describe(), xhat);
-        Rules.requireBatch(describe(), "sqNorms", sqNorms, xhat.dim(0));
+        Rules.requireInputs(this, xhat);
+        Rules.requireBatch(this, "sqNorms", sqNorms, xhat.dim(0));
         backend.layerNormNorms(xhat.dim(0), Rules.seq(xhat), dim, gy, xhat, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float b) {
-        Rules.requireInputs(describe(), xhat);
-        Rules.requireBatch(describe(), "factors", factors, xhat.dim(0));
+        Rules.requireInputs(this, xhat);
+        Rules.requireBatch(this, "factors", factors, xhat.dim(0));
         backend.layerNormParamGradScaled(xhat.shape().rows(), dim, Rules.seq(xhat), gy, xhat, factors, b,
                 gamma.grad(), beta.grad());
     }

@@ -76,7 +76,7 @@ public final class Linear implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Batch batch) {
-        Buffers.requireLast("Linear(" + in + " -> " + out + ")", x, in);
+        Buffers.requireLast(this, x, in);
         input = x;
         output = Buffers.ensure(backend, output, Buffers.withLast(x, out));
         int rows = x.shape().rows();
@@ -114,5 +114,10 @@ public final class Linear implements Layer {
     @Override
     public String describe() {
         return "Linear(" + in + " -> " + out + (bias == null ? ", no bias)" : ")");
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

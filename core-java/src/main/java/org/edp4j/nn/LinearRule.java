@@ -70,7 +70,7 @@ public final class LinearRule implements PerSampleRule {
         this.in = weight.value().dim(transposed ? 1 : 0);
         this.out = weight.value().dim(transposed ? 0 : 1);
         if (bias != null) {
-            Rules.requireShape(describe(), bias, out);
+            Rules.requireShape(this, bias, out);
         }
         this.backend = weight.backend();
         this.parameters = bias == null ? List.of(weight) : List.of(weight, bias);
@@ -112,9 +112,9 @@ public final class LinearRule implements PerSampleRule {
      * @throws IllegalArgumentException for shapes that do not match the weight or each other
      */
     public LinearRule inputs(Tensor a, Tensor g) {
-        Rules.requireActivation(describe(), "a", a, in);
-        Rules.requireActivation(describe(), "g", g, out);
-        Rules.requireSameRows(describe(), "a", a, "g", g);
+        Rules.requireActivation(this, "a", a, in);
+        Rules.requireActivation(this, "g", g, out);
+        Rules.requireSameRows(this, "a", a, "g", g);
         this.a = a;
         this.g = g;
         return this;
@@ -127,9 +127,9 @@ public final class LinearRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
-        Rules.requireInputs(describe(), a);
+        Rules.requireInputs(this, a);
         int b = a.dim(0);
-        Rules.requireBatch(describe(), "sqNorms", sqNorms, b);
+        Rules.requireBatch(this, "sqNorms", sqNorms, b);
         int seq = Rules.seq(a);
         if (seq == 1) {
             backend.linearNormsRowwise(b, in, out, a, g, bias != null, sqNorms);
@@ -154,8 +154,8 @@ public final class LinearRule implements PerSampleRule {
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
-        Rules.requireInputs(describe(), a);
-        Rules.requireBatch(describe(), "factors", factors, a.dim(0));
+        Rules.requireInputs(this, a);
+        Rules.requireBatch(this, "factors", factors, a.dim(0));
         int rows = a.shape().rows();
         int seq = Rules.seq(a);
         if (transposed) {

@@ -48,15 +48,15 @@ public final class MaterializedRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
-        Rules.requireInputs(describe(), perSample);
-        Rules.requireBatch(describe(), "sqNorms", sqNorms, perSample.dim(0));
+        Rules.requireInputs(this, perSample);
+        Rules.requireBatch(this, "sqNorms", sqNorms, perSample.dim(0));
         backend.biasNorms(perSample.dim(0), 1, parameter.size(), perSample, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
-        Rules.requireInputs(describe(), perSample);
-        Rules.requireBatch(describe(), "factors", factors, perSample.dim(0));
+        Rules.requireInputs(this, perSample);
+        Rules.requireBatch(this, "factors", factors, perSample.dim(0));
         backend.columnSumScaled(perSample.dim(0), parameter.size(), 1, perSample, factors, beta, parameter.grad());
     }
 

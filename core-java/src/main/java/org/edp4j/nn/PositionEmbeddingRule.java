@@ -81,15 +81,15 @@ public final class PositionEmbeddingRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
-        Rules.requireInputs(describe(), g);
-        Rules.requireBatch(describe(), "sqNorms", sqNorms, g.dim(0));
+        Rules.requireInputs(this, g);
+        Rules.requireBatch(this, "sqNorms", sqNorms, g.dim(0));
         backend.embeddingNorms(g.dim(0), g.dim(1), dim, positions, g, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
-        Rules.requireInputs(describe(), g);
-        Rules.requireBatch(describe(), "factors", factors, g.dim(0));
+        Rules.requireInputs(this, g);
+        Rules.requireBatch(this, "factors", factors, g.dim(0));
         int t = g.dim(1);
         backend.embeddingScatterAddScaled(g.dim(0) * t, dim, t, positions, g, factors, beta, table.grad());
     }
