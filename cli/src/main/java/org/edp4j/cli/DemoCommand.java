@@ -15,17 +15,21 @@ import org.edp4j.nn.Batch;
 import org.edp4j.nn.Models;
 import org.edp4j.nn.Sequential;
 import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code edp demo}: a short private training run on a synthetic task, next to the same run
  * without privacy; prints accuracy, epsilon and the measured private/non-private step-time ratio.
+ * The two runs take turns in blocks of {@value #BLOCK} steps and each block's first step is not
+ * timed ({@link StepTimes}), as the benchmarks' {@code StepProfile} does.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Private vs non-private training of an MLP on a synthetic task (a quick smoke run).")
 public final class DemoCommand implements Callable<Integer> {
+    /** Steps per turn of each run; the first of every turn is not timed. */
+    static final int BLOCK = 5;
+
     @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -49,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(sigma > 0) || Double.isInfinite(sigma)) {
             throw new IllegalArgumentException("--noise-multiplier must be > 0 and finite, got " + sigma);
         }
-        Backend backend = Backends.byName(backendName);
+        Backend backend = BackendOption.resolve(backendName);
         int n = 20_000;
         int dim = 64;
         int classes = 8;
@@ -59,15 +63,13 @@ public final class DemoCommand implements Callable<Integer> {
         double q = 256.0 / n;
         System.out.printf("edp4j demo: MLP %d-256-256-%d on %d synthetic examples, expected batch 256, %d epochs, backend %s%n",
                 dim, classes, n, epochs, backend.name());
-        // Both runs advance in lockstep, one private step then one non-private step, so a busy
-        // machine slows both alike and the time ratio stays fair.
+        // The runs take turns in blocks of BLOCK steps; the first step of each block is not timed
+        // (StepTimes), so the private step's noise prefetch, which runs on after the step returns,
+        // is charged to the private run and a busy machine slows both runs alike.
         try (Trainee priv = new Trainee(backend, train, q, true);
              Trainee plain = new Trainee(backend, train, q, false)) {
-            int steps = epochs * priv.loop.stepsPerEpoch();
-            for (int s = 0; s < steps; s++) {
-                priv.step();
-                plain.step();
-            }
+            long steps = (long) epochs * priv.loop.stepsPerEpoch();
+            StepTimes.alternate(steps, BLOCK, priv.times, priv.loop::step, plain.times, plain.loop::step);
             report(priv.finish(test), plain.finish(test));
         }
         return 0;
@@ -82,20 +84,21 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("%-28s %12d %12d%n", "steps", priv.steps, plain.steps);
         System.out.printf("%-28s %12.3f %12.3f%n", "median step time (ms)", priv.medianStepMs, plain.medianStepMs);
         System.out.printf("%-28s %12.3f%n", "private / non-private time", priv.medianStepMs / plain.medianStepMs);
+        System.out.printf("(runs alternate in blocks of %d steps; the first epoch and each block's first step "
+                + "are not timed)%n", BLOCK);
     }
 
     private record Run(double accuracy, double epsilon, long steps, double medianStepMs) {
     }
 
-    /** One training run (private or not) that advances a step at a time. */
+    /** One training run, private or not. */
     private final class Trainee implements AutoCloseable {
         final boolean isPrivate;
         final Sequential model;
         final PrivateOptimizer opt;
         final Batch batch;
         final TrainingLoop loop;
-        final double[] times;
-        int steps;
+        final StepTimes times;
 
         Trainee(Backend backend, SyntheticClassification train, double q, boolean isPrivate) {
             this.isPrivate = isPrivate;
@@ -107,23 +110,14 @@ public final class DemoCommand implements Callable<Integer> {
             this.batch = Batch.dense(backend, PoissonSampler.suggestedCapacity(train.size(), q), train.dim(),
                     train.classes());
             this.loop = new TrainingLoop(opt, new PoissonSampler(noise, train.size(), q), batch, loader(train));
-            this.times = new double[epochs * loop.stepsPerEpoch()];
-        }
-
-        void step() {
-            long t0 = System.nanoTime();
-            loop.step();
-            times[steps++] = (System.nanoTime() - t0) / 1e6;
+            // The first epoch includes JIT warm-up: the timing uses the later steps.
+            this.times = new StepTimes(loop.stepsPerEpoch());
         }
 
         Run finish(SyntheticClassification test) {
-            // The first epoch includes JIT warm-up: the timing uses the later steps.
-            double[] later = java.util.Arrays.copyOfRange(times, Math.min(steps - 1, loop.stepsPerEpoch()), steps);
-            java.util.Arrays.sort(later);
-            double median = later[later.length / 2];
             double acc = Evaluation.accuracy(model, batch, loader(test), test.labels());
             double eps = isPrivate ? opt.accountant().getEpsilon(delta) : Double.POSITIVE_INFINITY;
-            return new Run(acc, eps, steps, median);
+            return new Run(acc, eps, opt.stepsTaken(), 1e3 * times.medianSeconds());
         }
 
         @Override

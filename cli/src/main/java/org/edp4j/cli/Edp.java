@@ -1,6 +1,10 @@
 package org.edp4j.cli;
 
+import java.util.List;
 import org.edp4j.cli.audit.AuditCommand;
+import org.edp4j.cli.model.InspectCommand;
+import org.edp4j.cli.fairness.FairnessCommand;
+import org.edp4j.cli.model.PredictCommand;
 import org.edp4j.cli.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code edp} command: private training, accounting and audits from the command line. */
 @Command(name = "edp", mixinStandardHelpOptions = true, version = "edp4j 0.1.0",
         description = "Differentially private training on the JVM.",
-        subcommands = {TrainCommand.class, AuditCommand.class, PrivacyCommand.class, CalibrateCommand.class,
+        subcommands = {TrainCommand.class, PredictCommand.class, InspectCommand.class, FairnessCommand.class, AuditCommand.class, PrivacyCommand.class, CalibrateCommand.class,
             DemoCommand.class})
 public final class Edp implements Runnable {
 
@@ -33,11 +37,31 @@ public final class Edp implements Runnable {
         // input too: one line, exit code 2. Anything else is a failure: one line, exit code 1.
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             boolean badInput = ex instanceof IllegalArgumentException;
-            c.getErr().println("edp " + c.getCommandName() + ": " + (badInput ? "" : "error: ") + ex.getMessage());
+            String message = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            c.getErr().println("edp " + c.getCommandName() + ": " + (badInput ? "" : "error: ") + message);
             c.getErr().flush();
             return badInput ? c.getCommandSpec().exitCodeOnInvalidInput() : c.getCommandSpec().exitCodeOnExecutionException();
         });
+        // Out of memory is no bug of the input: one line with the heap advice, exit code 1.
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (OutOfMemoryError e) {
+                List<CommandLine> chain = parsed.asCommandLineList();
+                CommandLine c = chain.get(chain.size() - 1);
+                c.getErr().println("edp " + c.getCommandName() + ": " + outOfMemory(Runtime.getRuntime().maxMemory()));
+                c.getErr().flush();
+                return c.getCommandSpec().exitCodeOnExecutionException();
+            }
+        });
         return cl;
+    }
+
+    /** The one line printed when the Java heap runs out. */
+    static String outOfMemory(long maxHeapBytes) {
+        return String.format(java.util.Locale.ROOT, "error: out of memory (the Java heap is limited to %d MiB): "
+                + "give Java more, e.g. java -Xmx8g -jar edp.jar ..., or make the run smaller (--batch-size, "
+                + "--max-len, --dim, --vocab-size)", maxHeapBytes >> 20);
     }
 
     @Override

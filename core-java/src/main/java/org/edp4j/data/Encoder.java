@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Turns texts into fixed-length rows of token ids: tokenize with a {@link Tokenizer}, map each token
- * with a {@link Vocabulary} (unknown tokens become {@link Vocabulary#UNK}), keep the first
+ * with a {@link TokenIndex} (a {@link Vocabulary}, where unknown tokens become {@link Vocabulary#UNK},
+ * or a {@link HashedVocabulary}), keep the first
  * {@link #maxLen()} ids (head truncation) and fill the rest of the row with {@link Vocabulary#PAD}.
  *
  * <pre>{@code
@@ -18,29 +19,29 @@ import java.util.Objects;
 public final class Encoder {
 
     private final Tokenizer tokenizer;
-    private final Vocabulary vocabulary;
+    private final TokenIndex index;
     private final int maxLen;
 
-    private Encoder(Tokenizer tokenizer, Vocabulary vocabulary, int maxLen) {
+    private Encoder(Tokenizer tokenizer, TokenIndex index, int maxLen) {
         this.tokenizer = tokenizer;
-        this.vocabulary = vocabulary;
+        this.index = index;
         this.maxLen = maxLen;
     }
 
     /**
-     * @param tokenizer  the tokenizer; not null
-     * @param vocabulary the vocabulary; not null
-     * @param maxLen     the row length, {@code >= 1}
+     * @param tokenizer the tokenizer; not null
+     * @param index     the token ids: a {@link Vocabulary} or a {@link HashedVocabulary}; not null
+     * @param maxLen    the row length, {@code >= 1}
      * @return an encoder
      * @throws IllegalArgumentException if maxLen is less than 1
      */
-    public static Encoder of(Tokenizer tokenizer, Vocabulary vocabulary, int maxLen) {
+    public static Encoder of(Tokenizer tokenizer, TokenIndex index, int maxLen) {
         Objects.requireNonNull(tokenizer, "tokenizer");
-        Objects.requireNonNull(vocabulary, "vocabulary");
+        Objects.requireNonNull(index, "index");
         if (maxLen < 1) {
             throw new IllegalArgumentException("maxLen must be >= 1, got " + maxLen);
         }
-        return new Encoder(tokenizer, vocabulary, maxLen);
+        return new Encoder(tokenizer, index, maxLen);
     }
 
     /**
@@ -70,9 +71,20 @@ public final class Encoder {
         return tokenizer;
     }
 
-    /** @return the vocabulary */
+    /** @return the token ids (a {@link Vocabulary} or a {@link HashedVocabulary}) */
+    public TokenIndex tokenIndex() {
+        return index;
+    }
+
+    /**
+     * @return the vocabulary
+     * @throws IllegalStateException if this encoder hashes tokens ({@link HashedVocabulary}) instead
+     */
     public Vocabulary vocabulary() {
-        return vocabulary;
+        if (index instanceof Vocabulary v) {
+            return v;
+        }
+        throw new IllegalStateException("this encoder hashes tokens (" + index + "); it has no vocabulary list");
     }
 
     /** @return the row length */
@@ -95,10 +107,10 @@ public final class Encoder {
             throw new IllegalArgumentException("offset must be in [0, dst.length - maxLen] = [0, "
                     + (dst.length - maxLen) + "], got " + offset);
         }
-        List<String> tokens = tokenizer.tokenize(text);
+        List<String> tokens = tokenizer.tokenize(text, maxLen);
         int length = Math.min(tokens.size(), maxLen);
         for (int t = 0; t < length; t++) {
-            dst[offset + t] = vocabulary.id(tokens.get(t));
+            dst[offset + t] = index.id(tokens.get(t));
         }
         for (int t = length; t < maxLen; t++) {
             dst[offset + t] = Vocabulary.PAD;
@@ -144,6 +156,6 @@ public final class Encoder {
 
     @Override
     public String toString() {
-        return "Encoder[" + tokenizer + ", " + vocabulary + ", maxLen=" + maxLen + "]";
+        return "Encoder[" + tokenizer + ", " + index + ", maxLen=" + maxLen + "]";
     }
 }

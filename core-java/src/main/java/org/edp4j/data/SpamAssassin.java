@@ -1,14 +1,16 @@
 package org.edp4j.data;
 
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -118,16 +120,14 @@ public final class SpamAssassin {
         int lineNo = 0;
         try (InputStream raw = gzipped;
              GZIPInputStream gz = new GZIPInputStream(raw, 1 << 16);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(gz,
-                     StandardCharsets.UTF_8.newDecoder()
-                             .onMalformedInput(CodingErrorAction.REPORT)
-                             .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
-            String line = reader.readLine();
+             Lines lines = new Lines(gz)) {
+            String line = lines.next(1);
             lineNo = 1;
             if (!HEADER.equals(line)) {
-                throw corrupt(lineNo, "expected header '" + HEADER.replace("\t", "\\t") + "'");
+                String expected = "expected header '" + HEADER.replace("\t", "\\t") + "'";
+                throw corrupt(lineNo, line == null ? "no lines, " + expected : expected);
             }
-            while ((line = reader.readLine()) != null) {
+            while ((line = lines.next(lineNo + 1)) != null) {
                 lineNo++;
                 String[] f = line.split("\t", -1);
                 if (f.length != 6) {
@@ -148,13 +148,81 @@ public final class SpamAssassin {
                     default -> throw corrupt(lineNo, "split must be 'train' or 'test', got '" + f[0] + "'");
                 }
             }
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException(message(lineNo + 1, "invalid UTF-8"), e);
+        } catch (EOFException e) {
+            throw new IllegalStateException(message(lineNo + 1, "the gzip data is empty or cut short"),
+                    new UncheckedIOException(e));
         } catch (IOException e) {
-            throw new IllegalStateException(message(lineNo + 1, "unreadable gzip data (" + e.getMessage() + ")"),
+            throw new IllegalStateException(message(lineNo + 1, "unreadable gzip data ("
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")"),
                     new UncheckedIOException(e));
         }
         return new DatasetSplits(TextDataset.of(train, CLASS_NAMES), TextDataset.of(test, CLASS_NAMES));
+    }
+
+    /**
+     * The lines of a UTF-8 stream, each decoded on its own, so that invalid UTF-8 is reported on the
+     * line that holds it (a reader decodes a whole buffer ahead of the line it returns). A line ends
+     * at {@code \n}; a {@code \r} before it is dropped.
+     */
+    private static final class Lines implements AutoCloseable {
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final byte[] chunk = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private byte[] line = new byte[4096];
+
+        Lines(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line, or null at the end; {@code lineNo} is its number, for the error message. */
+        String next(int lineNo) throws IOException {
+            int n = 0;
+            boolean ended = false;
+            while (!ended) {
+                if (pos == limit) {
+                    limit = in.read(chunk);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        if (n == 0) {
+                            return null;
+                        }
+                        break;
+                    }
+                }
+                int start = pos;
+                while (pos < limit && chunk[pos] != '\n') {
+                    pos++;
+                }
+                int len = pos - start;
+                if (n + len > line.length) {
+                    line = Arrays.copyOf(line, Math.max(2 * line.length, n + len));
+                }
+                System.arraycopy(chunk, start, line, n, len);
+                n += len;
+                if (pos < limit) {
+                    pos++; // the '\n'
+                    ended = true;
+                }
+            }
+            if (n > 0 && line[n - 1] == '\r') {
+                n--;
+            }
+            try {
+                return decoder.reset().decode(ByteBuffer.wrap(line, 0, n)).toString();
+            } catch (CharacterCodingException e) {
+                throw corrupt(lineNo, "invalid UTF-8");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private static IllegalStateException corrupt(int lineNo, String what) {

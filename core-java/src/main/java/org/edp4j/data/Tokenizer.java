@@ -70,12 +70,29 @@ public final class Tokenizer {
      * @throws NullPointerException if text is null
      */
     public List<String> tokenize(String text) {
+        return tokenize(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Tokenizes the start of a text: the first {@code maxTokens} tokens of {@link #tokenize(String)},
+     * without reading further (an encoder that keeps {@code maxLen} tokens needs no more).
+     *
+     * @param text the text; not null, not modified
+     * @param maxTokens the most tokens returned, {@code >= 0}
+     * @return the first tokens in text order, a new modifiable list
+     * @throws NullPointerException if text is null
+     * @throws IllegalArgumentException if maxTokens is negative
+     */
+    public List<String> tokenize(String text, int maxTokens) {
         Objects.requireNonNull(text, "text");
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
         List<String> tokens = new ArrayList<>();
         StringBuilder token = new StringBuilder();
         int tokenLength = 0;
         int i = 0;
-        while (i < text.length()) {
+        while (i < text.length() && tokens.size() < maxTokens) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetterOrDigit(cp)) {
@@ -89,7 +106,7 @@ public final class Tokenizer {
                 tokenLength = 0;
             }
         }
-        if (tokenLength > 0) {
+        if (tokenLength > 0 && tokens.size() < maxTokens) {
             tokens.add(token.toString());
         }
         return tokens;

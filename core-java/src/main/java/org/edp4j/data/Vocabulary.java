@@ -36,7 +36,7 @@ import java.util.Set;
  * Vocabulary same = Vocabulary.of(vocab.tokens());   // same ids
  * }</pre>
  */
-public final class Vocabulary {
+public final class Vocabulary implements TokenIndex {
 
     /** Id of the padding token; encoders fill unused positions with it. */
     public static final int PAD = 0;
@@ -150,6 +150,7 @@ public final class Vocabulary {
     }
 
     /** @return the number of ids, reserved ones included; ids are {@code 0 .. size() - 1} */
+    @Override
     public int size() {
         return tokens.size();
     }
@@ -158,6 +159,7 @@ public final class Vocabulary {
      * @param token the token; not null
      * @return its id, or {@link #UNK} if it is not in the vocabulary
      */
+    @Override
     public int id(String token) {
         Integer id = ids.get(Objects.requireNonNull(token, "token"));
         return id == null ? UNK : id;

@@ -51,10 +51,16 @@
  *
  * <h2>Privacy</h2>
  *
- * <p>One example is one email, the unit the DP-SGD guarantee protects. Preprocessing fitted to
- * private data is outside that guarantee: {@link org.edp4j.data.Vocabulary#build} releases which tokens
- * occur in the training documents. It counts documents, not occurrences, so one email adds at most
- * one to any count, but its {@code minCount} threshold is not differentially private. For the public
- * SpamAssassin corpus this does not matter; for private data use a public vocabulary.
+ * <p>One example is one text, the unit the DP-SGD guarantee protects. Preprocessing fitted to
+ * private data is outside that guarantee unless it is made private and accounted for:
+ * {@link org.edp4j.data.Vocabulary#build} releases which tokens occur in the training documents (a
+ * {@code minCount} threshold is not differentially private). The alternatives are
+ * {@link org.edp4j.data.DpVocabulary} (a differentially private selection whose epsilon composes with
+ * DP-SGD's by {@link org.edp4j.privacy.PartitionSelection}'s theorem),
+ * {@link org.edp4j.data.HashedVocabulary} (feature hashing: no data-dependent vocabulary), a public
+ * vocabulary ({@link org.edp4j.data.Vocabulary#of}), and {@link org.edp4j.data.VocabularyWithBuckets},
+ * which hashes the tokens a vocabulary leaves out at no privacy cost. For the public SpamAssassin
+ * corpus a fitted vocabulary does not matter; {@code edp train} still selects its vocabulary privately
+ * by default, so that the same command is safe on private files.
  */
 package org.edp4j.data;

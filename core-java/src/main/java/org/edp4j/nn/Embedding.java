@@ -29,6 +29,7 @@ public final class Embedding implements Layer {
      * @param vocab vocabulary size, &gt; 0 (id 0 is {@link Batch#PAD})
      * @param dim embedding width, &gt; 0
      * @param std standard deviation of the initial entries, &gt;= 0
+     * @throws IllegalArgumentException for a size out of range, or {@code vocab * dim > 2^31 - 1}
      */
     public Embedding(Backend backend, int vocab, int dim, float std, SplittableRandom rng) {
         if (vocab <= 0 || dim <= 0) {
@@ -40,7 +41,8 @@ public final class Embedding implements Layer {
         this.backend = backend;
         this.vocab = vocab;
         this.dim = dim;
-        this.table = new Parameter("table", backend.tensor(Init.normal(rng, vocab * dim, std), vocab, dim));
+        int size = Init.size("embedding table [vocab, dim]", vocab, dim);
+        this.table = new Parameter("table", backend.tensor(Init.normal(rng, size, std), vocab, dim));
         this.rule = new EmbeddingRule(table);
     }
 

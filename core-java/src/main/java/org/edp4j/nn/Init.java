@@ -7,6 +7,22 @@ final class Init {
     private Init() {
     }
 
+    /**
+     * The number of values of a {@code [rows, cols]} parameter.
+     *
+     * @param what the parameter, for the message, e.g. {@code "embedding table [vocab, dim]"}
+     * @throws IllegalArgumentException when {@code rows * cols} exceeds {@code 2^31 - 1}, the most
+     *     values one tensor (a Java array) holds
+     */
+    static int size(String what, int rows, int cols) {
+        long n = (long) rows * cols;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + " = [" + rows + ", " + cols + "] would hold " + n
+                    + " values, more than 2^31 - 1 = " + Integer.MAX_VALUE + ", the most one tensor holds");
+        }
+        return (int) n;
+    }
+
     /** {@code n} values uniform in {@code [-bound, bound)}. */
     static float[] uniform(SplittableRandom rng, int n, float bound) {
         float[] v = new float[n];

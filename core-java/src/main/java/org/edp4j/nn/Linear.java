@@ -40,6 +40,7 @@ public final class Linear implements Layer {
      *
      * @param in input width, &gt; 0
      * @param out output width, &gt; 0
+     * @throws IllegalArgumentException for a width out of range, or {@code in * out > 2^31 - 1}
      */
     public Linear(Backend backend, int in, int out, boolean withBias, SplittableRandom rng) {
         if (in <= 0 || out <= 0) {
@@ -49,7 +50,8 @@ public final class Linear implements Layer {
         this.in = in;
         this.out = out;
         float bound = (float) (1.0 / Math.sqrt(in));
-        this.weight = new Parameter("weight", backend.tensor(Init.uniform(rng, in * out, bound), in, out));
+        int size = Init.size("Linear weight [in, out]", in, out);
+        this.weight = new Parameter("weight", backend.tensor(Init.uniform(rng, size, bound), in, out));
         this.bias = withBias ? new Parameter("bias", backend.tensor(Init.uniform(rng, out, bound), out)) : null;
         this.rule = LinearRule.of(weight, bias);
     }

@@ -29,6 +29,7 @@ public final class PositionEmbedding implements Layer {
      * @param maxLen longest sequence, &gt; 0
      * @param dim embedding width, &gt; 0
      * @param std standard deviation of the initial entries, &gt;= 0
+     * @throws IllegalArgumentException for a size out of range, or {@code maxLen * dim > 2^31 - 1}
      */
     public PositionEmbedding(Backend backend, int maxLen, int dim, float std, SplittableRandom rng) {
         if (maxLen <= 0 || dim <= 0) {
@@ -41,7 +42,8 @@ public final class PositionEmbedding implements Layer {
         this.backend = backend;
         this.maxLen = maxLen;
         this.dim = dim;
-        this.table = new Parameter("table", backend.tensor(Init.normal(rng, maxLen * dim, std), maxLen, dim));
+        int size = Init.size("position embedding [maxLen, dim]", maxLen, dim);
+        this.table = new Parameter("table", backend.tensor(Init.normal(rng, size, std), maxLen, dim));
         this.rule = new PositionEmbeddingRule(table);
     }
 

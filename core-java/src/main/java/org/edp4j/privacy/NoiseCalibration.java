@@ -1,5 +1,6 @@
 package org.edp4j.privacy;
 
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -58,16 +59,29 @@ public final class NoiseCalibration {
         if (sampleRate == 0 || steps == 0) {
             return 0.0;
         }
+        return search(sigma -> epsilon(accountant, sigma, sampleRate, steps, delta), targetEpsilon, relTol);
+    }
+
+    /**
+     * The smallest sigma (to {@code relTol} relative) with {@code epsilon(sigma) <= targetEpsilon},
+     * for an epsilon that decreases with sigma. Brackets from 1 by doubling or halving (down to
+     * 1e-6), then narrows the bracket by safeguarded regula falsi and returns its upper end, which
+     * meets the target.
+     *
+     * @param epsilon epsilon of a noise multiplier; may return {@code +inf}
+     * @throws IllegalArgumentException when even {@link #MAX_NOISE_MULTIPLIER} does not meet the target
+     */
+    static double search(DoubleUnaryOperator epsilon, double targetEpsilon, double relTol) {
         double lo;
         double hi;
         double eLo = Double.NaN;
         double eHi;
-        double e1 = epsilon(accountant, 1.0, sampleRate, steps, delta);
+        double e1 = epsilon.applyAsDouble(1.0);
         if (e1 <= targetEpsilon) {
             hi = 1.0;
             eHi = e1;
             lo = 0.5;
-            while ((eLo = epsilon(accountant, lo, sampleRate, steps, delta)) <= targetEpsilon) {
+            while ((eLo = epsilon.applyAsDouble(lo)) <= targetEpsilon) {
                 hi = lo;
                 eHi = eLo;
                 lo /= 2;
@@ -79,14 +93,14 @@ public final class NoiseCalibration {
             lo = 1.0;
             eLo = e1;
             hi = 2.0;
-            while ((eHi = epsilon(accountant, hi, sampleRate, steps, delta)) > targetEpsilon) {
-                lo = hi;
-                eLo = eHi;
-                hi *= 2;
-                if (hi > MAX_NOISE_MULTIPLIER) {
+            while ((eHi = epsilon.applyAsDouble(hi)) > targetEpsilon) {
+                if (hi >= MAX_NOISE_MULTIPLIER) {
                     throw new IllegalArgumentException("targetEpsilon " + targetEpsilon
                             + " is too small: not met even with noiseMultiplier " + MAX_NOISE_MULTIPLIER);
                 }
+                lo = hi;
+                eLo = eHi;
+                hi = Math.min(2 * hi, MAX_NOISE_MULTIPLIER);
             }
         }
         // Illinois (modified regula falsi) on g(sigma) = epsilon(sigma) - target, keeping the bracket
@@ -105,7 +119,7 @@ public final class NoiseCalibration {
                 double guard = 0.25 * relTol * hi;
                 mid = Math.min(Math.max(mid, lo + guard), hi - guard);
             }
-            double g = epsilon(accountant, mid, sampleRate, steps, delta) - targetEpsilon;
+            double g = epsilon.applyAsDouble(mid) - targetEpsilon;
             if (g <= 0) {
                 hi = mid;
                 gHi = g;

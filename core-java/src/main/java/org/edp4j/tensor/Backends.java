@@ -32,11 +32,15 @@ public final class Backends {
         return choose().reason;
     }
 
+    /** Device backends edp4j has (each in its own module, found through {@link BackendProvider}). */
+    public static final List<String> DEVICE_BACKENDS = List.of("cuda");
+
     /**
      * The backend of the given name: "auto" (as {@link #best()}), "cpu", or a provider's name.
      *
-     * @throws IllegalArgumentException for an unknown name
-     * @throws IllegalStateException when the named backend exists but is not usable here (with the reason)
+     * @throws IllegalArgumentException for a name other than auto, cpu and {@link #DEVICE_BACKENDS}
+     * @throws IllegalStateException when the named backend is not usable here, with the reason: its
+     *     module is not on the class path, or its probe found no usable device
      */
     public static Backend byName(String name) {
         switch (name) {
@@ -48,12 +52,17 @@ public final class Backends {
                 for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
                     if (p.name().equals(name)) {
                         StringBuilder why = new StringBuilder();
-                        Optional<Backend> b = p.probe(why);
-                        return b.orElseThrow(() -> new IllegalStateException(
+                        return probe(p, why).orElseThrow(() -> new IllegalStateException(
                                 "backend '" + name + "' is not usable here: " + why));
                     }
                 }
-                throw new IllegalArgumentException("unknown backend '" + name + "', expected auto, cpu or cuda");
+                if (DEVICE_BACKENDS.contains(name)) {
+                    throw new IllegalStateException("backend '" + name + "' is not usable here: it is not on the "
+                            + "class path (the edp4j-" + name + " module is built only where its compiler is found, "
+                            + "and this program does not include it)");
+                }
+                throw new IllegalArgumentException("unknown backend '" + name + "', expected auto, cpu or "
+                        + String.join(", ", DEVICE_BACKENDS));
         }
     }
 
@@ -76,17 +85,21 @@ public final class Backends {
         }
     }
 
+    /** The provider's backend, or empty with the reason in {@code why} (also when the probe throws). */
+    private static Optional<Backend> probe(BackendProvider p, StringBuilder why) {
+        try {
+            return p.probe(why);
+        } catch (RuntimeException | LinkageError e) {
+            why.append(e);
+            return Optional.empty();
+        }
+    }
+
     private static Choice probeAll() {
         List<String> reasons = new ArrayList<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             StringBuilder why = new StringBuilder();
-            Optional<Backend> b;
-            try {
-                b = p.probe(why);
-            } catch (RuntimeException | LinkageError e) {
-                b = Optional.empty();
-                why.append(e);
-            }
+            Optional<Backend> b = probe(p, why);
             if (b.isPresent()) {
                 return new Choice(b.get(), p.name() + " device usable");
             }

@@ -132,6 +132,40 @@ class SpamAssassinTest {
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
 
+    /**
+     * Invalid UTF-8 is reported on its own line, even deep in the stream (a buffered reader decodes
+     * tens of kilobytes ahead and used to blame the line after the last one it returned).
+     */
+    @Test
+    void invalidUtf8IsReportedOnItsLine() {
+        String good = "train\t0\teasy-ham-1\t00001\ts\tb\n";
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        text.writeBytes((SpamAssassin.HEADER + "\n" + good.repeat(3000)).getBytes(StandardCharsets.UTF_8));
+        text.writeBytes("train\t0\teasy-ham-1\t00002\ts\tb".getBytes(StandardCharsets.UTF_8));
+        text.write(0xC3); // a lead byte with no continuation
+        text.writeBytes(("\n" + good.repeat(3000)).getBytes(StandardCharsets.UTF_8));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SpamAssassin.read(new ByteArrayInputStream(gzipBytes(text.toByteArray()))));
+        assertEquals("SpamAssassin corpus is corrupt at line 3002: invalid UTF-8", e.getMessage());
+    }
+
+    @Test
+    void emptyInputSaysSo() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SpamAssassin.read(new ByteArrayInputStream(new byte[0])));
+        assertEquals("SpamAssassin corpus is corrupt at line 1: the gzip data is empty or cut short", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> SpamAssassin.read(gzip("")));
+        assertTrue(e.getMessage().startsWith("SpamAssassin corpus is corrupt at line 1: no lines, expected header"),
+                e.getMessage());
+    }
+
+    @Test
+    void crLfLineEndsParse() {
+        DatasetSplits d = SpamAssassin.read(gzip(SpamAssassin.HEADER + "\r\n"
+                + "train\t0\teasy-ham-1\t00001\tHello\tworld\r\n"));
+        assertEquals(new TextExample("Hello world", 0, "easy-ham-1", "00001"), d.train().get(0));
+    }
+
     @Test
     void smallValidInputParses() {
         DatasetSplits d = SpamAssassin.read(gzip(SpamAssassin.HEADER + "\n"
@@ -149,9 +183,13 @@ class SpamAssassinTest {
     }
 
     private static byte[] gzipBytes(String text) {
+        return gzipBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] gzipBytes(byte[] raw) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
+            gz.write(raw);
         } catch (IOException e) {
             throw new AssertionError(e);
         }

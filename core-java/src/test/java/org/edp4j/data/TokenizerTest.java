@@ -69,4 +69,24 @@ class TokenizerTest {
         assertEquals(tok.tokenize(text), tok.tokenize(text));
         assertEquals(tok.tokenize(text), tok.tokenize(" " + text.replace(' ', ',') + " ?"));
     }
+
+    @Test
+    void aLimitedTokenizationIsThePrefixOfTheFullOne() {
+        Tokenizer tok = Tokenizer.withMaxTokenLength(4);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        String alphabet = "ab \u00e9,\ud83d\ude00Z9- ";
+        for (int trial = 0; trial < 500; trial++) {
+            StringBuilder sb = new StringBuilder();
+            int len = rng.nextInt(0, 40);
+            for (int k = 0; k < len; k++) {
+                sb.append(alphabet.charAt(rng.nextInt(alphabet.length())));
+            }
+            String text = sb.toString();
+            List<String> all = tok.tokenize(text);
+            for (int max = 0; max <= all.size() + 1; max++) {
+                assertEquals(all.subList(0, Math.min(max, all.size())), tok.tokenize(text, max), text + " / " + max);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> tok.tokenize("a", -1));
+    }
 }

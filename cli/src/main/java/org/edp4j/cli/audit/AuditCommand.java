@@ -3,17 +3,18 @@ package org.edp4j.cli.audit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.edp4j.cli.BackendOption;
+import org.edp4j.cli.OutputFiles;
 import org.edp4j.cli.train.ModelDefaults;
 import org.edp4j.cli.train.TrainCommand;
 import org.edp4j.cli.train.TrainConfig;
+import org.edp4j.data.SpamAssassin;
 import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,7 +95,7 @@ public final class AuditCommand implements Callable<Integer> {
     double delta;
 
     @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05",
-            description = "Error level of the empirical epsilon lower bound (0.05: 95% confidence). Default: ${DEFAULT-VALUE}.")
+            description = "Error level of the empirical epsilon lower bound (0.05: 95%% confidence). Default: ${DEFAULT-VALUE}.")
     double alpha;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
@@ -133,9 +134,18 @@ public final class AuditCommand implements Callable<Integer> {
             eps.add(e);
         }
         int n = maxTrain != null ? maxTrain : quick ? 1600 : 4717;
+        if (n < AuditConfig.MIN_TRAIN) {
+            throw new IllegalArgumentException("--max-train must be >= " + AuditConfig.MIN_TRAIN + " for an audit, got "
+                    + n);
+        }
         // The bag model of edp train, at its defaults unless --quick shrinks the run.
         ModelDefaults bag = ModelDefaults.BAG;
         int b = batchSize != null ? batchSize : quick ? 256 : bag.batchSize();
+        int usable = Math.min(n, SpamAssassin.TRAIN_SIZE);
+        if (batchSize == null && b > usable) {
+            throw new IllegalArgumentException("--max-train " + n + " is smaller than the default --batch-size " + b
+                    + ": give --batch-size B with B <= " + usable);
+        }
         int t = maxLen != null ? maxLen : quick ? 128 : bag.maxLen();
         TrainConfig tc = new TrainConfig(TrainConfig.BAG, 8000, t, bag.dim(), bag.hidden(), epochs, b, clip, "flat",
                 TrainCommand.DEFAULT_EPSILON, Double.NaN, delta, "constant", "adam", lr, seed, insecureSeedNoise, n,
@@ -147,16 +157,20 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AuditConfig config = config();
-        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+        if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file, got " + plot);
+        }
+        if (json != null) {
+            OutputFiles.checkFile("--json", json);
+        }
+        if (plot != null) {
+            OutputFiles.checkFile("--plot", plot);
         }
         Backend be;
         try {
-            be = Backends.byName(backend);
+            be = BackendOption.resolve(backend);
         } catch (IllegalStateException e) {
             return fail(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--backend must be auto, cpu or cuda, got '" + backend + "'");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -176,17 +190,13 @@ public final class AuditCommand implements Callable<Integer> {
         out.flush();
         try {
             if (json != null) {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, report.json(), StandardCharsets.UTF_8);
+                OutputFiles.write("--json", json, report.json().getBytes(StandardCharsets.UTF_8));
             }
             if (plot != null) {
-                LeakagePlot.write(plot, config, data, results);
+                OutputFiles.write("--plot", plot, LeakagePlot.png(config, data, results));
             }
         } catch (IOException e) {
-            return fail(e.toString());
+            return fail(e.getMessage());
         }
         return report.violation() ? EXIT_VIOLATION : 0;
     }

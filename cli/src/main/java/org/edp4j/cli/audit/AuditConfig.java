@@ -2,6 +2,7 @@ package org.edp4j.cli.audit;
 
 import java.util.List;
 import org.edp4j.audit.Canaries;
+import org.edp4j.cli.TensorLimit;
 import org.edp4j.cli.train.TrainConfig;
 
 /**
@@ -17,6 +18,9 @@ import org.edp4j.cli.train.TrainConfig;
  */
 public record AuditConfig(TrainConfig train, List<Double> epsilons, int canariesPerRepeat, List<Integer> repeats,
         int references, double alpha) {
+
+    /** The smallest training subsample an audit accepts (a quarter of it is audited). */
+    public static final int MIN_TRAIN = 8;
 
     /** Canary prefix: the canary text is {@code "my pin code is NNNN"}. */
     public static final String PREFIX = Canaries.DEFAULT_PREFIX;
@@ -54,9 +58,17 @@ public record AuditConfig(TrainConfig train, List<Double> epsilons, int canaries
         if (!(alpha > 0 && alpha < 1)) {
             throw new IllegalArgumentException("--alpha must be in (0, 1), got " + alpha);
         }
-        if (train.trainSize() < 8) {
-            throw new IllegalArgumentException("--max-train must be >= 8 for an audit, got " + train.trainSize());
+        if (train.trainSize() < MIN_TRAIN) {
+            throw new IllegalArgumentException("--max-train must be >= " + MIN_TRAIN + " for an audit, got "
+                    + train.trainSize());
         }
+        long copies = 0;
+        for (int r : repeats) {
+            copies += (long) canariesPerRepeat * r;
+        }
+        TensorLimit.check("the training set with " + copies + " canary copies (--canaries " + canariesPerRepeat
+                + " x the sum of --canary-repeats) in rows of --max-len tokens", train.trainSize() + copies,
+                train.maxLen());
     }
 
     /** @return whether canaries are inserted */

@@ -1,8 +1,7 @@
 package org.edp4j.cli.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -19,7 +18,8 @@ final class LeakagePlot {
     private LeakagePlot() {
     }
 
-    static void write(Path png, AuditConfig config, AuditData data, List<AuditRun.Result> results) throws IOException {
+    /** The panels as PNG bytes (AWT runs headless); the caller writes them where {@code --plot} says. */
+    static byte[] png(AuditConfig config, AuditData data, List<AuditRun.Result> results) throws IOException {
         System.setProperty("java.awt.headless", "true");
         double maxFinite = 1;
         for (AuditRun.Result r : results) {
@@ -65,11 +65,9 @@ final class LeakagePlot {
             }
             charts.add(exp);
         }
-        Path parent = png.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(charts, 1, charts.size(), bytes, BitmapEncoder.BitmapFormat.PNG);
+        return bytes.toByteArray();
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {

@@ -1,8 +1,6 @@
 package org.edp4j.cli.train;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -15,8 +13,8 @@ final class AccuracyPlot {
     private AccuracyPlot() {
     }
 
-    /** Writes the chart to {@code png}; AWT runs headless. */
-    static void write(Path png, List<TextTrainingRun.Result> results, TextTrainingRun.Result plain) throws IOException {
+    /** The chart as PNG bytes (AWT runs headless); the caller writes them where {@code --plot} says. */
+    static byte[] png(List<TextTrainingRun.Result> results, TextTrainingRun.Result plain) throws IOException {
         System.setProperty("java.awt.headless", "true");
         int n = results.size();
         double[] eps = new double[n];
@@ -46,10 +44,6 @@ final class AccuracyPlot {
                     new double[] {100 * plain.accuracy(), 100 * plain.accuracy()});
             np.setMarker(SeriesMarkers.NONE);
         }
-        Path parent = png.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -6,11 +6,14 @@ import java.util.Locale;
 /**
  * The final table and the JSON object of {@code edp train}.
  *
- * <p>JSON keys (numbers, or null where not defined): {@code accuracy}, {@code epsilon} (RDP, the
- * bound the run was calibrated with), {@code epsilon_prv}, {@code delta}, {@code target_epsilon},
+ * <p>JSON keys (numbers, or null where not defined): {@code accuracy}, {@code epsilon} (the total:
+ * vocabulary and DP-SGD composed, RDP, the bound the run was calibrated with and enforced),
+ * {@code epsilon_prv} (the same total by PRV), {@code epsilon_vocabulary} and {@code epsilon_training}
+ * (each part alone), {@code vocabulary}, {@code vocabulary_size}, {@code delta}, {@code target_epsilon},
  * {@code noise_multiplier} (first epoch's), {@code steps}, {@code step_seconds},
  * {@code nondp_accuracy}, {@code nondp_step_seconds}, {@code step_time_ratio} (private over
- * non-private), {@code total_seconds}, {@code backend}, {@code config}; with a sweep also
+ * non-private), {@code total_seconds}, {@code backend}, {@code data} (source, split, train and test
+ * sizes, classes), {@code config}; with a sweep also
  * {@code sweep}, one object per target epsilon, and the top-level keys are those of the last run.
  */
 final class Report {
@@ -19,14 +22,16 @@ final class Report {
     private final TextTrainingRun.Result plain;
     private final double totalSeconds;
     private final String backend;
+    private final TrainingData.Summary data;
 
     Report(List<TrainConfig> configs, List<TextTrainingRun.Result> results, TextTrainingRun.Result plain,
-            double totalSeconds, String backend) {
+            double totalSeconds, String backend, TrainingData.Summary data) {
         this.configs = configs;
         this.results = results;
         this.plain = plain;
         this.totalSeconds = totalSeconds;
         this.backend = backend;
+        this.data = data;
     }
 
     private double ratio(TextTrainingRun.Result r) {
@@ -46,8 +51,12 @@ final class Report {
             sb.append(String.format(Locale.ROOT, row, "", "private", plain == null ? "" : "non-private"));
             sb.append(String.format(Locale.ROOT, row, "test accuracy", pct(r.accuracy()),
                     plain == null ? "" : pct(plain.accuracy())));
-            sb.append(String.format(Locale.ROOT, row, "epsilon (RDP)", num(r.epsilonRdp(), "%.3f"), plain == null ? "" : "inf"));
-            sb.append(String.format(Locale.ROOT, row, "epsilon (PRV)", num(r.epsilonPrv(), "%.3f"), plain == null ? "" : "inf"));
+            sb.append(String.format(Locale.ROOT, row, "epsilon total (RDP)", num(r.epsilonRdp(), "%.3f"),
+                    plain == null ? "" : "inf"));
+            sb.append(String.format(Locale.ROOT, row, "epsilon total (PRV)", num(r.epsilonPrv(), "%.3f"),
+                    plain == null ? "" : "inf"));
+            sb.append(String.format(Locale.ROOT, row, "  vocabulary alone", num(r.epsilonVocabulary(), "%.3f"), ""));
+            sb.append(String.format(Locale.ROOT, row, "  DP-SGD alone", num(r.epsilonTraining(), "%.3f"), ""));
             sb.append(String.format(Locale.ROOT, row, "delta", num(r.delta(), "%.1e"), ""));
             sb.append(String.format(Locale.ROOT, row, "noise multiplier", num(r.sigma0(), "%.4f")
                     + (c.noiseSchedule().equals("constant") ? "" : "*"), plain == null ? "" : "0"));
@@ -60,6 +69,12 @@ final class Report {
             }
             sb.append('\n');
         }
+        TextTrainingRun.Result last = results.get(results.size() - 1);
+        sb.append(String.format(Locale.ROOT, "vocabulary: %s, %d ids%s%n", last.vocabulary(), last.vocabularySize(),
+                plain == null ? "" : String.format(Locale.ROOT, " (non-private: %s, %d ids)", plain.vocabulary(),
+                        plain.vocabularySize())));
+        sb.append(String.format(Locale.ROOT, "data: %s, %d train / %d test texts, %d classes, test split: %s%n",
+                data.source(), data.trainSize(), data.testSize(), data.classes().size(), data.split()));
         if (!configs.get(0).noiseSchedule().equals("constant")) {
             sb.append("* first epoch's noise multiplier, schedule ").append(configs.get(0).noiseSchedule()).append('\n');
         }
@@ -76,6 +91,13 @@ final class Report {
         sb.append(",\"nondp_steps\":").append(plain == null ? "null" : Long.toString(plain.steps()));
         sb.append(",\"total_seconds\":").append(jnum(totalSeconds));
         sb.append(",\"backend\":").append(jstr(backend));
+        sb.append(",\"data\":{\"source\":").append(jstr(data.source())).append(",\"split\":").append(jstr(data.split()))
+                .append(",\"train_size\":").append(data.trainSize()).append(",\"test_size\":").append(data.testSize())
+                .append(",\"classes\":[");
+        for (int i = 0; i < data.classes().size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(jstr(data.classes().get(i)));
+        }
+        sb.append("]}");
         sb.append(",\"config\":{");
         boolean first = true;
         for (var e : configs.get(last).toMap().entrySet()) {
@@ -102,6 +124,10 @@ final class Report {
         sb.append("\"accuracy\":").append(jnum(r.accuracy()));
         sb.append(",\"epsilon\":").append(jnum(r.epsilonRdp()));
         sb.append(",\"epsilon_prv\":").append(jnum(r.epsilonPrv()));
+        sb.append(",\"epsilon_vocabulary\":").append(jnum(r.epsilonVocabulary()));
+        sb.append(",\"epsilon_training\":").append(jnum(r.epsilonTraining()));
+        sb.append(",\"vocabulary\":").append(jstr(r.vocabulary()));
+        sb.append(",\"vocabulary_size\":").append(r.vocabularySize());
         sb.append(",\"delta\":").append(jnum(r.delta()));
         sb.append(",\"target_epsilon\":").append(jnum(c.targetEpsilon()));
         sb.append(",\"noise_multiplier\":").append(jnum(r.sigma0()));

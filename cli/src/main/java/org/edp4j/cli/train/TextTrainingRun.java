@@ -8,15 +8,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.edp4j.cli.StepTimes;
 import org.edp4j.cli.train.Checkpoint.CheckpointException;
+import org.edp4j.cli.input.InputFileException;
 import org.edp4j.data.DatasetSplits;
+import org.edp4j.data.DpVocabulary;
 import org.edp4j.data.EncodedDataset;
 import org.edp4j.data.Encoder;
+import org.edp4j.data.HashedVocabulary;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.data.TextDataset;
 import org.edp4j.data.TextExample;
+import org.edp4j.data.TokenIndex;
 import org.edp4j.data.Tokenizer;
 import org.edp4j.data.Vocabulary;
+import org.edp4j.data.VocabularyWithBuckets;
 import org.edp4j.dp.Adam;
 import org.edp4j.dp.BatchLoader;
 import org.edp4j.dp.Clipping;
@@ -33,6 +39,8 @@ import org.edp4j.nn.EncoderConfig;
 import org.edp4j.nn.Models;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
+import org.edp4j.privacy.MechanismRun;
+import org.edp4j.privacy.PartitionSelection;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.privacy.PrivacyAccountants;
 import org.edp4j.privacy.PrivacyBudget;
@@ -42,9 +50,12 @@ import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.Tensor;
 
 /**
- * Private (and, for comparison, non-private) text classification on the bundled SpamAssassin corpus:
- * tokenize, fit the vocabulary on the training split only, encode, train a model with Poisson-sampled
- * DP-SGD/DP-Adam for whole epochs, checkpoint after each epoch, evaluate on the test split.
+ * Private (and, for comparison, non-private) text classification on the user's files or the bundled
+ * SpamAssassin corpus: tokenize, build the vocabulary from the training split only (privately by
+ * default: {@link DpVocabulary}, whose Gaussian step is the accountant's first entry and whose
+ * failure probability is charged by {@link PartitionSelection}'s theorem; or hashed, or a public
+ * file), encode, train a model with Poisson-sampled DP-SGD/DP-Adam for whole epochs, checkpoint after
+ * each epoch, evaluate on the test split.
  *
  * <pre>{@code
  * TrainConfig c = ...;                                     // see TrainCommand for the defaults
@@ -76,6 +87,10 @@ public final class TextTrainingRun {
 
     /** What the run reports while it trains. Every method may be left as is. */
     public interface Listener {
+        /** The data is encoded with its vocabulary; called before {@link #start}. */
+        default void prepared(Data data) {
+        }
+
         /** Data encoded and model built; {@code resumedEpochs} epochs were restored from a checkpoint. */
         default void start(boolean isPrivate, Sequential model, double sigma0, int resumedEpochs) {
         }
@@ -84,17 +99,53 @@ public final class TextTrainingRun {
         default void epochStart(int epoch, int steps, double sigma) {
         }
 
-        /** A step finished; {@code accountant} is null for the non-private run. */
+        /**
+         * A step finished; {@code accountant} is null for the non-private run. A private run's
+         * report holds only what epsilon covers ({@link #releasable}): the loss and clipped
+         * fraction are NaN and the batch size -1.
+         */
         default void step(StepReport report, PrivacyAccountant accountant) {
         }
 
-        /** Epoch {@code epoch} ended (after its checkpoint was written). */
+        /**
+         * Epoch {@code epoch} ended (after its checkpoint was written). {@code meanLoss} is the mean
+         * training loss of the non-private run, and NaN for a private run: its un-noised training
+         * loss is a statistic of the training data that epsilon does not cover, so it is never
+         * released. {@code testAccuracy} is measured on the held-out test split.
+         */
         default void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant accountant) {
         }
     }
 
-    /** The encoded splits and the encoder. */
-    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test) {
+    /**
+     * The encoded splits and the encoder.
+     *
+     * @param vocabulary the private vocabulary's mechanism, or null when the vocabulary spent no
+     *     epsilon (hashed, a public file, or fitted by the caller on data it vouches for, as the audit does)
+     */
+    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary) {
+        /** Data whose vocabulary spent no epsilon. */
+        public Data(Encoder encoder, EncodedDataset train, EncodedDataset test) {
+            this(encoder, train, test, null);
+        }
+    }
+
+    /**
+     * The private vocabulary's mechanism ({@link DpVocabulary}): one Gaussian step of sensitivity 1 in
+     * the accountant, and a failure probability {@code p} that costs {@code delta} and
+     * {@code log(1/(1-p))} of epsilon ({@link PartitionSelection}).
+     *
+     * @param sigma the noise standard deviation of each count
+     * @param failureProbability p
+     * @param threshold rho
+     * @param tokensPerDocument k
+     */
+    public record VocabularyPrivacy(double sigma, double failureProbability, double threshold, int tokensPerDocument) {
+        /** @return how the vocabulary was made, for reports */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "dp k=%d sigma=%.4f threshold=%.3f p=%.3g", tokensPerDocument,
+                    sigma, threshold, failureProbability);
+        }
     }
 
     /**
@@ -107,47 +158,112 @@ public final class TextTrainingRun {
      * @param delta the delta
      * @param sigma0 noise multiplier of the first epoch (0 when not private)
      * @param steps steps taken in total
-     * @param secondsPerStep median wall time of a step, warm-up steps left out
+     * @param secondsPerStep median wall time of a step; the first {@value #WARMUP_STEPS} steps and the first
+     *     step of every epoch (which pays for what a training run in turn left running) left out
      * @param trainSeconds wall time of all training steps (all processes when resumed)
      * @param resumedEpochs epochs restored from a checkpoint (0 for a fresh run)
      * @param epochAccuracy test accuracy after each epoch trained by this process
+     * @param epsilonVocabulary the vocabulary's own epsilon at delta (0 when it spent none; NaN when not private)
+     * @param epsilonTraining DP-SGD's own epsilon at delta (NaN when not private)
+     * @param vocabulary how the vocabulary was made
+     * @param vocabularySize ids of the vocabulary (or hashing), reserved ones included
      */
     public record Result(boolean isPrivate, double accuracy, double epsilonRdp, double epsilonPrv, double delta,
             double sigma0, long steps, double secondsPerStep, double trainSeconds, int resumedEpochs,
-            List<Double> epochAccuracy) {
+            List<Double> epochAccuracy, double epsilonVocabulary, double epsilonTraining, String vocabulary,
+            int vocabularySize) {
     }
 
     /**
-     * Loads the corpus, subsamples the training split to {@code c.trainSize()} (seeded), fits the
-     * vocabulary on it (or uses {@code vocabulary}, e.g. from a checkpoint) and encodes both splits.
+     * Subsamples the training split to {@code c.trainSize()} (seeded) and encodes both splits with
+     * the vocabulary of {@code c.data()}: {@code vocabulary} when given (from a checkpoint), else
+     * selected privately with {@code noise} and {@code vp} ({@code dp}), hashed, read from a public
+     * file, or ({@code vp == null} with {@code dp}: the non-private comparison) fitted on the
+     * training split: the {@code fittedSize} (when positive, else {@code --vocab-size}) ids of the most
+     * frequent tokens in at least {@value #MIN_COUNT} documents, with the same hash buckets, so that
+     * the comparison has the private model's shape.
+     *
+     * @throws InputFileException when a vocabulary file cannot be used
      */
-    public static Data prepare(TrainConfig c, List<String> vocabulary) {
-        DatasetSplits splits = SpamAssassin.load();
-        TextDataset train = splits.train();
-        if (c.trainSize() < train.size()) {
-            int[] idx = new int[train.size()];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = i;
-            }
-            SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x5EEDDA7AL);
-            for (int i = idx.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
-            int[] keep = Arrays.copyOf(idx, c.trainSize());
-            Arrays.sort(keep);
-            List<TextExample> ex = new ArrayList<>(keep.length);
-            for (int i : keep) {
-                ex.add(train.get(i));
-            }
-            train = TextDataset.of(ex, train.classNames());
+    public static Data prepare(TrainConfig c, DatasetSplits splits, List<String> vocabulary, GaussianNoise noise,
+            VocabularyPrivacy vp, int fittedSize) {
+        TextDataset train = subsample(splits.train(), c);
+        Tokenizer tok = Tokenizer.standard();
+        DataSpec d = c.data();
+        TokenIndex index;
+        VocabularyPrivacy spent = null;
+        if (d.hashed()) {
+            index = HashedVocabulary.of(DataSpec.hashedSize(d.vocabulary()));
+        } else if (vocabulary != null) {
+            index = withBuckets(Vocabulary.of(vocabulary), d);
+            spent = vp;
+        } else if (d.privateVocabulary() && vp != null) {
+            index = withBuckets(DpVocabulary.select(tok.tokenizeAll(train), vp.tokensPerDocument(), vp.sigma(),
+                    vp.failureProbability(), c.vocabSize(), noise).vocabulary(), d);
+            spent = vp;
+        } else if (d.privateVocabulary()) {
+            index = withBuckets(Vocabulary.build(tok.tokenizeAll(train), fittedSize > 0 ? fittedSize : c.vocabSize(),
+                    MIN_COUNT), d);
+        } else if ("fitted".equals(d.vocabulary())) {
+            index = Vocabulary.build(tok.tokenizeAll(train), c.vocabSize(), MIN_COUNT);
+        } else {
+            index = withBuckets(VocabularyFile.read(Path.of(d.vocabulary()), tok, c.vocabSize()), d);
         }
-        Encoder enc = vocabulary == null
-                ? Encoder.fit(train, Tokenizer.standard(), c.vocabSize(), MIN_COUNT, c.maxLen())
-                : Encoder.of(Tokenizer.standard(), Vocabulary.of(vocabulary), c.maxLen());
-        return new Data(enc, enc.encode(train), enc.encode(splits.test()));
+        Encoder enc = Encoder.of(tok, index, c.maxLen());
+        return new Data(enc, enc.encode(train), enc.encode(splits.test()), spent);
+    }
+
+    private static TokenIndex withBuckets(Vocabulary v, DataSpec d) {
+        return d.vocabBuckets() == 0 ? v : VocabularyWithBuckets.of(v, d.vocabBuckets());
+    }
+
+    private static TextDataset subsample(TextDataset train, TrainConfig c) {
+        if (c.trainSize() >= train.size()) {
+            return train;
+        }
+        int[] idx = new int[train.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x5EEDDA7AL);
+        for (int i = idx.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        int[] keep = Arrays.copyOf(idx, c.trainSize());
+        Arrays.sort(keep);
+        List<TextExample> ex = new ArrayList<>(keep.length);
+        for (int i : keep) {
+            ex.add(train.get(i));
+        }
+        return TextDataset.of(ex, train.classNames());
+    }
+
+    /**
+     * The private vocabulary's mechanism for a fresh run of {@code c}, or null when the vocabulary
+     * spends nothing. Its own epsilon is {@code share} of the target (with {@code --noise-multiplier}:
+     * {@code share / (1 - share)} of DP-SGD's own epsilon), its failure probability
+     * {@value DataSpec#VOCAB_DELTA_SHARE} of delta.
+     */
+    public static VocabularyPrivacy vocabularyPrivacy(TrainConfig c) {
+        DataSpec d = c.data();
+        if (!d.privateVocabulary()) {
+            return null;
+        }
+        double p = DataSpec.VOCAB_DELTA_SHARE * c.delta();
+        double eps;
+        if (!Double.isNaN(c.targetEpsilon())) {
+            eps = d.vocabShare() * c.targetEpsilon();
+        } else {
+            double sgd = NoiseSchedule.parse(c.noiseSchedule()).account(c.noiseMultiplier(), c.sampleRate(),
+                    c.stepsPerEpoch(), c.epochs()).getEpsilon(c.delta());
+            eps = d.vocabShare() / (1 - d.vocabShare()) * sgd;
+        }
+        double sigma = PartitionSelection.noiseFor(eps, c.delta(), p);
+        return new VocabularyPrivacy(sigma, p, PartitionSelection.threshold(d.vocabTokensPerDocument(), sigma, p),
+                d.vocabTokensPerDocument());
     }
 
     static Sequential buildModel(TrainConfig c, Backend backend, int vocab, int classes) {
@@ -179,9 +295,14 @@ public final class TextTrainingRun {
 
     /** The physical batch: mean plus two standard deviations; a larger Poisson batch is split (2% of steps). */
     static int capacity(TrainConfig c) {
-        double mean = c.batchSize();
-        double sd = Math.sqrt(mean * (1 - c.sampleRate()));
-        return (int) Math.max(1, Math.min(c.trainSize(), Math.ceil(mean + 2 * sd)));
+        return capacity(c.batchSize(), c.trainSize());
+    }
+
+    /** As {@link #capacity(TrainConfig)} for an expected batch {@code batchSize} of {@code n} examples. */
+    static int capacity(int batchSize, int n) {
+        double mean = batchSize;
+        double sd = Math.sqrt(mean * (1 - batchSize / (double) n));
+        return (int) Math.max(1, Math.min(n, Math.ceil(mean + 2 * sd)));
     }
 
     /** Loads rows of an encoded dataset into a token batch of at most {@code capacity} rows; ids must be below {@code vocab}. */
@@ -197,31 +318,64 @@ public final class TextTrainingRun {
 
     /** The noise multiplier of the first epoch: given, or calibrated to the target over the whole schedule. */
     public static double sigma0(TrainConfig c) {
-        if (!Double.isNaN(c.noiseMultiplier())) {
-            return c.noiseMultiplier();
-        }
-        return NoiseSchedule.parse(c.noiseSchedule()).calibrate(c.targetEpsilon(), c.delta(), c.sampleRate(),
-                c.stepsPerEpoch(), c.epochs());
+        return sigma0(c, null);
     }
 
     /**
-     * Trains privately, resuming from and writing to {@code checkpointDir} when it is not null.
+     * The noise multiplier of the first epoch: given, or calibrated so that the vocabulary's mechanism
+     * {@code vp} (when not null) and the whole schedule together meet the target by
+     * {@link PartitionSelection}'s theorem.
+     */
+    public static double sigma0(TrainConfig c, VocabularyPrivacy vp) {
+        if (!Double.isNaN(c.noiseMultiplier())) {
+            return c.noiseMultiplier();
+        }
+        double p = vp == null ? 0 : vp.failureProbability();
+        List<MechanismRun> prior = vp == null ? List.of() : List.of(MechanismRun.of(vp.sigma(), 1.0, 1));
+        return NoiseSchedule.parse(c.noiseSchedule()).calibrate(c.targetEpsilon() - PartitionSelection.epsilonCost(p),
+                PartitionSelection.accountantDelta(c.delta(), p), c.sampleRate(), c.stepsPerEpoch(), c.epochs(), prior);
+    }
+
+    /** Trains privately on the bundled corpus (see {@link #trainPrivate(TrainConfig, DatasetSplits, Backend, Path, Listener)}). */
+    public static Result trainPrivate(TrainConfig c, Backend backend, Path checkpointDir, Listener listener) {
+        return trainPrivate(c, SpamAssassin.load(), backend, checkpointDir, listener);
+    }
+
+    /**
+     * Trains privately on {@code splits}, resuming from and writing to {@code checkpointDir} when it
+     * is not null: builds the vocabulary (privately with {@code dp}: its mechanism is the first entry
+     * of the accountant), encodes, trains.
      *
      * @throws CheckpointException when the directory holds a corrupt checkpoint or one made with
      *     another configuration
      */
-    public static Result trainPrivate(TrainConfig c, Backend backend, Path checkpointDir, Listener listener) {
-        Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
-        if (ck.isPresent()) {
-            List<String> diff = ck.get().config().differences(c);
-            if (!diff.isEmpty()) {
-                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
-                        + " was made with other options: " + String.join("; ", diff)
-                        + "; rerun with the same options, or use another --checkpoint directory");
+    public static Result trainPrivate(TrainConfig c, DatasetSplits splits, Backend backend, Path checkpointDir,
+            Listener listener) {
+        try (CheckpointLock lock = checkpointDir == null ? null : CheckpointLock.acquire(checkpointDir)) {
+            Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
+            GaussianNoise noise;
+            VocabularyPrivacy vp;
+            if (ck.isPresent()) {
+                Checkpoint k = ck.get();
+                List<String> diff = k.config().differences(c);
+                if (!diff.isEmpty()) {
+                    throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                            + " was made with other options: " + String.join("; ", diff)
+                            + "; rerun with the same options, or use another --checkpoint directory");
+                }
+                noise = k.insecureNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.fromKey(k.noiseKey());
+                if (!Arrays.equals(noise.key(), k.noiseKey())) {
+                    throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
+                            + " holds a noise key that does not match its --seed");
+                }
+                vp = vocabularyPrivacy(k);
+            } else {
+                noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
+                vp = vocabularyPrivacy(c);
             }
+            Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp, 0);
+            return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener);
         }
-        return trainPrivate(c, prepare(c, ck.map(Checkpoint::vocabulary).orElse(null)), backend, ck, checkpointDir,
-                listener);
     }
 
     /**
@@ -230,54 +384,59 @@ public final class TextTrainingRun {
      * accountant records whatever the size of {@code data.train()}.
      */
     public static Result trainPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
-        return trainPrivate(c, data, backend, Optional.empty(), null, listener);
+        GaussianNoise noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
+        return trainPrivate(c, data, noise, backend, Optional.empty(), null, listener);
     }
 
-    private static Result trainPrivate(TrainConfig c, Data data, Backend backend, Optional<Checkpoint> ck,
-            Path checkpointDir, Listener listener) {
-        int vocab = data.encoder().vocabulary().size();
+    /** The private vocabulary's parameters a checkpoint recorded, or null when it has none. */
+    private static VocabularyPrivacy vocabularyPrivacy(Checkpoint k) {
+        if (!k.progress().containsKey("vocab-sigma")) {
+            return null;
+        }
+        return new VocabularyPrivacy(k.progressDouble("vocab-sigma"), k.progressDouble("vocab-p"),
+                k.progressDouble("vocab-threshold"), (int) k.progressLong("vocab-k"));
+    }
+
+    private static Result trainPrivate(TrainConfig c, Data data, GaussianNoise noise, Backend backend,
+            Optional<Checkpoint> ck, Path checkpointDir, Listener listener) {
+        listener.prepared(data);
+        int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);
         Optimizer optimizer = buildOptimizer(c);
         NoiseSchedule schedule = NoiseSchedule.parse(c.noiseSchedule());
+        VocabularyPrivacy vp = data.vocabulary();
+        double p = vp == null ? 0 : vp.failureProbability();
+        int vocabSteps = vp == null ? 0 : 1;
 
-        GaussianNoise noise;
         PrivacyAccountant accountant;
         double sigma0;
         int epochsDone = 0;
         long steps = 0;
         double clip = c.clip();
-        List<Long> stepNanos = new ArrayList<>();
+        StepTimes times = new StepTimes(WARMUP_STEPS);
         long trainNanos = 0;
         if (ck.isPresent()) {
             Checkpoint k = ck.get();
-            Map<String, String> p = k.progress();
-            noise = k.insecureNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.fromKey(k.noiseKey());
-            if (!Arrays.equals(noise.key(), k.noiseKey())) {
-                throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
-                        + " holds a noise key that does not match its --seed");
-            }
             accountant = PrivacyAccountants.restore(k.accountantState());
-            sigma0 = Double.parseDouble(p.get("sigma0"));
-            epochsDone = Integer.parseInt(p.get("epochs-done"));
-            steps = Long.parseLong(p.get("steps"));
-            clip = Double.parseDouble(p.get("clip-norm"));
-            trainNanos = Long.parseLong(p.get("train-nanos"));
-            for (String s : p.getOrDefault("step-nanos", "").split(",")) {
-                if (!s.isEmpty()) {
-                    stepNanos.add(Long.parseLong(s));
-                }
-            }
-            if (accountant.totalSteps() != steps || steps != (long) epochsDone * c.stepsPerEpoch()) {
+            sigma0 = k.progressDouble("sigma0");
+            epochsDone = (int) k.progressLong("epochs-done");
+            steps = k.progressLong("steps");
+            clip = k.progressDouble("clip-norm");
+            trainNanos = k.progressLong("train-nanos");
+            times = new StepTimes(WARMUP_STEPS, steps, k.progressLongs("step-nanos"));
+            if (accountant.totalSteps() != steps + vocabSteps || steps != (long) epochsDone * c.stepsPerEpoch()) {
                 throw new CheckpointException("checkpoint " + Checkpoint.file(checkpointDir)
                         + " is inconsistent: " + steps + " steps, " + accountant.totalSteps() + " accounted, "
                         + epochsDone + " epochs");
             }
             restoreParameters(model, k, checkpointDir);
         } else {
-            noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
             accountant = new RdpAccountant();
-            sigma0 = sigma0(c);
+            if (vp != null) {
+                accountant.step(vp.sigma(), 1.0, 1);
+            }
+            sigma0 = sigma0(c, vp);
         }
 
         int n = data.train().size();
@@ -287,7 +446,9 @@ public final class TextTrainingRun {
                 .sampling(c.sampleRate(), n)
                 .noise(noise);
         if (!Double.isNaN(c.targetEpsilon())) {
-            b.budget(new PrivacyBudget(accountant, c.targetEpsilon(), c.delta()));
+            // PartitionSelection's theorem: the accountant certifies eps - log(1/(1-p)) at delta - p
+            b.budget(new PrivacyBudget(accountant, c.targetEpsilon() - PartitionSelection.epsilonCost(p),
+                    PartitionSelection.accountantDelta(c.delta(), p)));
         } else {
             b.accountant(accountant);
         }
@@ -308,20 +469,39 @@ public final class TextTrainingRun {
             for (int e = epochsDone; e < c.epochs(); e++) {
                 double sigma = schedule.sigma(sigma0, e);
                 opt.setNoiseMultiplier(sigma);
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, stepNanos, accs,
+                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, times, accs,
                         model, evalBatch, testLoader, testLabels);
                 trainNanos += st.nanos();
                 if (checkpointDir != null) {
                     save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
-                            opt.stepsTaken(), opt.clipNorm(), trainNanos, stepNanos);
+                            opt.stepsTaken(), opt.clipNorm(), trainNanos, times.kept());
                 }
-                listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), accountant);
+                // The un-noised training loss is not covered by epsilon: not released.
+                listener.epochEnd(e, Double.NaN, accs.get(accs.size() - 1), accountant);
             }
             double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
-            double rdp = accountant.getEpsilon(c.delta());
-            double prv = prvEpsilon(accountant, c.delta());
-            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), median(stepNanos),
-                    trainNanos / 1e9, epochsDone, accs);
+            double rdp = PartitionSelection.epsilon(accountant, c.delta(), p);
+            double prv = prvEpsilon(accountant, PartitionSelection.accountantDelta(c.delta(), p))
+                    + PartitionSelection.epsilonCost(p);
+            double vocabEps = 0;
+            RdpAccountant training = new RdpAccountant();
+            List<MechanismRun> h = accountant.history();
+            for (int i = 0; i < h.size(); i++) {
+                MechanismRun r = h.get(i);
+                if (i == 0 && vp != null) {
+                    RdpAccountant v = new RdpAccountant();
+                    v.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                    vocabEps = PartitionSelection.epsilon(v, c.delta(), p);
+                } else {
+                    training.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                }
+            }
+            if (listener instanceof ModelListener ml) {
+                ml.trained(model, data, accountant);
+            }
+            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), times.medianSeconds(),
+                    trainNanos / 1e9, epochsDone, accs, vocabEps, training.getEpsilon(c.delta()),
+                    describeVocabulary(c, data), vocab);
         }
     }
 
@@ -330,13 +510,14 @@ public final class TextTrainingRun {
      * accounting (the sampling coins come from a generator seeded with {@code --seed}).
      */
     public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
-        int vocab = data.encoder().vocabulary().size();
+        listener.prepared(data);
+        int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);
         int n = data.train().size();
         GaussianNoise coins = GaussianNoise.insecureSeeded(c.seed());
         int cap = capacity(c);
-        List<Long> stepNanos = new ArrayList<>();
+        StepTimes times = new StepTimes(WARMUP_STEPS);
         long trainNanos = 0;
         try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate()
                 .sampling(c.sampleRate(), n).build();
@@ -349,15 +530,19 @@ public final class TextTrainingRun {
             int[] testLabels = data.test().labels();
             List<Double> accs = new ArrayList<>();
             for (int e = 0; e < c.epochs(); e++) {
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, stepNanos, accs, model,
+                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, times, accs, model,
                         evalBatch, testLoader, testLabels);
                 trainNanos += st.nanos();
                 listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
             }
             double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
                     : accs.get(accs.size() - 1);
-            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(), median(stepNanos),
-                    trainNanos / 1e9, 0, accs);
+            if (listener instanceof ModelListener ml) {
+                ml.trained(model, data, null);
+            }
+            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
+                    times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
+                    data.encoder().tokenIndex().size());
         }
     }
 
@@ -365,9 +550,11 @@ public final class TextTrainingRun {
     }
 
     private static EpochStats runEpoch(TrainingLoop loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
-            Listener listener, List<Long> stepNanos, List<Double> accs, Sequential model, Batch evalBatch,
+            Listener listener, StepTimes times, List<Double> accs, Sequential model, Batch evalBatch,
             BatchLoader testLoader, int[] testLabels) {
         listener.epochStart(epoch, steps, sigma);
+        // An epoch is a block: another training may have run since this run's last step.
+        times.newBlock();
         double loss = 0;
         long examples = 0;
         long total = 0;
@@ -376,15 +563,47 @@ public final class TextTrainingRun {
             StepReport r = loop.step();
             long dt = System.nanoTime() - t0;
             total += dt;
-            if (loop.optimizer().stepsTaken() > WARMUP_STEPS) {
-                stepNanos.add(dt);
-            }
+            times.record(dt);
             loss += r.loss();
             examples += r.examples();
-            listener.step(r, acc);
+            listener.step(acc == null ? r : releasable(r), acc);
         }
         accs.add(Evaluation.accuracy(model, evalBatch, testLoader, testLabels));
         return new EpochStats(total, examples == 0 ? Double.NaN : loss / examples);
+    }
+
+    /**
+     * What a private step may tell a listener: its number, clip bound and noise, not the batch size,
+     * loss or clipped fraction, which are un-noised statistics of the sampled training examples.
+     */
+    static StepReport releasable(StepReport r) {
+        return new StepReport(r.step(), -1, Double.NaN, r.clipNorm(), Double.NaN, r.noiseStddev());
+    }
+
+    /** How the run's vocabulary was made, for reports and the saved model. */
+    static String describeVocabulary(TrainConfig c, Data data) {
+        DataSpec d = c.data();
+        String buckets = data.encoder().tokenIndex() instanceof VocabularyWithBuckets b
+                ? " + " + b.buckets() + " hash buckets" : "";
+        if (data.vocabulary() != null) {
+            return data.vocabulary().describe() + buckets;
+        }
+        if (d.hashed()) {
+            return d.vocabulary();
+        }
+        if (d.privateVocabulary() || "fitted".equals(d.vocabulary())) {
+            return "fitted on the training split (not private)" + buckets;
+        }
+        return "file " + d.vocabulary() + buckets;
+    }
+
+    /** A listener that also receives the trained model (to save it). */
+    public interface ModelListener extends Listener {
+        /**
+         * The run ended: its model, data and accountant (vocabulary and DP-SGD); the accountant is
+         * null for the non-private run.
+         */
+        void trained(Sequential model, Data data, PrivacyAccountant accountant);
     }
 
     /** The PRV epsilon of the history the RDP accountant recorded (PRV is tighter; both are valid bounds). */
@@ -392,14 +611,6 @@ public final class TextTrainingRun {
         PrvAccountant prv = new PrvAccountant();
         rdp.history().forEach(r -> prv.step(r.noiseMultiplier(), r.sampleRate(), r.steps()));
         return prv.getEpsilon(delta);
-    }
-
-    static double median(List<Long> nanos) {
-        if (nanos.isEmpty()) {
-            return Double.NaN;
-        }
-        long[] a = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        return a[a.length / 2] / 1e9;
     }
 
     private static void restoreParameters(Sequential model, Checkpoint k, Path dir) {
@@ -449,6 +660,13 @@ public final class TextTrainingRun {
             sn.append(x);
         }
         p.put("step-nanos", sn.toString());
+        VocabularyPrivacy vp = data.vocabulary();
+        if (vp != null) {
+            p.put("vocab-sigma", Double.toString(vp.sigma()));
+            p.put("vocab-p", Double.toString(vp.failureProbability()));
+            p.put("vocab-threshold", Double.toString(vp.threshold()));
+            p.put("vocab-k", Integer.toString(vp.tokensPerDocument()));
+        }
         List<String> names = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         List<Parameter> ps = model.parameters();
@@ -460,7 +678,10 @@ public final class TextTrainingRun {
         for (Tensor t : optimizer.state()) {
             state.add(t.toArray());
         }
-        new Checkpoint(c, p, data.encoder().vocabulary().tokens(), !noise.isSecure(), noise.key(), acc.saveState(),
+        TokenIndex ti = data.encoder().tokenIndex();
+        List<String> tokens = ti instanceof Vocabulary v ? v.tokens()
+                : ti instanceof VocabularyWithBuckets b ? b.base().tokens() : List.of();
+        new Checkpoint(c, p, tokens, !noise.isSecure(), noise.key(), acc.saveState(),
                 names, values, state).save(dir);
     }
 }

@@ -3,24 +3,26 @@ package org.edp4j.cli.train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.edp4j.cli.BackendOption;
+import org.edp4j.cli.OutputFiles;
 import org.edp4j.cli.train.Checkpoint.CheckpointException;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.dp.StepReport;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,17 +31,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code edp train}: private text classification (spam or ham) on the bundled SpamAssassin corpus,
- * with a non-private comparison, a results table, JSON, an accuracy-against-epsilon plot and
- * resumable checkpoints. See {@code docs/train.md}.
+ * {@code edp train}: private text classification on the user's labelled files or the bundled
+ * SpamAssassin corpus, with a private vocabulary inside the reported epsilon, a non-private
+ * comparison, a results table, JSON, an accuracy-against-epsilon plot, resumable checkpoints and a
+ * saved model. See {@code docs/train.md}.
  *
  * <p>Exit codes: 0 success; 1 a run-time failure (e.g. a corrupt or mismatched checkpoint, an
  * unwritable file), with one line on standard error; 2 a bad option, with one line on standard error.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Differentially private spam classification on the bundled SpamAssassin corpus "
-                + "(4,717 train / 1,180 test emails), with a non-private comparison.",
-                "Default: bag-of-embeddings model, DP-Adam, epsilon 3 at delta 1e-5 (RDP), secure noise."})
+        description = {"Differentially private text classification on your labelled file (--train) or the bundled "
+                + "SpamAssassin corpus (4,717 train / 1,180 test emails), with a non-private comparison.",
+                "Default: bag-of-embeddings model, DP-Adam, epsilon 3 at delta 1e-5 (RDP) in total, vocabulary "
+                + "included, secure noise."})
 public final class TrainCommand implements Callable<Integer> {
 
     /** Default target epsilon when neither --target-epsilon nor --noise-multiplier is given. */
@@ -72,7 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B",
-            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024.")
+            description = "Expected Poisson batch size q*n, in [1, n]. Default (per model): 1024, or n/4 for a "
+                    + "training set of fewer than 4 such batches.")
     Integer batchSize;
 
     @Option(names = "--clip", paramLabel = "C",
@@ -124,9 +129,60 @@ public final class TrainCommand implements Callable<Integer> {
                     + "from it. It holds the SECRET noise key: keep it as private as the training data.")
     Path checkpoint;
 
-    @Option(names = "--max-train", paramLabel = "N", defaultValue = "4717",
-            description = "Train on a seeded subsample of at most N emails (quick runs, CI). Default: all (${DEFAULT-VALUE}).")
-    int maxTrain;
+    @Option(names = "--max-train", paramLabel = "N",
+            description = "Train on a seeded subsample of at most N training texts (quick runs, CI). Default: all.")
+    Integer maxTrain;
+
+    @Option(names = "--train", paramLabel = "FILE",
+            description = "Your labelled texts: CSV or TSV with a header, or JSON Lines ({\"text\": ..., \"label\": ...}); "
+                    + ".gz is read transparently; UTF-8. Default: the bundled SpamAssassin corpus.")
+    Path trainFile;
+
+    @Option(names = "--test", paramLabel = "FILE",
+            description = "Held-out labelled texts in the same formats (needs --train). Default: --test-fraction of --train.")
+    Path testFile;
+
+    @Option(names = "--test-fraction", paramLabel = "F",
+            description = "Without --test: hold out this fraction of --train (seeded with --seed, per class). Default: 0.2.")
+    Double testFraction;
+
+    @Option(names = "--text-column", paramLabel = "NAME", defaultValue = "text",
+            description = "Column (CSV, TSV) or field (JSON Lines) of the text. Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
+    @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
+            description = "Column or field of the label (a class name). Default: ${DEFAULT-VALUE}.")
+    String labelColumn;
+
+    @Option(names = "--vocabulary", paramLabel = "dp|hashed:V|FILE", defaultValue = "dp",
+            description = "dp: a differentially private vocabulary (its epsilon is part of the total); hashed:V: "
+                    + "feature hashing into V ids (no epsilon); FILE: a public vocabulary, one word per line "
+                    + "(no epsilon). Default: ${DEFAULT-VALUE}.")
+    String vocabulary;
+
+    @Option(names = "--vocab-share", paramLabel = "F",
+            description = "dp vocabulary: the share of --target-epsilon it may spend alone, in (0, 1); the run's "
+                    + "total composes both parts in RDP. Default: 0.2.")
+    Double vocabShare;
+
+    @Option(names = "--vocab-tokens-per-document", paramLabel = "K",
+            description = "dp vocabulary: the most distinct tokens one text contributes. Default: 64.")
+    Integer vocabTokensPerDocument;
+
+    @Option(names = "--vocab-buckets", paramLabel = "B",
+            description = "dp or file vocabulary: hash the tokens outside it into B extra ids instead of one UNK id "
+                    + "(no epsilon: the hash depends on no data); 0 for UNK. Default: 8000.")
+    Integer vocabBuckets;
+
+    @Option(names = "--save", paramLabel = "FILE.edp",
+            description = "Save the private model (parameters, tokenizer, vocabulary, labels, privacy report; no "
+                    + "secret) to one checksummed file for edp predict and TextClassifier.")
+    Path save;
+
+    @Option(names = "--save-non-private", paramLabel = "FILE.edp",
+            description = "Save the non-private comparison model the same way (its report says NOT PRIVATE; "
+                    + "e.g. for edp fairness next to the private one). Needs --compare-nondp.")
+    Path saveNonPrivate;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
             description = "adam | sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
@@ -137,7 +193,8 @@ public final class TrainCommand implements Callable<Integer> {
     Double lr;
 
     @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "8000",
-            description = "Vocabulary size (from the training split only). Default: ${DEFAULT-VALUE}.")
+            description = "Most ids of a dp or file vocabulary (and of the non-private run's fitted one). "
+                    + "Default: ${DEFAULT-VALUE}.")
     int vocabSize;
 
     @Option(names = "--max-len", paramLabel = "T",
@@ -170,6 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainConfig config = config();
+        checkDataOptions(config);
         if (sweepEpsilon != null && checkpoint != null) {
             throw usage("--sweep-epsilon cannot be combined with --checkpoint (one checkpoint holds one run)");
         }
@@ -187,14 +245,33 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             runs.add(config);
         }
-        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw usage("--plot must name a .png file, got " + plot);
+        if (save != null && sweepEpsilon != null) {
+            throw usage("--save keeps one model; drop --sweep-epsilon");
+        }
+        checkOutputs();
+        if (!List.of("auto", "cpu", "cuda").contains(backend)) {
+            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+        }
+        // The files are read and checked before any training: a bad file exits 2 with FILE:LINE.
+        TrainingData td = TrainingData.load(config, trainFile, testFile, batchSize != null);
+        config = td.config();
+        List<TrainConfig> sized = new ArrayList<>();
+        for (TrainConfig rc : runs) {
+            try {
+                sized.add(rc.withBatchSize(config.batchSize()).withData(config.data()));
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        runs = sized;
+        for (TrainConfig rc : runs) {
+            calibratesOrFails(rc);
         }
         Backend be;
         try {
-            be = Backends.byName(backend);
+            be = BackendOption.resolve(backend);
         } catch (IllegalArgumentException e) {
-            throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
+            throw usage(e.getMessage());
         } catch (IllegalStateException e) {
             return fail(e.getMessage());
         }
@@ -203,33 +280,152 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         try {
-            err.printf(Locale.ROOT, "edp train: %s model, %d train / %d test emails, backend %s%s%n", config.model(),
-                    config.trainSize(), SpamAssassin.TEST_SIZE, be.name(),
+            err.printf(Locale.ROOT, "edp train: %s model, %s: %d train / %d test texts, %d classes, backend %s%s%n",
+                    config.model(), td.source(), config.trainSize(), td.splits().test().size(),
+                    td.splits().train().numClasses(), be.name(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
-            List<TextTrainingRun.Result> results = new ArrayList<>();
-            for (TrainConfig rc : runs) {
-                results.add(TextTrainingRun.trainPrivate(rc, be, checkpoint, new Reporter(err, rc, "DP")));
+            SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
+            SavedModelWriter plainSaver = saveNonPrivate == null ? null
+                    : new SavedModelWriter(td.splits().train().classNames());
+            // The runs take turns of one epoch (Lockstep), so their step times are measured side by side.
+            List<Lockstep.Task<TextTrainingRun.Result>> tasks = new ArrayList<>();
+            AtomicReference<TextTrainingRun.Data> lastPrivateData = new AtomicReference<>();
+            for (int i = 0; i < runs.size(); i++) {
+                TrainConfig rc = runs.get(i);
+                String label = runs.size() == 1 ? "DP" : String.format(Locale.ROOT, "DP eps %s", rc.targetEpsilon());
+                TextTrainingRun.Listener l = new Reporter(err, rc, label);
+                if (saver != null) {
+                    l = saver.listener(l);
+                }
+                if (i == runs.size() - 1) {
+                    l = new ForwardingListener(l) {
+                        @Override
+                        public void prepared(TextTrainingRun.Data data) {
+                            lastPrivateData.set(data);
+                            super.prepared(data);
+                        }
+                    };
+                }
+                TextTrainingRun.Listener listener = l;
+                tasks.add(turn -> TextTrainingRun.trainPrivate(rc, td.splits(), be, checkpoint,
+                        Lockstep.listener(turn, listener)));
             }
-            TextTrainingRun.Result plain = null;
+            TrainConfig plainConfig = config;
             if (compareNonDp) {
-                TextTrainingRun.Data data = TextTrainingRun.prepare(config, null);
-                plain = TextTrainingRun.trainNonPrivate(config, data, be, new Reporter(err, config, "non-DP"));
+                tasks.add(turn -> {
+                    // Same shape as the (last) private model: as many fitted tokens as its vocabulary has
+                    // ids. That run built its vocabulary before it first handed the turn on.
+                    TextTrainingRun.Data lastPrivate = Objects.requireNonNull(lastPrivateData.get(),
+                            "the private run's vocabulary");
+                    int fitted = lastPrivate.encoder().tokenIndex().size() - plainConfig.data().vocabBuckets();
+                    TextTrainingRun.Data data = TextTrainingRun.prepare(plainConfig, td.splits(), null, null, null,
+                            plainConfig.data().privateVocabulary() ? fitted : 0);
+                    TextTrainingRun.Listener rep = new Reporter(err, plainConfig, "non-DP");
+                    return TextTrainingRun.trainNonPrivate(plainConfig, data, be,
+                            Lockstep.listener(turn, plainSaver == null ? rep : plainSaver.listener(rep)));
+                });
+            }
+            List<TextTrainingRun.Result> all = Lockstep.run(tasks);
+            List<TextTrainingRun.Result> results = all.subList(0, runs.size());
+            TextTrainingRun.Result plain = compareNonDp ? all.get(runs.size()) : null;
+            if (saver != null) {
+                saver.write(save, config, results.get(results.size() - 1));
+                err.printf(Locale.ROOT, "saved the private model to %s%n", save);
+            }
+            if (plainSaver != null) {
+                plainSaver.write(saveNonPrivate, config, plain);
+                err.printf(Locale.ROOT, "saved the non-private model to %s (NOT PRIVATE)%n", saveNonPrivate);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = new Report(runs, results, plain, seconds, be.name());
+            Report report = new Report(runs, results, plain, seconds, be.name(), td.summary());
             out.print(report.table());
             out.flush();
             if (json != null) {
-                writeFile(json, report.json());
+                OutputFiles.write("--json", json, report.json().getBytes(StandardCharsets.UTF_8));
             }
             if (plot != null) {
-                AccuracyPlot.write(plot, results, plain);
+                OutputFiles.write("--plot", plot, AccuracyPlot.png(results, plain));
             }
             return 0;
         } catch (CheckpointException | IllegalArgumentException | IllegalStateException e) {
             return fail(e.getMessage());
         } catch (IOException e) {
-            return fail(e.toString());
+            return fail(e.getMessage());
+        }
+    }
+
+    /** Checks the data options that need no file read (exit 2, one line). */
+    private void checkDataOptions(TrainConfig config) {
+        if (testFile != null && trainFile == null) {
+            throw usage("--test needs --train (the bundled corpus has its own test split)");
+        }
+        if (testFile != null && testFraction != null) {
+            throw usage("give --test or --test-fraction, not both");
+        }
+        if (trainFile == null && testFraction != null) {
+            throw usage("--test-fraction needs --train (the bundled corpus has its own test split)");
+        }
+        DataSpec d = config.data();
+        if (!d.privateVocabulary() && !d.hashed()) {
+            try {
+                VocabularyFile.read(Path.of(d.vocabulary()), org.edp4j.data.Tokenizer.standard(), config.vocabSize());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw usage("--vocabulary must be dp, hashed:V or a file, got '" + d.vocabulary() + "'");
+            }
+        }
+        if ((vocabShare != null || vocabTokensPerDocument != null) && !d.privateVocabulary()) {
+            throw usage("--vocab-share and --vocab-tokens-per-document apply to --vocabulary dp only");
+        }
+        if (vocabBuckets != null && d.hashed()) {
+            throw usage("--vocab-buckets applies to a dp or file vocabulary; hashed:V sets its size itself");
+        }
+    }
+
+    /** The output paths, before any work: exit code 2 with the reason when one cannot be written. */
+    private void checkOutputs() {
+        try {
+            if (json != null) {
+                OutputFiles.checkFile("--json", json);
+            }
+            if (plot != null) {
+                if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                    throw new IllegalArgumentException("--plot must name a .png file, got " + plot);
+                }
+                OutputFiles.checkFile("--plot", plot);
+            }
+            if (save != null) {
+                OutputFiles.checkFile("--save", save);
+            }
+            if (saveNonPrivate != null) {
+                if (!compareNonDp) {
+                    throw new IllegalArgumentException("--save-non-private needs the non-private run; drop "
+                            + "--no-compare-nondp");
+                }
+                if (sweepEpsilon != null) {
+                    throw new IllegalArgumentException("--save-non-private keeps one model; drop --sweep-epsilon");
+                }
+                OutputFiles.checkFile("--save-non-private", saveNonPrivate);
+            }
+            if (checkpoint != null) {
+                OutputFiles.checkDirectory("--checkpoint", checkpoint);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** A target epsilon the schedule cannot meet is a bad option: say why before any work. */
+    private void calibratesOrFails(TrainConfig rc) {
+        if (!Double.isNaN(rc.targetEpsilon())) {
+            try {
+                TextTrainingRun.sigma0(rc, TextTrainingRun.vocabularyPrivacy(rc));
+            } catch (IllegalArgumentException e) {
+                // Core names its own target (the total less the vocabulary's share); name the option's.
+                String m = e.getMessage();
+                int why = m.indexOf("cannot be met: ");
+                throw usage("--target-epsilon " + rc.targetEpsilon() + " with --noise-schedule " + rc.noiseSchedule()
+                        + (why >= 0 ? " " + m.substring(why) : ": " + m));
+            }
         }
     }
 
@@ -237,14 +433,34 @@ public final class TrainCommand implements Callable<Integer> {
         if (targetEpsilon != null && noiseMultiplier != null) {
             throw usage("give --target-epsilon or --noise-multiplier, not both");
         }
+        // NaN is TrainConfig's "not given": a NaN typed on the command line must be refused here.
+        if (targetEpsilon != null && !(targetEpsilon > 0 && targetEpsilon < Double.POSITIVE_INFINITY)) {
+            throw usage("--target-epsilon must be > 0 and finite, got " + targetEpsilon);
+        }
+        if (noiseMultiplier != null && !(noiseMultiplier > 0 && noiseMultiplier < Double.POSITIVE_INFINITY)) {
+            throw usage("--noise-multiplier must be > 0 and finite, got " + noiseMultiplier);
+        }
         double eps = noiseMultiplier != null ? Double.NaN : targetEpsilon != null ? targetEpsilon : DEFAULT_EPSILON;
         double sigma = noiseMultiplier != null ? noiseMultiplier : Double.NaN;
         try {
             ModelDefaults d = ModelDefaults.of(model);
+            // Own files: the size is known once they are read; until then only the option ranges are checked.
+            DataSpec data = new DataSpec(trainFile == null ? "" : trainFile.toString(),
+                    testFile == null ? "" : testFile.toString(), or(testFraction, DataSpec.DEFAULT_TEST_FRACTION),
+                    textColumn, labelColumn, vocabulary, or(vocabShare, DataSpec.DEFAULT_VOCAB_SHARE),
+                    or(vocabTokensPerDocument, DataSpec.DEFAULT_TOKENS_PER_DOCUMENT),
+                    or(vocabBuckets, DataSpec.DEFAULT_VOCAB_BUCKETS),
+                    trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE);
+            int mt = maxTrain != null ? maxTrain : trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE;
+            // TrainingData's rule for a small training split, applied here where its size is known
+            // already (the bundled corpus), so that a default batch never fails as a bad --batch-size.
+            int n = Math.min(mt, SpamAssassin.TRAIN_SIZE);
+            int batch = batchSize != null ? batchSize
+                    : trainFile == null && 4L * d.batchSize() > n ? Math.max(1, n / 4) : d.batchSize();
             return new TrainConfig(model, vocabSize, or(maxLen, d.maxLen()), or(dim, d.dim()), or(hidden, d.hidden()),
-                    or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(clip, d.clip()), clipping, eps, sigma,
-                    delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, maxTrain,
-                    or(layers, d.layers()), or(heads, d.heads()));
+                    or(epochs, d.epochs()), batch, or(clip, d.clip()), clipping, eps, sigma,
+                    delta, noiseSchedule, optimizer, or(lr, d.lr()), seed, insecureSeedNoise, mt,
+                    or(layers, d.layers()), or(heads, d.heads()), data);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -264,15 +480,10 @@ public final class TrainCommand implements Callable<Integer> {
         return 1;
     }
 
-    private static void writeFile(Path p, String text) throws IOException {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(p, text, StandardCharsets.UTF_8);
-    }
-
-    /** Progress bar per epoch on a terminal (steps/s, loss, epsilon so far), else a line per epoch. */
+    /**
+     * Progress bar per epoch on a terminal (steps/s; epsilon so far for a private run, training loss
+     * for the non-private one), else a line per epoch.
+     */
     private final class Reporter implements TextTrainingRun.Listener {
         private final PrintWriter err;
         private final TrainConfig c;
@@ -306,6 +517,15 @@ public final class TrainCommand implements Callable<Integer> {
             err.flush();
         }
 
+        /** The total so far: with a private vocabulary its failure probability p counts as in the final report. */
+        private double epochSoFarP() {
+            return c.data().privateVocabulary() ? DataSpec.VOCAB_DELTA_SHARE * c.delta() : 0;
+        }
+
+        private double epsilonSoFar(PrivacyAccountant acc) {
+            return org.edp4j.privacy.PartitionSelection.epsilon(acc, c.delta(), epochSoFarP());
+        }
+
         @Override
         public void epochStart(int epoch, int steps, double sigma) {
             lossSum = 0;
@@ -322,13 +542,18 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void step(StepReport r, PrivacyAccountant acc) {
-            lossSum += r.loss();
-            examples += r.examples();
             lastStep = System.nanoTime();
-            if (pb != null) {
-                pb.step();
-                String eps = acc == null ? "" : String.format(Locale.ROOT, " eps %.2f", acc.getEpsilon(c.delta()));
-                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", lossSum / Math.max(1, examples), eps));
+            if (pb == null) {
+                return;
+            }
+            pb.step();
+            if (acc != null) {
+                // A private run shows epsilon so far, never its training loss (not covered by epsilon).
+                pb.setExtraMessage(String.format(Locale.ROOT, " eps %.2f", epsilonSoFar(acc)));
+            } else {
+                lossSum += r.loss();
+                examples += r.examples();
+                pb.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / Math.max(1, examples)));
             }
         }
 
@@ -339,9 +564,11 @@ public final class TrainCommand implements Callable<Integer> {
                 pb = null;
             }
             double secs = (lastStep - epochStart) / 1e9;
-            err.printf(Locale.ROOT, "%s epoch %d/%d: loss %.4f, test accuracy %.2f%%%s, %.1f steps/s%s%n", label,
-                    epoch + 1, c.epochs(), meanLoss, 100 * testAccuracy,
-                    acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", acc.getEpsilon(c.delta())),
+            err.printf(Locale.ROOT, "%s epoch %d/%d: %stest accuracy %.2f%%%s, %.1f steps/s%s%n", label,
+                    epoch + 1, c.epochs(),
+                    Double.isNaN(meanLoss) ? "" : String.format(Locale.ROOT, "training loss %.4f, ", meanLoss),
+                    100 * testAccuracy,
+                    acc == null ? "" : String.format(Locale.ROOT, ", epsilon %.3f", epsilonSoFar(acc)),
                     c.stepsPerEpoch() / secs, checkpoint != null && acc != null ? ", checkpoint saved" : "");
             err.flush();
         }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.edp4j.data.SpamAssassin;
+import org.edp4j.cli.TensorLimit;
 
 /**
  * Everything that decides what a private text-classification run computes: data, model, optimizer,
@@ -33,11 +33,15 @@ import org.edp4j.data.SpamAssassin;
  * @param maxTrain use at most this many training examples (a seeded subsample), &gt;= 2
  * @param layers encoder blocks, &gt;= 1 for the encoder (0 for the bag, which has none)
  * @param heads attention heads per encoder block, &gt;= 1 for the encoder (0 for the bag)
+ * @param data the texts (bundled corpus or files) and the vocabulary choice
+ *
+ * <p>The sizes must also keep every large tensor of the run (embedding table, activations of the
+ * physical batch, attention weights) within {@link TensorLimit#MAX_VALUES} values.
  */
 public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int hidden, int epochs, int batchSize,
         double clip, String clipping, double targetEpsilon, double noiseMultiplier, double delta,
         String noiseSchedule, String optimizer, double lr, long seed, boolean insecureSeedNoise, int maxTrain,
-        int layers, int heads) {
+        int layers, int heads, DataSpec data) {
 
     /** The bag-of-embeddings model: embedding, masked mean-pool, Linear, Tanh, Linear. */
     public static final String BAG = "bag";
@@ -73,7 +77,8 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         require(hidden >= 1, "--hidden must be >= 1, got " + hidden);
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(maxTrain >= 2, "--max-train must be >= 2, got " + maxTrain);
-        int n = Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
+        java.util.Objects.requireNonNull(data, "data");
+        int n = Math.min(maxTrain, data.corpusSize());
         require(batchSize >= 1 && batchSize <= n, "--batch-size must be in [1, " + n
                 + "] (the training set size), got " + batchSize);
         require(clip > 0 && Double.isFinite(clip), "--clip must be > 0 and finite, got " + clip);
@@ -90,6 +95,46 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         require(OPTIMIZERS.contains(optimizer), "--optimizer must be one of " + String.join("|", OPTIMIZERS)
                 + ", got '" + optimizer + "'");
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0 and finite, got " + lr);
+        long cap = TextTrainingRun.capacity(batchSize, n);
+        TensorLimit.check("the embedding table ((" + embeddingRowsSource(data) + ") x --dim)",
+                embeddingRows(vocabSize, data), dim);
+        TensorLimit.check("the embedded batch (batch capacity x --max-len x --dim)", cap, maxLen, dim);
+        if (ENCODER.equals(model)) {
+            TensorLimit.check("the position embedding (--max-len x --dim)", maxLen, dim);
+            TensorLimit.check("the attention projections (batch capacity x --max-len x 3 --dim)", cap, maxLen,
+                    3L * dim);
+            TensorLimit.check("the feed-forward activations (batch capacity x --max-len x --hidden)", cap, maxLen,
+                    hidden);
+            TensorLimit.check("the attention weights (batch capacity x --heads x --max-len x --max-len)", cap, heads,
+                    maxLen, maxLen);
+        } else {
+            TensorLimit.check("the head's first layer (--dim x --hidden)", dim, hidden);
+        }
+    }
+
+    /** The most rows the embedding table can have: the vocabulary and its hash buckets. */
+    private static long embeddingRows(int vocabSize, DataSpec data) {
+        if (data.hashed()) {
+            return DataSpec.hashedSize(data.vocabulary());
+        }
+        return "fitted".equals(data.vocabulary()) ? vocabSize : (long) vocabSize + data.vocabBuckets();
+    }
+
+    private static String embeddingRowsSource(DataSpec data) {
+        if (data.hashed()) {
+            return "--vocabulary " + data.vocabulary();
+        }
+        return "fitted".equals(data.vocabulary()) || data.vocabBuckets() == 0 ? "--vocab-size"
+                : "--vocab-size + --vocab-buckets";
+    }
+
+    /** The bundled corpus with the default private vocabulary (the configuration of the earlier versions' fields). */
+    public TrainConfig(String model, int vocabSize, int maxLen, int dim, int hidden, int epochs, int batchSize,
+            double clip, String clipping, double targetEpsilon, double noiseMultiplier, double delta,
+            String noiseSchedule, String optimizer, double lr, long seed, boolean insecureSeedNoise, int maxTrain,
+            int layers, int heads) {
+        this(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, targetEpsilon, noiseMultiplier,
+                delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads, DataSpec.bundled());
     }
 
     private static void require(boolean ok, String message) {
@@ -98,9 +143,9 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         }
     }
 
-    /** Training examples used: {@code min(maxTrain, 4717)}. */
+    /** Training examples used: {@code min(maxTrain, corpus size)} (4717 for the bundled corpus). */
     public int trainSize() {
-        return Math.min(maxTrain, SpamAssassin.TRAIN_SIZE);
+        return Math.min(maxTrain, data.corpusSize());
     }
 
     /** Poisson sampling rate {@code q = batchSize / n}. */
@@ -121,13 +166,28 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
     /** The same configuration with another target epsilon (a sweep). */
     public TrainConfig withTargetEpsilon(double eps) {
         return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, eps,
-                Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads);
+                Double.NaN, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads, data);
+    }
+
+    /** The same configuration with another expected batch size. */
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, b, clip, clipping, targetEpsilon,
+                noiseMultiplier, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads,
+                data);
+    }
+
+    /** The same configuration with other data. */
+    public TrainConfig withData(DataSpec newData) {
+        return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, targetEpsilon,
+                noiseMultiplier, delta, noiseSchedule, optimizer, lr, seed, insecureSeedNoise, maxTrain, layers, heads,
+                newData);
     }
 
     /** The same configuration with another seed (model initialization; and noise with {@code insecureSeedNoise}). */
     public TrainConfig withSeed(long newSeed) {
         return new TrainConfig(model, vocabSize, maxLen, dim, hidden, epochs, batchSize, clip, clipping, targetEpsilon,
-                noiseMultiplier, delta, noiseSchedule, optimizer, lr, newSeed, insecureSeedNoise, maxTrain, layers, heads);
+                noiseMultiplier, delta, noiseSchedule, optimizer, lr, newSeed, insecureSeedNoise, maxTrain, layers, heads,
+                data);
     }
 
     /** The fields as ordered key/value text; doubles as {@link Double#toString}, which round-trips exactly. */
@@ -153,6 +213,7 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         m.put("max-train", Integer.toString(maxTrain));
         m.put("layers", Integer.toString(layers));
         m.put("heads", Integer.toString(heads));
+        m.putAll(data.toMap());
         return m;
     }
 
@@ -172,7 +233,8 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
                     Double.parseDouble(get(m, "lr")), Long.parseLong(get(m, "seed")),
                     Boolean.parseBoolean(get(m, "insecure-seed-noise")), Integer.parseInt(get(m, "max-train")),
                     // Checkpoints written before the encoder existed hold neither key: a bag has 0 of both.
-                    Integer.parseInt(m.getOrDefault("layers", "0")), Integer.parseInt(m.getOrDefault("heads", "0")));
+                    Integer.parseInt(m.getOrDefault("layers", "0")), Integer.parseInt(m.getOrDefault("heads", "0")),
+                    DataSpec.fromMap(m));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("configuration value does not parse: " + e.getMessage(), e);
         }

@@ -9,6 +9,14 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.edp4j.data.SpamAssassin;
 import org.edp4j.dp.StepReport;
 import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.tensor.CpuBackend;
@@ -76,6 +84,30 @@ class TextTrainingRunTest {
     }
 
     @Test
+    void hashedAndPrivateVocabulariesResumeWithTheirVocabularyAndEpsilon(@TempDir Path dir) throws Exception {
+        for (String vocabulary : new String[] {"hashed:300", "dp"}) {
+            TrainConfig c = small(true, "constant").withData(DataSpec.bundled(vocabulary, 0.2, 8));
+            Path ck = dir.resolve(vocabulary.replace(':', '_'));
+            TextTrainingRun.Result straight = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, QUIET);
+            assertThrows(Kill.class, () -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, killAt(8)));
+            TextTrainingRun.Result resumed = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, QUIET);
+            assertEquals(straight.vocabularySize(), resumed.vocabularySize(), vocabulary);
+            assertEquals(straight.vocabulary(), resumed.vocabulary(), vocabulary);
+            assertEquals(straight.epsilonRdp(), resumed.epsilonRdp(), 0.0, vocabulary);
+            assertEquals(straight.epsilonVocabulary(), resumed.epsilonVocabulary(), 0.0, vocabulary);
+            assertEquals(straight.accuracy(), resumed.accuracy(), 0.0, vocabulary);
+            assertTrue(straight.epsilonRdp() <= 2.0, "the total meets the target: " + straight.epsilonRdp());
+            if (vocabulary.equals("dp")) {
+                assertEquals(0.4, straight.epsilonVocabulary(), 1e-3, "share 0.2 of 2.0");
+                assertTrue(straight.epsilonTraining() < straight.epsilonRdp());
+            } else {
+                assertEquals(0.0, straight.epsilonVocabulary());
+                assertEquals(300, straight.vocabularySize());
+            }
+        }
+    }
+
+    @Test
     void secureRunResumesWithItsKeyAndTheFileIsOwnerOnly(@TempDir Path dir) throws Exception {
         TrainConfig c = small(false, "constant");
         Path ck = dir.resolve("ck");
@@ -91,6 +123,103 @@ class TextTrainingRunTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ck)));
         }
         assertTrue(Files.notExists(ck.resolve(Checkpoint.FILE + ".tmp")));
+    }
+
+    /** A temporary checkpoint left by a kill during a write holds the secret key: it goes when the run resumes. */
+    @Test
+    void staleTemporaryCheckpointIsRemovedOnResume(@TempDir Path dir) throws Exception {
+        TrainConfig c = small(false, "constant");
+        Path ck = dir.resolve("ck");
+        Files.createDirectories(ck);
+        Path tmp = ck.resolve(Checkpoint.FILE + ".tmp");
+        Files.write(tmp, new byte[] {1, 2, 3});
+        // Killed at the first step, before any checkpoint is written.
+        assertThrows(Kill.class, () -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, killAt(0)));
+        assertTrue(Files.notExists(tmp), "stale " + tmp + " removed");
+    }
+
+    /** Two runs on one checkpoint directory: the second is refused while the first holds it. */
+    @Test
+    void aSecondRunOnTheSameDirectoryIsRefused(@TempDir Path dir) throws Exception {
+        TrainConfig c = small(true, "constant");
+        Path ck = dir.resolve("ck");
+        CountDownLatch training = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TextTrainingRun.Listener holdAtFirstStep = new TextTrainingRun.Listener() {
+            @Override
+            public void step(StepReport r, PrivacyAccountant a) {
+                if (r.step() == 0) {
+                    training.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<TextTrainingRun.Result> firstRun = first.submit(
+                    () -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, holdAtFirstStep));
+            assertTrue(training.await(60, TimeUnit.SECONDS), "first run started");
+            Checkpoint.CheckpointException e = assertThrows(Checkpoint.CheckpointException.class,
+                    () -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, QUIET));
+            assertTrue(e.getMessage().startsWith("checkpoint directory " + ck + " is in use by another edp train run"),
+                    e.getMessage());
+            release.countDown();
+            assertEquals(18, firstRun.get(60, TimeUnit.SECONDS).steps());
+        } finally {
+            release.countDown();
+            first.shutdownNow();
+        }
+        // Once the first run ended the directory is free: the finished run is reported again.
+        assertEquals(3, TextTrainingRun.trainPrivate(c, CpuBackend.instance(), ck, QUIET).resumedEpochs());
+    }
+
+    /** Taking turns of one epoch changes no result: same models, same epsilon, epoch by epoch. */
+    @Test
+    void lockstepGivesTheResultsOfOneRunAfterTheOther() {
+        TrainConfig c = small(true, "decay:0.9");
+        TextTrainingRun.Result p1 = TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, QUIET);
+        TextTrainingRun.Result n1 = TextTrainingRun.trainNonPrivate(c, TextTrainingRun.prepare(c, SpamAssassin.load(), null, null, null, 0),
+                CpuBackend.instance(), QUIET);
+        List<TextTrainingRun.Result> both = Lockstep.run(List.<Lockstep.Task<TextTrainingRun.Result>>of(
+                turn -> TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, Lockstep.listener(turn, QUIET)),
+                turn -> TextTrainingRun.trainNonPrivate(c, TextTrainingRun.prepare(c, SpamAssassin.load(), null, null, null, 0), CpuBackend.instance(),
+                        Lockstep.listener(turn, QUIET))));
+        for (TextTrainingRun.Result[] pair : new TextTrainingRun.Result[][] {{p1, both.get(0)}, {n1, both.get(1)}}) {
+            assertEquals(pair[0].epochAccuracy(), pair[1].epochAccuracy());
+            assertEquals(pair[0].accuracy(), pair[1].accuracy(), 0.0);
+            assertEquals(pair[0].steps(), pair[1].steps());
+            assertEquals(pair[0].epsilonRdp(), pair[1].epsilonRdp(), 0.0);
+            assertEquals(pair[0].epsilonPrv(), pair[1].epsilonPrv(), 0.0);
+        }
+    }
+
+    /** What a private step tells its listener: no loss, batch size or clipped fraction (epsilon does not cover them). */
+    @Test
+    void privateStepReportsReleaseOnlyWhatEpsilonCovers() {
+        TrainConfig c = small(true, "constant");
+        List<StepReport> seen = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        TextTrainingRun.trainPrivate(c, CpuBackend.instance(), null, new TextTrainingRun.Listener() {
+            @Override
+            public void step(StepReport r, PrivacyAccountant a) {
+                seen.add(r);
+            }
+
+            @Override
+            public void epochEnd(int epoch, double meanLoss, double testAccuracy, PrivacyAccountant a) {
+                losses.add(meanLoss);
+            }
+        });
+        assertEquals(18, seen.size());
+        for (StepReport r : seen) {
+            assertTrue(Double.isNaN(r.loss()) && r.examples() == -1 && Double.isNaN(r.clippedFraction()), r.toString());
+            assertTrue(r.noiseStddev() > 0 && r.clipNorm() == 0.5, r.toString());
+        }
+        losses.forEach(l -> assertTrue(Double.isNaN(l), "mean loss " + l));
     }
 
     @Test

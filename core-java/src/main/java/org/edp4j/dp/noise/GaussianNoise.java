@@ -69,6 +69,8 @@ public final class GaussianNoise {
     public static final int CLIP_QUANTILE_NOISE = 1;
     /** Stream id of the uniforms of Poisson sampling (example i joins the batch when {@code uniform < q}). */
     public static final int SAMPLING = 2;
+    /** Stream id of the noise on the token counts of a private vocabulary ({@code org.edp4j.data.DpVocabulary}). */
+    public static final int VOCABULARY = 3;
     /** Stream ids below this value are reserved for the library; caller-defined ids start here. */
     public static final int FIRST_USER_STREAM = 16;
 
