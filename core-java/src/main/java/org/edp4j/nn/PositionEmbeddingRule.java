@@ -11,14 +11,16 @@ import org.edp4j.tensor.Tensor;
  *
  * <p>The gradient of sample i puts {@code g_it} in row t, and the positions of one sample are
  * distinct, so {@code ||grad_i||^2 = sum_t ||g_it||^2} (the embedding ghost norm with position ids
- * as tokens: no two are equal). Clipped sum: scatter-add of {@code c_i g_it} into row t. Both run
- * the embedding kernels on a cached {@code [B, T]} tensor of position ids ({@link #positions}).
+ * as tokens: no two are equal). Clipped sum: scatter-add of {@code c_i g_it} into row t. It is the
+ * {@link EmbeddingRule} of the table with a cached {@code [B, T]} tensor of position ids
+ * ({@link #positions}) as the tokens.
  */
 public final class PositionEmbeddingRule implements PerSampleRule {
     private final Parameter table;
     private final int maxLen;
     private final int dim;
     private final Backend backend;
+    private final EmbeddingRule embedding;
     private IntTensor positions;
     private Tensor g;
 
@@ -32,6 +34,7 @@ public final class PositionEmbeddingRule implements PerSampleRule {
         this.maxLen = table.value().dim(0);
         this.dim = table.value().dim(1);
         this.backend = table.backend();
+        this.embedding = new EmbeddingRule(table);
     }
 
     /**
@@ -69,7 +72,7 @@ public final class PositionEmbeddingRule implements PerSampleRule {
         if (g.shape().rank() != 3 || g.dim(2) != dim) {
             throw new IllegalArgumentException(describe() + ": 'g' must be [B, T, " + dim + "], got " + g.shape());
         }
-        positions(g.dim(0), g.dim(1));
+        embedding.inputs(positions(g.dim(0), g.dim(1)), g);
         this.g = g;
         return this;
     }
@@ -82,16 +85,13 @@ public final class PositionEmbeddingRule implements PerSampleRule {
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
         Rules.requireInputs(this, g);
-        Rules.requireBatch(this, "sqNorms", sqNorms, g.dim(0));
-        backend.embeddingNorms(g.dim(0), g.dim(1), dim, positions, g, sqNorms);
+        embedding.addSquaredNorms(sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
         Rules.requireInputs(this, g);
-        Rules.requireBatch(this, "factors", factors, g.dim(0));
-        int t = g.dim(1);
-        backend.embeddingScatterAddScaled(g.dim(0) * t, dim, t, positions, g, factors, beta, table.grad());
+        embedding.clippedSum(factors, beta);
     }
 
     /** "PositionEmbeddingRule(128 x 64)". */

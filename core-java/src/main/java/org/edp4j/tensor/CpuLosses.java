@@ -10,15 +10,23 @@ final class CpuLosses {
     private CpuLosses() {
     }
 
+    /** A row with mask 0 gets loss 0 and gradient 0 (its inputs are not read); true when it was one. */
+    private static boolean padding(float w, float[] l, int li, float[] g, int gr, int k) {
+        if (w != 0f) {
+            return false;
+        }
+        l[li] = 0f;
+        Arrays.fill(g, gr, gr + k, 0f);
+        return true;
+    }
+
     /** See {@link TensorOps#binaryCrossEntropy}: the stable form {@code max(z,0) - z t + log1p(exp(-|z|))}. */
     static void binaryCrossEntropy(int batch, int k, float[] z, int zo, float[] t, int to, float[] m, int mo,
                                    float[] l, int lo, float[] g, int go) {
         for (int b = 0; b < batch; b++) {
             float w = m[mo + b];
             int gr = go + b * k;
-            if (w == 0f) {
-                l[lo + b] = 0f;
-                Arrays.fill(g, gr, gr + k, 0f);
+            if (padding(w, l, lo + b, g, gr, k)) {
                 continue;
             }
             int zr = zo + b * k;
@@ -49,9 +57,7 @@ final class CpuLosses {
         for (int b = 0; b < batch; b++) {
             float w = m[mo + b];
             int gr = go + b * k;
-            if (w == 0f) {
-                l[lo + b] = 0f;
-                Arrays.fill(g, gr, gr + k, 0f);
+            if (padding(w, l, lo + b, g, gr, k)) {
                 continue;
             }
             int yr = yo + b * k;
@@ -80,9 +86,7 @@ final class CpuLosses {
             int zr = zo + b * classes;
             int gr = go + b * classes;
             float w = m[mo + b];
-            if (w == 0f) {
-                l[lo + b] = 0f;
-                Arrays.fill(g, gr, gr + classes, 0f);
+            if (padding(w, l, lo + b, g, gr, classes)) {
                 continue;
             }
             float max = Float.NEGATIVE_INFINITY;

@@ -22,5 +22,9 @@
  *
  * <p>The CPU backend allocates nothing per call once its per-thread scratch has grown: layers
  * keep their buffers and a training step with a fixed batch capacity allocates no tensors.
+ *
+ * <p>A caller's own memory becomes a tensor without a copy: {@link org.edp4j.tensor.CpuBackend#wrap}
+ * views a {@code float[]} from an offset (writes go both ways), and the CUDA backend's
+ * {@code wrap(devicePointer, dims)} views device memory the caller owns (docs/embedding.md).
  */
 package org.edp4j.tensor;
