@@ -2,6 +2,7 @@ package org.edp4j.cli;
 
 import java.util.List;
 import org.edp4j.cli.audit.AuditCommand;
+import org.edp4j.cli.federated.FederatedCommand;
 import org.edp4j.cli.model.InspectCommand;
 import org.edp4j.cli.fairness.FairnessCommand;
 import org.edp4j.cli.model.PredictCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "edp", mixinStandardHelpOptions = true, version = "edp4j 0.1.0",
         description = "Differentially private training on the JVM.",
         subcommands = {TrainCommand.class, PredictCommand.class, InspectCommand.class, FairnessCommand.class, AuditCommand.class, PrivacyCommand.class, CalibrateCommand.class,
-            DemoCommand.class})
+            DemoCommand.class, FederatedCommand.class})
 public final class Edp implements Runnable {
 
     public static void main(String[] args) {

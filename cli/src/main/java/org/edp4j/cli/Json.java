@@ -1,16 +1,16 @@
 package org.edp4j.cli;
 
 /** Hand-written JSON numbers: full precision ({@link Double#toString}), {@code null} when not finite. */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
-    static String num(double x) {
+    public static String num(double x) {
         return Double.isFinite(x) ? Double.toString(x) : "null";
     }
 
-    static String str(String s) {
+    public static String str(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

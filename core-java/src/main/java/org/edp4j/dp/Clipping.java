@@ -93,4 +93,24 @@ public record Clipping(ClippingMode mode, double clipNorm, double gamma, double 
         }
         return 1.0 / Math.sqrt(1.0 / (sigma * sigma) - 1.0 / (twoSb * twoSb));
     }
+
+    /**
+     * The bound of the next step under ADAPTIVE clipping (Andrew et al. 2021, Algorithm 1): with the
+     * centred count {@code b = withinBound - counted / 2} (sensitivity 1/2), its noisy fraction
+     * {@code b~ = (b + sigma_b z) / expectedCount + 1/2} and {@code C' = C exp(-eta (b~ - gamma))}, where
+     * {@code sigma_b = countNoiseStddevFor(expectedCount)}, {@code eta = quantileLearningRate()} and
+     * {@code gamma = targetQuantile()}.
+     *
+     * @param clipNorm the bound of the step just taken
+     * @param withinBound how many of the {@code counted} norms were at most the bound
+     * @param counted how many norms were counted (examples, or devices)
+     * @param expectedCount the expected number counted (q n, or K), {@code > 0}
+     * @param z a standard normal drawn for this step (the count's noise)
+     */
+    public double nextClipNorm(double clipNorm, int withinBound, int counted, double expectedCount, double z) {
+        double centred = withinBound - 0.5 * counted;
+        double noisy = centred + countNoiseStddevFor(expectedCount) * z;
+        double fraction = noisy / expectedCount + 0.5;
+        return clipNorm * Math.exp(-quantileLearningRate * (fraction - targetQuantile));
+    }
 }

@@ -89,7 +89,14 @@ class CounterfactualSwapTest {
 
     /** Puts a function word after every him/hers that precedes a word after white space (see the swap's javadoc). */
     static String grammatical(String text) {
-        return text.replaceAll("(?iU)\\b(him|hers)(\\s+)(?=[\\p{L}\\p{Nd}])", "$1$2the ");
+        // Word boundaries as the swap sees them (letters and digits), not the regex \b, for which '_' is a
+        // word character: "he_him man" has the word "him" before "man".
+        return text.replaceAll("(?iU)(?<![\\p{L}\\p{Nd}])(him|hers)(\\s+)(?=[\\p{L}\\p{Nd}])", "$1$2the ");
+    }
+
+    @Test
+    void underscoreSeparatesWordsInTheGenerator() {
+        assertEquals("he_him the man ", grammatical("he_him man "));
     }
 
     @Property(tries = 2000)

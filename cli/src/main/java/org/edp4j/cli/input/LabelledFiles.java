@@ -25,7 +25,9 @@ import org.edp4j.data.TextExample;
  *     the seed, and the first {@code round(F n_c)} go to the test split, but at least one row of every
  *     class stays in training. Both splits keep file order.</li>
  * </ul>
- * Each example's group is the file name and its id the line where its record starts.
+ * Each example's group is the file name and its id the line where its record starts. With a device
+ * column (federated learning) each training example also carries the id of its device, in the
+ * training split's order.
  */
 public final class LabelledFiles {
 
@@ -42,8 +44,10 @@ public final class LabelledFiles {
      *
      * @param splits the datasets
      * @param split {@code "file NAME"} or {@code "fraction F seed S"}
+     * @param trainDevices the device id of each training example, in the training split's order, or
+     *     null without a device column
      */
-    public record Loaded(DatasetSplits splits, String split) {
+    public record Loaded(DatasetSplits splits, String split, List<String> trainDevices) {
     }
 
     /**
@@ -60,8 +64,29 @@ public final class LabelledFiles {
      */
     public static Loaded load(Path train, Path test, double testFraction, long seed, String textColumn,
             String labelColumn) {
+        return load(train, test, testFraction, seed, textColumn, labelColumn, null);
+    }
+
+    /**
+     * Reads, checks and splits, with each training example's device id read from {@code deviceColumn}
+     * of the training file (the test file needs none).
+     *
+     * @param deviceColumn the device column or field of the training file, or null for none
+     * @return the splits and, with a device column, the training examples' device ids
+     * @throws InputFileException for the first problem of either file, a missing or empty device id included
+     */
+    public static Loaded load(Path train, Path test, double testFraction, long seed, String textColumn,
+            String labelColumn, String deviceColumn) {
         String trainName = train.toString();
-        List<TextFileReader.Row> trainRows = read(train, textColumn, labelColumn);
+        List<TextFileReader.Row> trainRows = read(train, textColumn, labelColumn, deviceColumn, "--device-column");
+        if (deviceColumn != null) {
+            for (TextFileReader.Row r : trainRows) {
+                if (r.group().isEmpty()) {
+                    throw new InputFileException(trainName, r.line(), "empty device id; expected the id of the device "
+                            + "that holds the example (--device-column)");
+                }
+            }
+        }
         TreeSet<String> names = new TreeSet<>();
         for (TextFileReader.Row r : trainRows) {
             checkLabel(trainName, r);
@@ -91,7 +116,8 @@ public final class LabelledFiles {
                 }
             }
             return new Loaded(new DatasetSplits(TextDataset.of(trainEx, classes),
-                    TextDataset.of(examples(testRows, index, testName), classes)), "file " + testName);
+                    TextDataset.of(examples(testRows, index, testName), classes)), "file " + testName,
+                    devices(trainRows, null));
         }
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
@@ -121,7 +147,21 @@ public final class LabelledFiles {
                     + testFraction + "; expected more rows, a larger --test-fraction or a --test file");
         }
         return new Loaded(new DatasetSplits(TextDataset.of(tr, classes), TextDataset.of(te, classes)),
-                "fraction " + testFraction + " seed " + seed);
+                "fraction " + testFraction + " seed " + seed, devices(trainRows, isTest));
+    }
+
+    /** The device ids of the rows that stay in training (all when {@code isTest} is null), or null without them. */
+    private static List<String> devices(List<TextFileReader.Row> rows, boolean[] isTest) {
+        if (rows.get(0).group() == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (isTest == null || !isTest[i]) {
+                out.add(rows.get(i).group());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Reads a file in the format its name says. */
@@ -138,13 +178,20 @@ public final class LabelledFiles {
      * @throws InputFileException for an unknown format or the first problem of the file
      */
     public static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String groupColumn) {
+        return read(file, textColumn, labelColumn, groupColumn, "--group-column");
+    }
+
+    /** As {@link #read(Path, String, String, String)}, naming {@code groupOption} in the messages. */
+    static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String groupColumn,
+            String groupOption) {
         String name = file.toString();
         TextFileReader.Format format = TextFileReader.Format.ofName(name);
         if (format == null) {
             throw new InputFileException(name, 0, "unknown format; expected a name ending in .csv, .tsv or .jsonl "
                     + "(optionally followed by .gz)");
         }
-        return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn, groupColumn);
+        return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn, groupColumn,
+                groupOption);
     }
 
     private static void checkLabel(String name, TextFileReader.Row r) {

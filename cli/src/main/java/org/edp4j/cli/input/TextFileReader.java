@@ -134,10 +134,22 @@ public final class TextFileReader {
      */
     public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn,
             String groupColumn) {
+        return parse(content, name, format, textColumn, labelColumn, groupColumn, "--group-column");
+    }
+
+    /**
+     * As {@link #parse(String, String, Format, String, String, String)}, with the option that names the
+     * group column given for the messages (e.g. {@code --device-column} for {@code edp federated}, whose
+     * groups are the devices that hold the examples).
+     *
+     * @param groupOption the option that names {@code groupColumn}, for messages
+     */
+    public static List<Row> parse(String content, String name, Format format, String textColumn, String labelColumn,
+            String groupColumn, String groupOption) {
         List<Row> rows = switch (format) {
-            case CSV -> separated(content, name, ',', textColumn, labelColumn, groupColumn);
-            case TSV -> separated(content, name, '\t', textColumn, labelColumn, groupColumn);
-            case JSONL -> jsonLines(content, name, textColumn, labelColumn, groupColumn);
+            case CSV -> separated(content, name, ',', textColumn, labelColumn, groupColumn, groupOption);
+            case TSV -> separated(content, name, '\t', textColumn, labelColumn, groupColumn, groupOption);
+            case JSONL -> jsonLines(content, name, textColumn, labelColumn, groupColumn, groupOption);
             case LINES -> {
                 if (labelColumn != null || groupColumn != null) {
                     throw new IllegalArgumentException("the lines format has no labels");
@@ -166,7 +178,7 @@ public final class TextFileReader {
     }
 
     private static List<Row> separated(String content, String name, char separator, String textColumn,
-            String labelColumn, String groupColumn) {
+            String labelColumn, String groupColumn, String groupOption) {
         String kind = separator == ',' ? "CSV" : "TSV";
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator).withQuoteChar('"')
                 .withoutEscapeChar();
@@ -211,7 +223,7 @@ public final class TextFileReader {
                         groupAt = header.indexOf(groupColumn);
                         if (groupAt < 0) {
                             throw new InputFileException(name, line, "no column '" + groupColumn + "' in the header "
-                                    + header + "; expected --group-column to name one of them");
+                                    + header + "; expected " + groupOption + " to name one of them");
                         }
                     }
                     continue;
@@ -243,7 +255,7 @@ public final class TextFileReader {
     }
 
     private static List<Row> jsonLines(String content, String name, String textField, String labelField,
-            String groupField) {
+            String groupField, String groupOption) {
         List<Row> rows = new ArrayList<>();
         String[] ls = content.split("\n", -1);
         for (int i = 0; i < ls.length; i++) {
@@ -277,7 +289,7 @@ public final class TextFileReader {
                         + "\" (--text-column)");
             }
             String label = scalar(node, labelField, "--label-column", "the class name", name, line);
-            String group = scalar(node, groupField, "--group-column", "the group's name", name, line);
+            String group = scalar(node, groupField, groupOption, "the group's name", name, line);
             rows.add(new Row(text.asText(), label, line, group));
         }
         return rows;

@@ -174,4 +174,35 @@ class LabelledFilesTest {
         assertEquals(101, a.splits().train().size() + a.splits().test().size());
         assertEquals("fraction 0.25 seed 7", a.split());
     }
+
+    /** With a device column, every training example keeps its device id, in the split's order, test rows left out. */
+    @Test
+    void deviceIdsFollowTheTrainingExamplesThroughTheSplit() throws Exception {
+        StringBuilder sb = new StringBuilder("text,label,user\n");
+        for (int i = 0; i < 40; i++) {
+            sb.append("text ").append(i).append(',').append(i % 2 == 0 ? "spam" : "ham").append(",u").append(i % 7)
+                    .append('\n');
+        }
+        Path train = write("d.csv", sb.toString());
+        LabelledFiles.Loaded l = LabelledFiles.load(train, null, 0.25, 3, "text", "label", "user");
+        List<TextExample> ex = l.splits().train().examples();
+        assertEquals(ex.size(), l.trainDevices().size());
+        assertEquals(30, ex.size());
+        for (int k = 0; k < ex.size(); k++) {
+            int row = Integer.parseInt(ex.get(k).text().substring(5));
+            assertEquals("u" + (row % 7), l.trainDevices().get(k), "example " + k);
+        }
+        assertEquals(null, LabelledFiles.load(train, null, 0.25, 3, "text", "label").trainDevices());
+        Path test = write("t.csv", "text,label\nx,ham\n");
+        assertEquals(40, LabelledFiles.load(train, test, 0.25, 3, "text", "label", "user").trainDevices().size(),
+                "a test file needs no device column");
+    }
+
+    @Test
+    void anEmptyDeviceIdNamesItsLine() throws Exception {
+        Path train = write("e.csv", "text,label,user\nhi,spam,u1\nyo,ham,\n");
+        assertEquals(train + ":3: empty device id; expected the id of the device that holds the example "
+                + "(--device-column)", assertThrows(InputFileException.class,
+                        () -> LabelledFiles.load(train, null, 0.2, 1, "text", "label", "user")).getMessage());
+    }
 }

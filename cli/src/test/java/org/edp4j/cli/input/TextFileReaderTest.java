@@ -120,4 +120,18 @@ class TextFileReaderTest {
                         "{\"text\": \"t\", \"label\": \"x\", \"g\": \"a\"}\n{\"text\": \"t\", \"label\": \"x\"}\n", "f",
                         Format.JSONL, "text", "label", "g")).getMessage());
     }
+
+    /** The group column under another option's name: edp federated reads each example's device through it. */
+    @Test
+    void aGroupColumnReadForAnotherOptionNamesThatOption() {
+        assertEquals(List.of(new Row("hi", "a", 2, "phone-1"), new Row("yo", "b", 3, "7")),
+                TextFileReader.parse("user,text,label\nphone-1,hi,a\n7,yo,b\n", "f.csv", Format.CSV, "text", "label",
+                        "user", "--device-column"));
+        assertEquals("f.csv:1: no column 'user' in the header [text, label]; expected --device-column to name one of "
+                + "them", assertThrows(InputFileException.class, () -> TextFileReader.parse("text,label\nhi,a\n",
+                        "f.csv", Format.CSV, "text", "label", "user", "--device-column")).getMessage());
+        assertEquals("f.jsonl:1: no \"user\" field; expected a field \"user\" (--device-column) holding the group's name",
+                assertThrows(InputFileException.class, () -> TextFileReader.parse("{\"text\": \"hi\", \"label\": \"a\"}",
+                        "f.jsonl", Format.JSONL, "text", "label", "user", "--device-column")).getMessage());
+    }
 }

@@ -39,7 +39,8 @@ import java.util.Objects;
  * </ol>
  * Uniforms and normals of the same {@code (streamId, step)} read the same keystream blocks; the stream id is
  * the domain separation, so each purpose must use its own stream id ({@link #GRADIENT_NOISE},
- * {@link #CLIP_QUANTILE_NOISE}, {@link #SAMPLING}, or a caller-defined id &ge; 16) and must not draw the same
+ * {@link #CLIP_QUANTILE_NOISE}, {@link #SAMPLING},
+ * {@link #FEDERATED_NOISE}, {@link #DEVICE_SELECTION}, or a caller-defined id &ge; 16) and must not draw the same
  * elements of one {@code (streamId, step)} twice.
  *
  * <h2>Math library</h2>
@@ -71,6 +72,16 @@ public final class GaussianNoise {
     public static final int SAMPLING = 2;
     /** Stream id of the noise on the token counts of a private vocabulary ({@code org.edp4j.data.DpVocabulary}). */
     public static final int VOCABULARY = 3;
+    /**
+     * Stream id of the Gaussian noise a federated server adds once per round to the sum of clipped device
+     * updates (nonce = round; {@code org.edp4j.fl.FederatedAveraging}).
+     */
+    public static final int FEDERATED_NOISE = 4;
+    /**
+     * Stream id of the uniforms of Poisson device selection (device d joins round t when its uniform is below
+     * its inclusion probability; nonce = round; {@code org.edp4j.fl.DeviceSampler}).
+     */
+    public static final int DEVICE_SELECTION = 5;
     /** Stream ids below this value are reserved for the library; caller-defined ids start here. */
     public static final int FIRST_USER_STREAM = 16;
 
