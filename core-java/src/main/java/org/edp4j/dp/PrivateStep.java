@@ -619,14 +619,14 @@ public final class PrivateStep implements AutoCloseable {
             throw new IllegalStateException("the last physical batch stopped after stage " + batchStage
                     + " (its clipped sums are not in the gradients); call zeroGrad() and accumulate it again");
         }
+        if (isPrivate && budget != null) {
+            budget.checkStep(noiseMultiplier, sampleRate); // before anything changes, the caller's buffers too
+        }
         if (physicalBatches == 0) {
             // An empty Poisson batch: the sum is 0, and it still gets noise.
             for (Tensor g : gradients) {
                 backend.fill(g, 0f);
             }
-        }
-        if (isPrivate && budget != null) {
-            budget.checkStep(noiseMultiplier, sampleRate);
         }
         // The same check in both modes, so the private / non-private ratio measures DP alone.
         if (!backend.allFinite(gradients)) {

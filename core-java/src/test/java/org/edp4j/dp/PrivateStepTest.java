@@ -261,6 +261,21 @@ class PrivateStepTest {
         }
     }
 
+    /** An empty logical step zeroes the gradients, but only after the budget allowed the step. */
+    @Test
+    void aRefusedEmptyStepLeavesTheCallersGradientsAlone() {
+        Caller c = new Caller(CpuBackend.instance(), 10);
+        PrivacyBudget tiny = new PrivacyBudget(new RdpAccountant(), 1e-3, 1e-5);
+        try (PrivateStep step = c.step().budget(tiny).build()) {
+            CpuBackend.instance().fill(c.w.grad(), 7f);
+            step.zeroGrad();
+            assertThrows(PrivacyBudgetExceededException.class, step::addNoise);
+            for (float v : c.w.grad().toArray()) {
+                assertEquals(7f, v);
+            }
+        }
+    }
+
     @Test
     void perLayerClippingBoundsEachGroup() {
         Caller c = new Caller(CpuBackend.instance(), 7);
