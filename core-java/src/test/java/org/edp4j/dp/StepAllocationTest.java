@@ -118,10 +118,8 @@ class StepAllocationTest {
             long perStep = bytesPerStep(mx, oneStep);
             assertTrue(perStep < 16_384, "an embedded step allocated " + perStep + " bytes on the training thread");
             if (optimizerBytes >= 0) {
-                // 1 KB of slack: a step that outruns the noise prefetch helps fill it, and that
-                // fill allocates (GaussianNoise's block buffers; about 1.1 KB a step in a JFR
-                // profile of a step without forward and backward), depending on timing.
-                assertTrue(perStep <= optimizerBytes + 1024, "an embedded step allocated " + perStep + " bytes, "
+                // 512 bytes of slack for what varies with the threads' timing (fork-join tasks)
+                assertTrue(perStep <= optimizerBytes + 512, "an embedded step allocated " + perStep + " bytes, "
                         + "PrivateOptimizer's " + optimizerBytes);
             }
         }
@@ -141,11 +139,17 @@ class StepAllocationTest {
         long tid = Thread.currentThread().getId();
         long least = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
-            long before = mx.getThreadAllocatedBytes(tid);
+            long bytes = 0;
             for (int s = 0; s < 20; s++) {
+                // Let the noise prefetch of the next step finish first: a step that outruns it
+                // helps fill it on this thread, and that fill allocates (GaussianNoise's block
+                // buffers), depending on timing, not on the step.
+                java.util.concurrent.locks.LockSupport.parkNanos(3_000_000);
+                long before = mx.getThreadAllocatedBytes(tid);
                 step.run();
+                bytes += mx.getThreadAllocatedBytes(tid) - before;
             }
-            least = Math.min(least, (mx.getThreadAllocatedBytes(tid) - before) / 20);
+            least = Math.min(least, bytes / 20);
         }
         System.out.println("[StepAllocationTest] " + least + " bytes per step");
         return least;
