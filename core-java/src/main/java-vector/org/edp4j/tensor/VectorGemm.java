@@ -79,13 +79,13 @@ public final class VectorGemm implements GemmKernel {
 
     @Override
     public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int rowsPerScale) {
+                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale) {
         Scratch w = SCRATCH.get();
         int kc = even(k, KC, 1);
         int ncMax = even(n, NC, NR);
         int mcMax = even(i1 - i0, MC, MR);
         for (int p0 = 0; p0 < k; p0 += kc) {
-            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + kc), alpha, scale, rowsPerScale, w.p, w.s);
+            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + kc), alpha, scale, so, rowsPerScale, w.p, w.s);
             if (kk == 0) {
                 continue;
             }
@@ -500,7 +500,7 @@ public final class VectorGemm implements GemmKernel {
         float[] g = w.gram(n);
         Arrays.fill(g, 0, n * n, 0f);
         for (int p0 = 0; p0 < k; p0 += KC) {
-            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + KC), 1f, null, 1, w.p, w.s);
+            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + KC), 1f, null, 0, 1, w.p, w.s);
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(NC, n - j0);
                 packB(true, x, xo, n, k, j0, nc, kk, w);

@@ -39,12 +39,29 @@ final class CpuGemm {
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, float[] b, float beta, float[] c, float[] scale, int rowsPerScale) {
-        gemm(KERNEL, transA, transB, m, n, k, alpha, a, b, beta, c, scale, rowsPerScale);
+        gemm(KERNEL, transA, transB, m, n, k, alpha, a, 0, b, 0, beta, c, 0, scale, 0, rowsPerScale);
+    }
+
+    /**
+     * {@link #gemm} on tensors that start at an offset of their arrays (views of a caller's
+     * memory): A at {@code a[ao ..]}, B at {@code b[bo ..]}, C at {@code c[co ..]}, the scale at
+     * {@code scale[so ..]}. Same arithmetic.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao,
+                     float[] b, int bo, float beta, float[] c, int co, float[] scale, int so, int rowsPerScale) {
+        gemm(KERNEL, transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co, scale, so, rowsPerScale);
     }
 
     /** {@link #gemm} on the given kernel (tests run both). */
     static void gemm(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, float[] b, float beta, float[] c, float[] scale, int rowsPerScale) {
+        gemm(kernel, transA, transB, m, n, k, alpha, a, 0, b, 0, beta, c, 0, scale, 0, rowsPerScale);
+    }
+
+    /** {@link #gemm} at offsets on the given kernel (tests run both). */
+    static void gemm(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int ao, float[] b, int bo, float beta, float[] c, int co, float[] scale, int so,
+                     int rowsPerScale) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -56,16 +73,16 @@ final class CpuGemm {
             grain = m;
         }
         Parallel.range(m, grain, block, (i0, i1) -> {
-            scaleRows(c, i0, i1, n, beta);
+            scaleRows(c, co, i0, i1, n, beta);
             if (k > 0 && alpha != 0f) {
-                kernel.rows(transA, transB, i0, i1, m, n, k, alpha, a, 0, b, 0, c, 0, scale, rowsPerScale);
+                kernel.rows(transA, transB, i0, i1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so, rowsPerScale);
             }
         });
     }
 
-    private static void scaleRows(float[] c, int i0, int i1, int n, float beta) {
-        int from = i0 * n;
-        int to = i1 * n;
+    private static void scaleRows(float[] c, int co, int i0, int i1, int n, float beta) {
+        int from = co + i0 * n;
+        int to = co + i1 * n;
         if (beta == 0f) {
             Arrays.fill(c, from, to, 0f);
         } else if (beta != 1f) {
@@ -94,8 +111,8 @@ final class CpuGemm {
      * {@code C = alpha op(A) op(B)} on the calling thread (for callers that split work themselves),
      * operands at offsets: A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} at
      * {@code c[co ..]} (overwritten, whatever it held). {@code scale}: optional per-term factor as in
-     * {@link #gemm} (one per term, a zero term skipped). Same arithmetic as {@link #gemm}. A, B, scale:
-     * not modified; c: modified.
+     * {@link #gemm} (one per term from {@code scale[0]}, a zero term skipped). Same arithmetic as
+     * {@link #gemm}. A, B, scale: not modified; c: modified.
      */
     static void single(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao,
                        float[] b, int bo, float[] c, int co, float[] scale) {
@@ -107,7 +124,7 @@ final class CpuGemm {
                        float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale) {
         Arrays.fill(c, co, co + m * n, 0f);
         if (m > 0 && n > 0 && k > 0 && alpha != 0f) {
-            kernel.rows(transA, transB, 0, m, m, n, k, alpha, a, ao, b, bo, c, co, scale, 1);
+            kernel.rows(transA, transB, 0, m, m, n, k, alpha, a, ao, b, bo, c, co, scale, 0, 1);
         }
     }
 
@@ -124,15 +141,16 @@ final class CpuGemm {
     }
 
     /**
-     * Lists the terms of {@code [p0, p1)} whose factor {@code alpha * scale} is not 0 into
-     * {@code ps} (their indices p) and {@code ss} (their factors); returns their count.
+     * Lists the terms of {@code [p0, p1)} whose factor {@code alpha * scale[so + p / rowsPerScale]}
+     * is not 0 into {@code ps} (their indices p) and {@code ss} (their factors); returns their count.
      */
-    static int activeTerms(int p0, int p1, float alpha, float[] scale, int rowsPerScale, int[] ps, float[] ss) {
+    static int activeTerms(int p0, int p1, float alpha, float[] scale, int so, int rowsPerScale, int[] ps,
+                           float[] ss) {
         int kk = 0;
         for (int p = p0; p < p1; p++) {
             float s = alpha;
             if (scale != null) {
-                s *= scale[p / rowsPerScale];
+                s *= scale[so + p / rowsPerScale];
                 if (s == 0f) {
                     continue;
                 }

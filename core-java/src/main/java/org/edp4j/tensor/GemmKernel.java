@@ -13,10 +13,11 @@ interface GemmKernel {
     /**
      * Rows {@code [i0, i1)} of {@code C += alpha op(A) op(B)} (with the optional scale, see
      * {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} at
-     * {@code c[co ..]}. A, B, scale: not modified; c: rows {@code [i0, i1)} modified.
+     * {@code c[co ..]}, the scale at {@code scale[so ..]}. A, B, scale: not modified; c: rows
+     * {@code [i0, i1)} modified.
      */
     void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-              float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int rowsPerScale);
+              float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale);
 
     /** See {@link CpuGemm#gramUpper}. */
     void gramUpper(float[] x, int xo, int n, int k, float[][] c);

@@ -61,11 +61,11 @@ final class ScalarGemm implements GemmKernel {
 
     @Override
     public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int rowsPerScale) {
+                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale) {
         Scratch w = SCRATCH.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
-            int kk = CpuGemm.activeTerms(p0, p1, alpha, scale, rowsPerScale, w.p, w.s);
+            int kk = CpuGemm.activeTerms(p0, p1, alpha, scale, so, rowsPerScale, w.p, w.s);
             if (kk == 0) {
                 continue;
             }
