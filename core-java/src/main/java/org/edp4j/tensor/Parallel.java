@@ -63,7 +63,39 @@ final class Parallel {
         }
         int per = (n + chunks - 1) / chunks;
         per = (per + align - 1) / align * align;
-        POOL.invoke(new Task(body, 0, n, per));
+        if (per >= n) {
+            body.run(0, n);
+            return;
+        }
+        if (Thread.currentThread() instanceof ForkJoinWorkerThread worker && worker.getPool() == POOL) {
+            new Task(body, 0, n, per).invoke(); // a loop inside a loop: already on one of the pool's threads
+            return;
+        }
+        // The caller runs the first range itself. POOL.invoke(whole task) would not do that: a thread
+        // outside a fork-join pool only waits for it (JDK 17 lets it help only the common pool), so
+        // with one worker (2 cores) both ranges ran one after the other on the worker.
+        Task rest = new Task(body, per, n, per);
+        POOL.execute(rest);
+        Throwable failure = null;
+        try {
+            body.run(0, per);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        try {
+            rest.join();
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure != null) {
+            throw (Error) failure;
+        }
     }
 
     static void range(int n, int grain, RangeBody body) {
