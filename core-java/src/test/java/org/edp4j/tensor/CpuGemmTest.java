@@ -411,6 +411,82 @@ class CpuGemmTest {
         }
     }
 
+    /**
+     * The threaded entry on views (main's offsets for A, B, C and the scale) on both kernels: against
+     * float64 on fresh random inputs, element by element, with beta 0 over NaN, 1 and -0.5, a scale
+     * per group of {@code per} terms with zero groups holding NaN in A and B, M/N/K off the register
+     * and cache blocks, M large enough to be split across threads; nothing written outside C, and
+     * the same floats as the call on copies at offset 0.
+     */
+    @Property(tries = 40)
+    void gemmAtOffsetsMatchesFloat64OnBothKernels(@ForAll @IntRange(min = 0, max = 300) int m,
+                                                  @ForAll @IntRange(min = 1, max = 70) int n,
+                                                  @ForAll @IntRange(min = 1, max = 90) int groups,
+                                                  @ForAll @IntRange(min = 1, max = 4) int per,
+                                                  @ForAll @IntRange(min = 0, max = 3) int variant,
+                                                  @ForAll @IntRange(min = 0, max = 2) int betaCase,
+                                                  @ForAll @IntRange(min = 0, max = 17) int off,
+                                                  @ForAll long seed) {
+        boolean transA = (variant & 1) != 0;
+        boolean transB = (variant & 2) != 0;
+        int k = groups * per;
+        float beta = new float[] {0f, 1f, -0.5f}[betaCase];
+        int ao = off;
+        int bo = 2 * off + 1;
+        int co = 3 * off + 2;
+        int so = off + 3;
+        for (GemmKernel kernel : kernels()) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            float[] a = random(rng, ao + m * k + 4);
+            float[] b = random(rng, bo + k * n + 4);
+            float[] scale = random(rng, so + groups + 4);
+            for (int q = 0; q < groups; q += 4) {
+                scale[so + q] = 0f;
+                for (int p = q * per; p < (q + 1) * per; p++) {
+                    for (int i = 0; i < m; i++) {
+                        a[ao + (transA ? p * m + i : i * k + p)] = Float.NaN;
+                    }
+                    for (int j = 0; j < n; j++) {
+                        b[bo + (transB ? j * k + p : p * n + j)] = Float.NaN;
+                    }
+                }
+            }
+            float[] c = random(rng, co + m * n + 5);
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, co, co + m * n, Float.NaN);
+            }
+            float[] c0 = c.clone();
+            double[] ref = new double[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) {
+                        double sp = scale[so + p / per];
+                        if (sp == 0) {
+                            continue;
+                        }
+                        double av = a[ao + (transA ? p * m + i : i * k + p)];
+                        double bv = b[bo + (transB ? j * k + p : p * n + j)];
+                        acc += 0.75 * sp * av * bv;
+                    }
+                    ref[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c0[co + i * n + j]);
+                }
+            }
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.75f, a, ao, b, bo, beta, c, co, scale, so, per);
+            assertClose(ref, java.util.Arrays.copyOfRange(c, co, co + m * n), k);
+            for (int x = 0; x < c.length; x++) {
+                if (x < co || x >= co + m * n) {
+                    assertEquals(Float.floatToRawIntBits(c0[x]), Float.floatToRawIntBits(c[x]), "wrote outside C at " + x);
+                }
+            }
+            float[] atZero = java.util.Arrays.copyOfRange(c0, co, co + m * n);
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.75f, java.util.Arrays.copyOfRange(a, ao, a.length),
+                    java.util.Arrays.copyOfRange(b, bo, b.length), beta, atZero,
+                    java.util.Arrays.copyOfRange(scale, so, scale.length), per);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(atZero, java.util.Arrays.copyOfRange(c, co, co + m * n));
+        }
+    }
+
     static float[] random(SplittableRandom rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
