@@ -19,6 +19,7 @@ mkdir -p "$OUT"
 mvn -B ${OFFLINE:+-o} -q -pl core-java,jmh -am package -DskipTests
 scripts/peer/install-peer.sh >&2
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u +%Y-%m-%dT%H:%MZ)
 if [[ $QUICK -eq 1 ]]; then R=2; SR=1; else R=5; SR=3; fi
 
 echo "1/4 noise probe" >&2
@@ -48,7 +49,7 @@ fi
 
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 {
-  echo "Run $(date -u +%Y-%m-%dT%H:%MZ), \`scripts/peer/run-all.sh${1:+ $1}\`, git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core-java jmh scripts || echo '+dirty'); load average $LOAD0 at start, $LOAD1 at the end."
+  echo "Run $STARTED to $(date -u +%H:%MZ), \`scripts/peer/run-all.sh${1:+ $1}\`, git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core-java jmh scripts || echo '+dirty'); load average $LOAD0 at start, $LOAD1 at the end."
   echo
   echo "#### Secure noise, one thread (\`scripts/NoiseProbe.java\`), JDK 17"
   echo
