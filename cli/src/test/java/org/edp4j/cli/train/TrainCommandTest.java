@@ -77,6 +77,8 @@ class TrainCommandTest {
         "--save-non-private m.edp --no-compare-nondp|--save-non-private needs the non-private run",
         "--save-non-private m.edp --sweep-epsilon 1,2|--save-non-private keeps one model",
         "--save-non-private /no/such/dir/m.edp|--save-non-private /no/such/dir/m.edp: directory /no/such/dir does not exist",
+        "--pairs p.tsv|--pairs needs --counterfactual-augment",
+        "--counterfactual-augment --pairs /no/such/pairs.tsv|/no/such/pairs.tsv: no such file; expected a word-pairs file",
     })
     void badOptionsAreOneLineAndExitCode2(String args, String expected) {
         List<String> a = new ArrayList<>(List.of("train"));
@@ -269,6 +271,42 @@ class TrainCommandTest {
             assertTrue(j.contains(key), key + " in " + j);
         }
         assertTrue(o.err().contains("NOT PRIVATE"), "the insecure noise is announced: " + o.err());
+    }
+
+    /**
+     * The pair of an example and its swapped copy is one privacy unit: for the same sampling and noise
+     * the run reports the epsilon, steps and vocabulary epsilon of the run without augmentation.
+     */
+    @Test
+    void counterfactualAugmentationReportsTheSameEpsilon(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.json");
+        Path augmented = dir.resolve("augmented.json");
+        Outcome p = run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+                plain.toString()));
+        Outcome a = run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+                augmented.toString(), "--counterfactual-augment"));
+        assertEquals(0, p.code(), p.err());
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("counterfactual augmentation"), a.err());
+        String pj = Files.readString(plain);
+        String aj = Files.readString(augmented);
+        for (String key : List.of("epsilon", "epsilon_prv", "epsilon_vocabulary", "epsilon_training", "steps",
+                "noise_multiplier")) {
+            assertEquals(field(pj, key), field(aj, key), key + ": " + pj + " vs " + aj);
+        }
+        assertTrue(Double.parseDouble(field(aj, "epsilon")) > 0);
+    }
+
+    /** The value of {@code "key":} in a flat JSON text (the first one). */
+    static String field(String json, String key) {
+        int i = json.indexOf("\"" + key + "\":");
+        assertTrue(i >= 0, key + " in " + json);
+        int from = i + key.length() + 3;
+        int to = from;
+        while (to < json.length() && ",}".indexOf(json.charAt(to)) < 0) {
+            to++;
+        }
+        return json.substring(from, to);
     }
 
     @Test
