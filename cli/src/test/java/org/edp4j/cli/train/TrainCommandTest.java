@@ -321,6 +321,25 @@ class TrainCommandTest {
         assertTrue(other.err().contains("--layers 1 (checkpoint) vs 2 (now)"), other.err());
     }
 
+    /**
+     * The encoder (every built-in rule: embeddings, LayerNorm, Linear on sequences) trains with units of
+     * two rows and resumes from its checkpoint; the checkpoint records the augmentation, so a run
+     * without it is refused.
+     */
+    @Test
+    void augmentedEncoderResumesOnlyWithTheSameAugmentation(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("ck");
+        Outcome first = run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("counterfactual augmentation"), first.err());
+        Outcome resumed = run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resumed after epoch 1"), resumed.err());
+        Outcome plain = run(small(encoder(ck, "1", "--epochs", "1")));
+        assertEquals(1, plain.code(), plain.err());
+        assertTrue(plain.err().contains("--counterfactual-augment bundled (checkpoint) vs  (now)"), plain.err());
+    }
+
     /** A tiny encoder run: width 8, 2 heads, feed-forward 16, {@code layers} blocks, no comparison. */
     private static String[] encoder(Path checkpoint, String layers, String... more) {
         String[] enc = {"--model", "encoder", "--dim", "8", "--hidden", "16", "--layers", layers, "--heads", "2",
