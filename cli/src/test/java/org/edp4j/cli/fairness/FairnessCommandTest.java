@@ -64,7 +64,7 @@ class FairnessCommandTest {
         assertTrue(o.err().contains("saved the non-private model to " + plainModel + " (NOT PRIVATE)"), o.err());
         augmentedModel = dir.resolve("augmented.edp");
         augmentedPlainModel = dir.resolve("augmented-plain.edp");
-        Outcome a = run("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "6",
+        EdpRun a = EdpRun.run("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "6",
                 "--batch-size", "100", "--max-len", "16", "--insecure-seed-noise", "--no-progress", "--backend", "cpu",
                 "--counterfactual-augment", "--save", augmentedModel.toString(), "--save-non-private",
                 augmentedPlainModel.toString());
@@ -80,7 +80,7 @@ class FairnessCommandTest {
     @Test
     void augmentedModelsDependLessOnTheGenderedWords() throws Exception {
         Path json = dir.resolve("augmented.json");
-        Outcome o = run("fairness", "--model", privateModel.toString(), "--model", augmentedModel.toString(),
+        EdpRun o = EdpRun.run("fairness", "--model", privateModel.toString(), "--model", augmentedModel.toString(),
                 "--model", plainModel.toString(), "--model", augmentedPlainModel.toString(), "--data", test.toString(),
                 "--json", json.toString());
         assertEquals(0, o.code(), o.err());

@@ -265,9 +265,9 @@ class TrainCommandTest {
     void counterfactualAugmentationReportsTheSameEpsilon(@TempDir Path dir) throws Exception {
         Path plain = dir.resolve("plain.json");
         Path augmented = dir.resolve("augmented.json");
-        Outcome p = run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+        EdpRun p = EdpRun.run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
                 plain.toString()));
-        Outcome a = run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+        EdpRun a = EdpRun.run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
                 augmented.toString(), "--counterfactual-augment"));
         assertEquals(0, p.code(), p.err());
         assertEquals(0, a.code(), a.err());
@@ -313,13 +313,13 @@ class TrainCommandTest {
     @Test
     void augmentedEncoderResumesOnlyWithTheSameAugmentation(@TempDir Path dir) throws Exception {
         Path ck = dir.resolve("ck");
-        Outcome first = run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        EdpRun first = EdpRun.run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.err().contains("counterfactual augmentation"), first.err());
-        Outcome resumed = run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        EdpRun resumed = EdpRun.run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resumed after epoch 1"), resumed.err());
-        Outcome plain = run(small(encoder(ck, "1", "--epochs", "1")));
+        EdpRun plain = EdpRun.run(small(encoder(ck, "1", "--epochs", "1")));
         assertEquals(1, plain.code(), plain.err());
         assertTrue(plain.err().contains("--counterfactual-augment bundled (checkpoint) vs  (now)"), plain.err());
     }
