@@ -23,6 +23,8 @@ import org.edp4j.data.TokenIndex;
 import org.edp4j.data.Tokenizer;
 import org.edp4j.data.Vocabulary;
 import org.edp4j.data.VocabularyWithBuckets;
+import org.edp4j.fairness.CounterfactualSwap;
+import org.edp4j.fairness.WordPairs;
 import org.edp4j.dp.Adam;
 import org.edp4j.dp.BatchLoader;
 import org.edp4j.dp.Clipping;
@@ -120,13 +122,35 @@ public final class TextTrainingRun {
     /**
      * The encoded splits and the encoder.
      *
+     * @param train the training rows: {@code rowsPerUnit} consecutive rows per training example (privacy
+     *     unit), example u in rows {@code u k .. u k + k - 1}
      * @param vocabulary the private vocabulary's mechanism, or null when the vocabulary spent no
      *     epsilon (hashed, a public file, or fitted by the caller on data it vouches for, as the audit does)
+     * @param rowsPerUnit k: 2 with counterfactual augmentation (an example, then its swapped copy), else 1
      */
-    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary) {
+    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary,
+            int rowsPerUnit) {
+        /** @throws IllegalArgumentException for k &lt; 1 or a training set that is not whole units */
+        public Data {
+            if (rowsPerUnit < 1 || train.size() % rowsPerUnit != 0) {
+                throw new IllegalArgumentException("rowsPerUnit must be >= 1 and divide the " + train.size()
+                        + " training rows, got " + rowsPerUnit);
+            }
+        }
+
+        /** Data of one row per example. */
+        public Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary) {
+            this(encoder, train, test, vocabulary, 1);
+        }
+
         /** Data whose vocabulary spent no epsilon. */
         public Data(Encoder encoder, EncodedDataset train, EncodedDataset test) {
             this(encoder, train, test, null);
+        }
+
+        /** @return the training examples: privacy units, n of the sampling rate q = batch / n */
+        public int trainExamples() {
+            return train.size() / rowsPerUnit;
         }
     }
 
@@ -183,6 +207,12 @@ public final class TextTrainingRun {
      * frequent tokens in at least {@value #MIN_COUNT} documents, with the same hash buckets, so that
      * the comparison has the private model's shape.
      *
+     * <p>With counterfactual augmentation ({@link DataSpec#counterfactualAugment()}) every training
+     * example is followed by its swapped copy ({@link CounterfactualSwap}, same label), and a vocabulary
+     * built from the training split counts each original document once: its tokens and its copy's
+     * form one document ({@link #vocabularyDocuments}), which contributes at most k distinct tokens
+     * to the private vocabulary like any other, so the vocabulary's epsilon is unchanged.
+     *
      * @throws InputFileException when a vocabulary file cannot be used
      */
     public static Data prepare(TrainConfig c, DatasetSplits splits, List<String> vocabulary, GaussianNoise noise,
@@ -190,6 +220,8 @@ public final class TextTrainingRun {
         TextDataset train = subsample(splits.train(), c);
         Tokenizer tok = Tokenizer.standard();
         DataSpec d = c.data();
+        CounterfactualSwap swap = d.counterfactualAugment() ? CounterfactualSwap.of(counterfactualPairs(d)) : null;
+        List<List<String>> documents = vocabularyDocuments(tok, train, swap);
         TokenIndex index;
         VocabularyPrivacy spent = null;
         if (d.hashed()) {
@@ -198,19 +230,55 @@ public final class TextTrainingRun {
             index = withBuckets(Vocabulary.of(vocabulary), d);
             spent = vp;
         } else if (d.privateVocabulary() && vp != null) {
-            index = withBuckets(DpVocabulary.select(tok.tokenizeAll(train), vp.tokensPerDocument(), vp.sigma(),
+            index = withBuckets(DpVocabulary.select(documents, vp.tokensPerDocument(), vp.sigma(),
                     vp.failureProbability(), c.vocabSize(), noise).vocabulary(), d);
             spent = vp;
         } else if (d.privateVocabulary()) {
-            index = withBuckets(Vocabulary.build(tok.tokenizeAll(train), fittedSize > 0 ? fittedSize : c.vocabSize(),
+            index = withBuckets(Vocabulary.build(documents, fittedSize > 0 ? fittedSize : c.vocabSize(),
                     MIN_COUNT), d);
         } else if ("fitted".equals(d.vocabulary())) {
-            index = Vocabulary.build(tok.tokenizeAll(train), c.vocabSize(), MIN_COUNT);
+            index = Vocabulary.build(documents, c.vocabSize(), MIN_COUNT);
         } else {
             index = withBuckets(VocabularyFile.read(Path.of(d.vocabulary()), tok, c.vocabSize()), d);
         }
         Encoder enc = Encoder.of(tok, index, c.maxLen());
-        return new Data(enc, enc.encode(train), enc.encode(splits.test()), spent);
+        TextDataset rows = swap == null ? train : withCounterfactuals(train, swap);
+        return new Data(enc, enc.encode(rows), enc.encode(splits.test()), spent, d.rowsPerUnit());
+    }
+
+    /** The word pairs of {@code --counterfactual-augment}: the bundled lexicon or the {@code --pairs} file. */
+    static WordPairs counterfactualPairs(DataSpec d) {
+        return DataSpec.BUNDLED_PAIRS.equals(d.counterfactualPairs()) ? WordPairs.english()
+                : WordPairs.load(Path.of(d.counterfactualPairs()));
+    }
+
+    /** Each example followed by its counterfactual copy: the swapped text, the same label, group and id. */
+    static TextDataset withCounterfactuals(TextDataset train, CounterfactualSwap swap) {
+        List<TextExample> rows = new ArrayList<>(2 * train.size());
+        for (TextExample e : train) {
+            rows.add(e);
+            rows.add(new TextExample(swap.swap(e.text()), e.label(), e.group(), e.id()));
+        }
+        return TextDataset.of(rows, train.classNames());
+    }
+
+    /**
+     * The documents a vocabulary is built from: one per training example, its tokens followed by those
+     * of its counterfactual copy when {@code swap} is not null. So the copy adds no document: each
+     * original contributes once (at most k distinct tokens to the private vocabulary).
+     */
+    static List<List<String>> vocabularyDocuments(Tokenizer tok, TextDataset train, CounterfactualSwap swap) {
+        List<List<String>> docs = tok.tokenizeAll(train);
+        if (swap == null) {
+            return docs;
+        }
+        List<List<String>> joined = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            List<String> both = new ArrayList<>(docs.get(i));
+            both.addAll(tok.tokenize(swap.swap(train.get(i).text())));
+            joined.add(both);
+        }
+        return joined;
     }
 
     private static TokenIndex withBuckets(Vocabulary v, DataSpec d) {
@@ -399,6 +467,7 @@ public final class TextTrainingRun {
 
     private static Result trainPrivate(TrainConfig c, Data data, GaussianNoise noise, Backend backend,
             Optional<Checkpoint> ck, Path checkpointDir, Listener listener) {
+        requireUnits(c, data);
         listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
@@ -439,8 +508,10 @@ public final class TextTrainingRun {
             sigma0 = sigma0(c, vp);
         }
 
-        int n = data.train().size();
+        int n = data.trainExamples();
+        int k = data.rowsPerUnit();
         PrivateOptimizer.Builder b = PrivateOptimizer.builder(model, optimizer)
+                .rowsPerUnit(k)
                 .clipping(buildClipping(c))
                 .noiseMultiplier(schedule.sigma(sigma0, Math.min(epochsDone, c.epochs() - 1)))
                 .sampling(c.sampleRate(), n)
@@ -452,7 +523,7 @@ public final class TextTrainingRun {
         } else {
             b.accountant(accountant);
         }
-        int cap = capacity(c);
+        int cap = capacity(c) * k;
         try (PrivateOptimizer opt = b.build(); Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
              Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
             if (ck.isPresent()) {
@@ -510,16 +581,18 @@ public final class TextTrainingRun {
      * accounting (the sampling coins come from a generator seeded with {@code --seed}).
      */
     public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
+        requireUnits(c, data);
         listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);
-        int n = data.train().size();
+        int n = data.trainExamples();
+        int k = data.rowsPerUnit();
         GaussianNoise coins = GaussianNoise.insecureSeeded(c.seed());
-        int cap = capacity(c);
+        int cap = capacity(c) * k;
         StepTimes times = new StepTimes(WARMUP_STEPS);
         long trainNanos = 0;
-        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate()
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate().rowsPerUnit(k)
                 .sampling(c.sampleRate(), n).build();
              Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
              Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
@@ -543,6 +616,14 @@ public final class TextTrainingRun {
             return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
                     times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
                     data.encoder().tokenIndex().size());
+        }
+    }
+
+    /** The data was prepared for the configuration's rows per unit (with or without its counterfactual copies). */
+    private static void requireUnits(TrainConfig c, Data data) {
+        if (data.rowsPerUnit() != c.data().rowsPerUnit()) {
+            throw new IllegalArgumentException("the data has " + data.rowsPerUnit() + " rows per example, the "
+                    + "configuration " + c.data().rowsPerUnit() + " (--counterfactual-augment)");
         }
     }
 

@@ -174,6 +174,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(no epsilon: the hash depends on no data); 0 for UNK. Default: 8000.")
     Integer vocabBuckets;
 
+    @Option(names = "--counterfactual-augment",
+            description = "Train every example together with its counterfactual copy (gendered words swapped: he <-> "
+                    + "she, Mr <-> Mrs, John <-> Sarah, ...; edp fairness's lexicon) as ONE privacy unit: the pair "
+                    + "is clipped by the norm of its summed gradient and accounted once, so epsilon is that of the "
+                    + "run without it. A dp vocabulary counts the pair as one document. See docs/fairness.md.")
+    boolean counterfactualAugment;
+
+    @Option(names = "--pairs", paramLabel = "FILE",
+            description = "With --counterfactual-augment: the word pairs to swap, two words per line (the format of "
+                    + "edp fairness --pairs). Default: the bundled English gender lexicon.")
+    Path pairs;
+
     @Option(names = "--save", paramLabel = "FILE.edp",
             description = "Save the private model (parameters, tokenizer, vocabulary, labels, privacy report; no "
                     + "secret) to one checksummed file for edp predict and TextClassifier.")
@@ -228,6 +240,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig config = config();
         checkDataOptions(config);
+        if (counterfactualAugment) {
+            // Read and checked before any work: a bad file exits 2 with FILE:LINE (PairsFileException).
+            TextTrainingRun.counterfactualPairs(config.data());
+        }
         if (sweepEpsilon != null && checkpoint != null) {
             throw usage("--sweep-epsilon cannot be combined with --checkpoint (one checkpoint holds one run)");
         }
@@ -284,6 +300,10 @@ public final class TrainCommand implements Callable<Integer> {
                     config.model(), td.source(), config.trainSize(), td.splits().test().size(),
                     td.splits().train().numClasses(), be.name(),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
+            if (config.data().counterfactualAugment()) {
+                err.printf(Locale.ROOT, "counterfactual augmentation (%s): each text is trained with its swapped copy "
+                        + "as one privacy unit of 2 rows%n", pairs == null ? "bundled gender lexicon" : pairs);
+            }
             SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
             SavedModelWriter plainSaver = saveNonPrivate == null ? null
                     : new SavedModelWriter(td.splits().train().classNames());
@@ -445,12 +465,16 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             ModelDefaults d = ModelDefaults.of(model);
             // Own files: the size is known once they are read; until then only the option ranges are checked.
+            if (pairs != null && !counterfactualAugment) {
+                throw usage("--pairs needs --counterfactual-augment (edp train swaps words only to augment)");
+            }
             DataSpec data = new DataSpec(trainFile == null ? "" : trainFile.toString(),
                     testFile == null ? "" : testFile.toString(), or(testFraction, DataSpec.DEFAULT_TEST_FRACTION),
                     textColumn, labelColumn, vocabulary, or(vocabShare, DataSpec.DEFAULT_VOCAB_SHARE),
                     or(vocabTokensPerDocument, DataSpec.DEFAULT_TOKENS_PER_DOCUMENT),
                     or(vocabBuckets, DataSpec.DEFAULT_VOCAB_BUCKETS),
-                    trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE);
+                    trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE,
+                    !counterfactualAugment ? "" : pairs == null ? DataSpec.BUNDLED_PAIRS : pairs.toString());
             int mt = maxTrain != null ? maxTrain : trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE;
             // TrainingData's rule for a small training split, applied here where its size is known
             // already (the bundled corpus), so that a default batch never fails as a bad --batch-size.

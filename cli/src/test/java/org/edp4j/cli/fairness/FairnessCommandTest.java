@@ -24,6 +24,8 @@ class FairnessCommandTest {
     static Path dir;
     static Path privateModel;
     static Path plainModel;
+    static Path augmentedModel;
+    static Path augmentedPlainModel;
     static Path test;
 
     static final String[][] WORDS = {{"goal", "match", "team", "score", "league"},
@@ -60,6 +62,38 @@ class FairnessCommandTest {
                 "--save", privateModel.toString(), "--save-non-private", plainModel.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("saved the non-private model to " + plainModel + " (NOT PRIVATE)"), o.err());
+        augmentedModel = dir.resolve("augmented.edp");
+        augmentedPlainModel = dir.resolve("augmented-plain.edp");
+        EdpRun a = EdpRun.run("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "6",
+                "--batch-size", "100", "--max-len", "16", "--insecure-seed-noise", "--no-progress", "--backend", "cpu",
+                "--counterfactual-augment", "--save", augmentedModel.toString(), "--save-non-private",
+                augmentedPlainModel.toString());
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("counterfactual augmentation (bundled gender lexicon)"), a.err());
+    }
+
+    /**
+     * The mitigation: on a training set where "She said" always means cooking, the models trained with
+     * their counterfactual copies (--counterfactual-augment) move less under the swap than those trained
+     * without, private and not, at the same epsilon.
+     */
+    @Test
+    void augmentedModelsDependLessOnTheGenderedWords() throws Exception {
+        Path json = dir.resolve("augmented.json");
+        EdpRun o = EdpRun.run("fairness", "--model", privateModel.toString(), "--model", augmentedModel.toString(),
+                "--model", plainModel.toString(), "--model", augmentedPlainModel.toString(), "--data", test.toString(),
+                "--json", json.toString());
+        assertEquals(0, o.code(), o.err());
+        JsonNode models = new ObjectMapper().readTree(Files.readString(json)).get("models");
+        for (int biased = 0; biased < 4; biased += 2) {
+            JsonNode b = models.get(biased);
+            JsonNode a = models.get(biased + 1);
+            String both = b + " vs " + a;
+            assertEquals(b.get("epsilon").asText(), a.get("epsilon").asText(), "the same epsilon: " + both);
+            assertTrue(a.get("mean_abs_delta_p").asDouble() < 0.5 * b.get("mean_abs_delta_p").asDouble(), both);
+            assertTrue(a.get("aps").asDouble() < b.get("aps").asDouble(), both);
+            assertTrue(a.get("flips").asInt() <= b.get("flips").asInt(), both);
+        }
     }
 
     @Test

@@ -61,6 +61,8 @@ class TrainCommandTest {
         "--save-non-private m.edp --no-compare-nondp|--save-non-private needs the non-private run",
         "--save-non-private m.edp --sweep-epsilon 1,2|--save-non-private keeps one model",
         "--save-non-private /no/such/dir/m.edp|--save-non-private /no/such/dir/m.edp: directory /no/such/dir does not exist",
+        "--pairs p.tsv|--pairs needs --counterfactual-augment",
+        "--counterfactual-augment --pairs /no/such/pairs.tsv|/no/such/pairs.tsv: no such file; expected a word-pairs file",
     })
     void badOptionsAreOneLineAndExitCode2(String args, String expected) {
         List<String> a = new ArrayList<>(List.of("train"));
@@ -255,6 +257,42 @@ class TrainCommandTest {
         assertTrue(o.err().contains("NOT PRIVATE"), "the insecure noise is announced: " + o.err());
     }
 
+    /**
+     * The pair of an example and its swapped copy is one privacy unit: for the same sampling and noise
+     * the run reports the epsilon, steps and vocabulary epsilon of the run without augmentation.
+     */
+    @Test
+    void counterfactualAugmentationReportsTheSameEpsilon(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.json");
+        Path augmented = dir.resolve("augmented.json");
+        EdpRun p = EdpRun.run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+                plain.toString()));
+        EdpRun a = EdpRun.run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+                augmented.toString(), "--counterfactual-augment"));
+        assertEquals(0, p.code(), p.err());
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("counterfactual augmentation"), a.err());
+        String pj = Files.readString(plain);
+        String aj = Files.readString(augmented);
+        for (String key : List.of("epsilon", "epsilon_prv", "epsilon_vocabulary", "epsilon_training", "steps",
+                "noise_multiplier")) {
+            assertEquals(field(pj, key), field(aj, key), key + ": " + pj + " vs " + aj);
+        }
+        assertTrue(Double.parseDouble(field(aj, "epsilon")) > 0);
+    }
+
+    /** The value of {@code "key":} in a flat JSON text (the first one). */
+    static String field(String json, String key) {
+        int i = json.indexOf("\"" + key + "\":");
+        assertTrue(i >= 0, key + " in " + json);
+        int from = i + key.length() + 3;
+        int to = from;
+        while (to < json.length() && ",}".indexOf(json.charAt(to)) < 0) {
+            to++;
+        }
+        return json.substring(from, to);
+    }
+
     @Test
     void encoderTrainsPrivatelyAndItsCheckpointHoldsItsShape(@TempDir Path dir) throws Exception {
         Path ck = dir.resolve("ck");
@@ -265,6 +303,25 @@ class TrainCommandTest {
         EdpRun other = EdpRun.run(small(encoder(ck, "2", "--epochs", "1")));
         assertEquals(1, other.code(), other.err());
         assertTrue(other.err().contains("--layers 1 (checkpoint) vs 2 (now)"), other.err());
+    }
+
+    /**
+     * The encoder (every built-in rule: embeddings, LayerNorm, Linear on sequences) trains with units of
+     * two rows and resumes from its checkpoint; the checkpoint records the augmentation, so a run
+     * without it is refused.
+     */
+    @Test
+    void augmentedEncoderResumesOnlyWithTheSameAugmentation(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("ck");
+        EdpRun first = EdpRun.run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("counterfactual augmentation"), first.err());
+        EdpRun resumed = EdpRun.run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resumed after epoch 1"), resumed.err());
+        EdpRun plain = EdpRun.run(small(encoder(ck, "1", "--epochs", "1")));
+        assertEquals(1, plain.code(), plain.err());
+        assertTrue(plain.err().contains("--counterfactual-augment bundled (checkpoint) vs  (now)"), plain.err());
     }
 
     /** A tiny encoder run: width 8, 2 heads, feed-forward 16, {@code layers} blocks, no comparison. */
