@@ -200,6 +200,82 @@ public final class PrivateOptimizer implements AutoCloseable {
         return l;
     }
 
+    /**
+     * Adds clipped gradient sums that data-parallel workers computed over their shares of this logical
+     * step's batch, as if their physical batches had been accumulated here: each worker runs its own
+     * replica of the model with an optimizer of the same clipping (mode and bound), calls
+     * {@link #zeroGrad()} and {@link #accumulate} on its rows, and hands back each
+     * {@link Parameter#grad()} (its clipped sum), the summed loss and the counts
+     * {@link #withinBoundCount()} and {@link #clippedCount()}; the driver adds up the parts (in any
+     * order: float sums then differ by rounding only) and calls this between {@link #zeroGrad()} and
+     * {@link #step()}, which adds the noise once. The guarantee is that of the step: each example's
+     * clipped gradient is in the sum once.
+     *
+     * <p>The first call of a step (with no physical batch before it) overwrites the gradient sums;
+     * later calls add to them.
+     *
+     * @param sums one array per parameter, in the model's order, each of the parameter's size; not modified
+     * @param examples the examples the parts summed, {@code >= 0}
+     * @param lossSum their summed loss
+     * @param withinBound examples whose gradient norm was within the bound, in {@code [0, examples]}
+     * @param clipped examples whose gradient was scaled down, in {@code [0, examples - withinBound]}
+     * @throws IllegalArgumentException when the arrays do not match the parameters or a count is out of range
+     * @throws IllegalStateException as {@link #accumulate}, when no logical step is open
+     */
+    public void accumulateSums(float[][] sums, int examples, double lossSum, int withinBound, int clipped) {
+        if (!stepOpen) {
+            throw new IllegalStateException(accumulateFailed ? FAILED_ACCUMULATE
+                    : "call zeroGrad() before accumulateSums(): gradients from the previous step "
+                    + "would otherwise be mixed into this one, and their privacy was already spent");
+        }
+        if (sums.length != parameters.size()) {
+            throw new IllegalArgumentException("sums has " + sums.length + " arrays, the model " + parameters.size()
+                    + " parameters");
+        }
+        for (int i = 0; i < sums.length; i++) {
+            if (sums[i].length != parameters.get(i).size()) {
+                throw new IllegalArgumentException("sum " + i + " has " + sums[i].length + " values, parameter "
+                        + parameters.get(i) + " " + parameters.get(i).size());
+            }
+        }
+        if (examples < 0 || withinBound < 0 || withinBound > examples || clipped < 0
+                || clipped > examples - withinBound) {
+            throw new IllegalArgumentException("counts must satisfy 0 <= withinBound (" + withinBound
+                    + ") and 0 <= clipped (" + clipped + ") with withinBound + clipped <= examples (" + examples + ")");
+        }
+        for (int i = 0; i < sums.length; i++) {
+            Tensor g = gradients.get(i);
+            if (physicalBatches == 0) {
+                g.copyFrom(sums[i]);
+            } else {
+                float[] acc = g.toArray();
+                float[] part = sums[i];
+                for (int j = 0; j < acc.length; j++) {
+                    acc[j] += part[j];
+                }
+                g.copyFrom(acc);
+            }
+        }
+        physicalBatches++;
+        this.examples += examples;
+        this.lossSum += lossSum;
+        unclippedCount += withinBound;
+        clippedCount += clipped;
+    }
+
+    /**
+     * @return the examples of the open logical step so far whose gradient norm was within the clip
+     *     bound (the count ADAPTIVE clipping reads; 0 for a non-private optimizer)
+     */
+    public int withinBoundCount() {
+        return unclippedCount;
+    }
+
+    /** @return the examples of the open logical step so far whose gradient was scaled down (0 non-private) */
+    public int clippedCount() {
+        return clippedCount;
+    }
+
     private static final String FAILED_ACCUMULATE = "the last accumulate() threw, so its physical batch is not "
             + "(wholly) in the gradient sums and a step now would silently drop it; call zeroGrad() and accumulate "
             + "the logical batch again";
