@@ -517,6 +517,11 @@ public final class PrivateOptimizer implements AutoCloseable {
         return clipping;
     }
 
+    /** @return what a non-finite per-sample gradient does */
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinitePolicy;
+    }
+
     public Sequential model() {
         return model;
     }
