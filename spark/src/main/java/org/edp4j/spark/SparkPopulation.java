@@ -288,6 +288,14 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
                 vocab, classes, maxLen);
     }
 
+    /**
+     * The same devices in the same setting for another run: its census starts before round 0 again
+     * (a server moves its census one round at a time). The blocks and the corpus are shared.
+     */
+    public SparkPopulation fromRoundZero() {
+        return new SparkPopulation(sc, blocks, corpus, streamLengths, setting, vocab, classes, maxLen);
+    }
+
     @Override
     public int deviceCount() {
         return streamLengths.length;

@@ -59,7 +59,7 @@ final class Specs {
             return new SelectionSpec(s.rule(), s.coins().key(), null);
         }
 
-        /** The selection on an executor; {@code census} answers only {@link RoundSelection#devices}, never called there. */
+        /** The selection on an executor; {@code census} (not null) answers only {@link RoundSelection#devices}, not called there. */
         RoundSelection selection(DeviceCensus census) {
             return fixed != null ? RoundSelection.of(fixed) : RoundSelection.poisson(rule, GaussianNoise.fromKey(coinsKey),
                     census);

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The scale benchmark of DP-FedAvg on Spark (BENCHMARKS.md): 1,000,000 simulated devices over the bundled
+# corpus, K expected devices per round, at local[1] and local[2], and how a round's cost grows with K.
+# Re-runnable: builds core and spark (tests skipped), then writes bench-results/spark-scale-*.csv.
+#   scripts/spark-scale-bench.sh [ROUNDS] [WARMUP]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-10}"
+warmup="${2:-3}"
+mvn -B -q -pl spark -am package -Dmaven.test.skip=true
+cp="spark/target/classes:core-java/target/classes:$(cat spark/target/spark-classpath.txt)"
+opts="$(cat spark/target/spark-java-options.txt) -Xmx6g"
+mkdir -p bench-results
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+run() {
+  # shellcheck disable=SC2086
+  java $opts -cp "$cp" org.edp4j.spark.bench.ScaleBenchmark --devices 1000000 --rounds "$rounds" --warmup "$warmup" \
+    --partitions 8 "$@"
+}
+run --master 'local[1]' --per-round 1000 --out "bench-results/spark-scale-local1-$stamp.csv"
+run --master 'local[2]' --per-round 250,500,1000,2000,4000 --out "bench-results/spark-scale-local2-$stamp.csv"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+cat "bench-results/spark-scale-local1-$stamp.csv" "bench-results/spark-scale-local2-$stamp.csv"
