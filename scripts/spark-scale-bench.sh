@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The scale benchmark of DP-FedAvg on Spark (BENCHMARKS.md): 1,000,000 simulated devices over the bundled
 # corpus, K expected devices per round, at local[1] and local[2], and how a round's cost grows with K.
-# Re-runnable: builds core and spark (tests skipped), then writes bench-results/spark-scale-*.csv.
+# Re-runnable: builds core and spark (tests skipped), then writes bench-results/spark-scale-STAMP.csv
+# (~5 minutes on 2 cores).
 #   scripts/spark-scale-bench.sh [ROUNDS] [WARMUP]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,17 @@ run() {
   java $opts -cp "$cp" org.edp4j.spark.bench.ScaleBenchmark --devices 1000000 --rounds "$rounds" --warmup "$warmup" \
     --partitions 8 "$@"
 }
-run --master 'local[1]' --per-round 1000 --out "bench-results/spark-scale-local1-$stamp.csv"
-run --master 'local[2]' --per-round 250,500,1000,2000,4000 --out "bench-results/spark-scale-local2-$stamp.csv"
+# local[1] against local[2] at K = 1000: one Spark context per JVM, so the two take turns, three times each.
+for rep in 1 2 3; do
+  for m in 1 2; do
+    run --master "local[$m]" --per-round 1000 --out "bench-results/spark-scale-cores-$stamp-local$m-$rep.csv"
+  done
+done
+# How a round's cost grows with K (local[2]; the K values take turns round by round inside one JVM).
+run --master 'local[2]' --per-round 10,250,500,1000,2000,4000 --out "bench-results/spark-scale-sweep-$stamp.csv"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-cat "bench-results/spark-scale-local1-$stamp.csv" "bench-results/spark-scale-local2-$stamp.csv"
+{ head -1 "bench-results/spark-scale-sweep-$stamp.csv"
+  for f in bench-results/spark-scale-cores-"$stamp"-*.csv; do tail -n +2 "$f"; done
+  tail -n +2 "bench-results/spark-scale-sweep-$stamp.csv"; } > "bench-results/spark-scale-$stamp.csv"
+rm bench-results/spark-scale-cores-"$stamp"-*.csv "bench-results/spark-scale-sweep-$stamp.csv"
+cat "bench-results/spark-scale-$stamp.csv"

@@ -67,8 +67,17 @@ public final class EngineOptions {
         }
     }
 
-    /** Starts (or joins) the Spark session; call after {@link #check()}. */
+    /** The command's logging configuration for Spark, used when the user gave none. */
+    static final String LOG_CONFIG = "org/edp4j/cli/spark-log4j2.properties";
+
+    /**
+     * Starts (or joins) the Spark session; call after {@link #check()}. Unless the user configured
+     * Spark's logging ({@code -Dlog4j2.configurationFile}), only its warnings and errors are shown.
+     */
     public SparkEngine start(String command) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+        }
         return SparkEngine.start(master, "edp " + command, partitions == null ? 0 : partitions);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -21,15 +22,17 @@ import scala.Tuple2;
 public final class SparkExamples implements AutoCloseable {
     private final JavaSparkContext sc;
     private final JavaRDD<ExampleBlock> blocks;
+    private final Broadcast<TokenRows> source;
     private final int size;
     private final int vocab;
     private final int classes;
     private final int maxLen;
 
-    private SparkExamples(JavaSparkContext sc, JavaRDD<ExampleBlock> blocks, int size, int vocab, int classes,
-            int maxLen) {
+    private SparkExamples(JavaSparkContext sc, JavaRDD<ExampleBlock> blocks, Broadcast<TokenRows> source, int size,
+            int vocab, int classes, int maxLen) {
         this.sc = sc;
         this.blocks = blocks;
+        this.source = source;
         this.size = size;
         this.vocab = vocab;
         this.classes = classes;
@@ -38,7 +41,10 @@ public final class SparkExamples implements AutoCloseable {
 
     /**
      * The rows of a driver-side dataset, cut into {@code partitions} blocks of consecutive ids (sizes
-     * differing by at most one); example i is row i.
+     * differing by at most one); example i is row i. The rows are broadcast once and each block is cut
+     * from them on its executor, so a step's tasks carry a block number, not the examples (as
+     * {@code parallelize} would, in every task of every step); the broadcast lives until
+     * {@link #close()}, so a lost block can be rebuilt.
      *
      * @param partitions {@code >= 1}
      * @throws IllegalArgumentException for an empty dataset or partitions below 1
@@ -53,14 +59,17 @@ public final class SparkExamples implements AutoCloseable {
             throw new IllegalArgumentException("a dataset for DP-SGD needs at least one example");
         }
         int parts = Math.min(partitions, n);
-        List<ExampleBlock> list = new ArrayList<>(parts);
+        List<Integer> ids = new ArrayList<>(parts);
         for (int b = 0; b < parts; b++) {
+            ids.add(b);
+        }
+        Broadcast<TokenRows> all = sc.broadcast(rows);
+        JavaRDD<ExampleBlock> rdd = sc.parallelize(ids, parts).map(b -> {
             int from = (int) ((long) b * n / parts);
             int to = (int) ((long) (b + 1) * n / parts);
-            list.add(new ExampleBlock(from, rows.slice(from, to - from)));
-        }
-        JavaRDD<ExampleBlock> rdd = sc.parallelize(list, parts).persist(StorageLevel.MEMORY_ONLY());
-        return new SparkExamples(sc, rdd, n, rows.vocab(), rows.classes(), rows.maxLen());
+            return new ExampleBlock(from, all.value().slice(from, to - from));
+        }).persist(StorageLevel.MEMORY_ONLY());
+        return new SparkExamples(sc, rdd, all, n, rows.vocab(), rows.classes(), rows.maxLen());
     }
 
     /**
@@ -92,7 +101,7 @@ public final class SparkExamples implements AutoCloseable {
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("more than 2^31 - 1 examples: " + n);
         }
-        return new SparkExamples(sc, rdd, (int) n, vocab, classes, maxLen);
+        return new SparkExamples(sc, rdd, null, (int) n, vocab, classes, maxLen);
     }
 
     private static Iterator<ExampleBlock> block(Iterator<Tuple2<Row, Long>> it, int vocab, int classes, int maxLen) {
@@ -149,9 +158,12 @@ public final class SparkExamples implements AutoCloseable {
         return sc;
     }
 
-    /** Unpersists the blocks. */
+    /** Unpersists the blocks (and destroys the broadcast rows of {@link #fromRows}). */
     @Override
     public void close() {
         blocks.unpersist(false);
+        if (source != null) {
+            source.destroy();
+        }
     }
 }

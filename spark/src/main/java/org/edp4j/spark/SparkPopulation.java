@@ -45,6 +45,7 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
     private final JavaSparkContext sc;
     private final JavaRDD<DeviceBlock> blocks;
     private final Broadcast<TokenRows> corpus;
+    private final Broadcast<List<DeviceBlock>> source;
     private final int[] streamLengths;
     private final int longest;
     private final DeviceSetting setting;
@@ -54,10 +55,12 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
     private long round = -1;
 
     private SparkPopulation(JavaSparkContext sc, JavaRDD<DeviceBlock> blocks, Broadcast<TokenRows> corpus,
-            int[] streamLengths, DeviceSetting setting, int vocab, int classes, int maxLen) {
+            Broadcast<List<DeviceBlock>> source, int[] streamLengths, DeviceSetting setting, int vocab, int classes,
+            int maxLen) {
         this.sc = sc;
         this.blocks = blocks;
         this.corpus = corpus;
+        this.source = source;
         this.streamLengths = streamLengths;
         int m = 0;
         for (int l : streamLengths) {
@@ -73,7 +76,9 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
     /**
      * The devices of a partition of {@code rows}: device d's stream is {@code partition.examples(d)}.
      * The rows are broadcast once; the devices are cut into {@code partitions} blocks of consecutive
-     * devices (sizes differing by at most one).
+     * devices (sizes differing by at most one), which are broadcast too and picked by block number on
+     * the executors, so a round's tasks carry no examples (with {@code parallelize} every task of
+     * every round would carry its block).
      *
      * @param partitions {@code >= 1} (at most the number of devices are used)
      * @throws IllegalArgumentException when an example index is outside the rows, or partitions is below 1
@@ -109,8 +114,14 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
             }
             list.add(new DeviceBlock(from, offsets, examples, null));
         }
-        JavaRDD<DeviceBlock> rdd = sc.parallelize(list, parts).persist(StorageLevel.MEMORY_ONLY());
-        return new SparkPopulation(sc, rdd, sc.broadcast(rows), lengths, DeviceSetting.STATIC, rows.vocab(),
+        Broadcast<List<DeviceBlock>> all = sc.broadcast(list);
+        List<Integer> ids = new ArrayList<>(parts);
+        for (int b = 0; b < parts; b++) {
+            ids.add(b);
+        }
+        JavaRDD<DeviceBlock> rdd = sc.parallelize(ids, parts).map(b -> all.value().get(b))
+                .persist(StorageLevel.MEMORY_ONLY());
+        return new SparkPopulation(sc, rdd, sc.broadcast(rows), all, lengths, DeviceSetting.STATIC, rows.vocab(),
                 rows.classes(), rows.maxLen());
     }
 
@@ -144,8 +155,8 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
         for (int d = 0; d < devices; d++) {
             lengths[d] = SyntheticDevices.streamLength(d, seed);
         }
-        return new SparkPopulation(sc, rdd, sc.broadcast(corpus), lengths, DeviceSetting.STATIC, corpus.vocab(),
-                corpus.classes(), corpus.maxLen());
+        return new SparkPopulation(sc, rdd, sc.broadcast(corpus), null, lengths, DeviceSetting.STATIC,
+                corpus.vocab(), corpus.classes(), corpus.maxLen());
     }
 
     /**
@@ -193,7 +204,7 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
         for (Tuple2<Integer, int[]> t : lengths) {
             System.arraycopy(t._2(), 0, all, t._1(), t._2().length);
         }
-        return new SparkPopulation(sc, rdd, null, all, DeviceSetting.STATIC, vocab, classes, maxLen);
+        return new SparkPopulation(sc, rdd, null, null, all, DeviceSetting.STATIC, vocab, classes, maxLen);
     }
 
     /** One block of consecutively numbered device rows (each: device, list of (pos, tokens, label)). */
@@ -284,8 +295,8 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
      * corpus are shared with this population (close only one of the two).
      */
     public SparkPopulation continual(int storage, int deliveryRounds) {
-        return new SparkPopulation(sc, blocks, corpus, streamLengths, DeviceSetting.continual(storage, deliveryRounds),
-                vocab, classes, maxLen);
+        return new SparkPopulation(sc, blocks, corpus, source, streamLengths,
+                DeviceSetting.continual(storage, deliveryRounds), vocab, classes, maxLen);
     }
 
     /**
@@ -293,7 +304,7 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
      * (a server moves its census one round at a time). The blocks and the corpus are shared.
      */
     public SparkPopulation fromRoundZero() {
-        return new SparkPopulation(sc, blocks, corpus, streamLengths, setting, vocab, classes, maxLen);
+        return new SparkPopulation(sc, blocks, corpus, source, streamLengths, setting, vocab, classes, maxLen);
     }
 
     @Override
@@ -361,12 +372,15 @@ public final class SparkPopulation implements DeviceCensus, AutoCloseable {
         return sc;
     }
 
-    /** Unpersists the blocks and destroys the corpus broadcast (of this population and its continual twin). */
+    /** Unpersists the blocks and destroys the broadcasts (of this population and of its twins). */
     @Override
     public void close() {
         blocks.unpersist(false);
         if (corpus != null) {
             corpus.destroy();
+        }
+        if (source != null) {
+            source.destroy();
         }
     }
 }

@@ -269,8 +269,8 @@ public final class FederatedCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "edp federated: %d train / %d test texts from %s over %d devices (%s), %d per "
                             + "round, %d rounds, %s%s%n", data.train().size(), data.test().size(),
                     data.source(), config.devices(), config.partitionDescription(), config.clientsPerRound(),
-                    config.rounds(), spark == null ? config.threads() + " device threads" : "engine "
-                            + engine.describe(spark),
+                    config.rounds(), spark == null ? config.threads() + " device threads"
+                            : "engine " + engine.describe(spark),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
             err.flush();
             FederatedRun.Engine devices = spark == null ? FederatedRun.LOCAL : FederatedRun.spark(spark, config, data);
@@ -286,7 +286,8 @@ public final class FederatedCommand implements Callable<Integer> {
                             new Reporter(err, config), devices));
                 }
             }
-            FederatedReport report = new FederatedReport(config, results, (System.nanoTime() - t0) / 1e9);
+            FederatedReport report = new FederatedReport(config, results, (System.nanoTime() - t0) / 1e9,
+                    spark == null ? config.threads() + " device threads" : "engine " + engine.describe(spark));
             out.print(report.table());
             out.flush();
             if (json != null) {

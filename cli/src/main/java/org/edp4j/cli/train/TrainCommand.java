@@ -391,7 +391,8 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "saved the non-private model to %s (NOT PRIVATE)%n", saveNonPrivate);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = new Report(runs, results, plain, seconds, be.name(), td.summary());
+            Report report = new Report(runs, results, plain, seconds,
+                    spark == null ? be.name() : be.name() + ", engine " + engine.describe(spark), td.summary());
             out.print(report.table());
             out.flush();
             if (json != null) {

@@ -42,7 +42,7 @@ import org.edp4j.tensor.CpuBackend;
  * {@code (T - J + D) / T}: the aggregation's last level, plus everything of the round outside the
  * job (the inclusion rule, noise, scaling, the optimizer, the accountant). After {@code --warmup}
  * rounds, {@code --rounds} rounds are timed and their medians reported, one CSV line per
- * {@code --per-round} value.
+ * {@code --per-round} value; the values take turns round by round.
  *
  * <pre>
  * java ... org.edp4j.spark.bench.ScaleBenchmark --master local[2] --devices 1000000 --per-round 250,1000,4000
@@ -92,9 +92,9 @@ public final class ScaleBenchmark {
             long examples = pop.blocks().map(b -> (long) (b.count() == 0 ? 0 : countExamples(b))).fold(0L, Long::sum);
             System.out.printf(Locale.ROOT, "population: %,d devices holding %,d emails in %d blocks, built in %.1f s%n",
                     devices, examples, partitions, (System.nanoTime() - t0) / 1e9);
-            for (int k : perRound) {
-                lines.add(measure(master, pop, vocab, k, rounds, warmup, partitions));
-                System.out.println(lines.get(lines.size() - 1));
+            for (String line : measure(master, pop, vocab, perRound, rounds, warmup, partitions)) {
+                lines.add(line);
+                System.out.println(line);
             }
         } finally {
             session.stop();
@@ -112,38 +112,54 @@ public final class ScaleBenchmark {
         return n;
     }
 
-    /** One CSV line: the medians over {@code rounds} timed rounds after {@code warmup} untimed ones. */
-    private static String measure(String master, SparkPopulation pop, int vocab, int k, int rounds, int warmup,
-            int partitions) {
+    /**
+     * One CSV line per K: the medians over {@code rounds} timed rounds after {@code warmup} untimed
+     * ones. The K values take turns round by round (one server each, one executor for all), so a
+     * change in the machine's load falls on every K alike.
+     */
+    private static List<String> measure(String master, SparkPopulation pop, int vocab, List<Integer> perRound,
+            int rounds, int warmup, int partitions) {
         ModelFactory model = be -> Models.bag(be, new SplittableRandom(3), vocab, 16, 16, 2);
         LocalTraining local = new LocalTraining(1, 4, 1.0, 5);
-        DeviceSelection sel = DeviceSelection.uniform(pop.deviceCount(), k);
-        double[] round = new double[rounds];
-        double[] job = new double[rounds];
-        double[] driver = new double[rounds];
-        double[] participants = new double[rounds];
-        try (SparkRoundExecutor exec = new SparkRoundExecutor(pop, model, local, 2);
-             FederatedAveraging server = FederatedAveraging.builder(model.create(CpuBackend.instance()), Adam.of(0.01))
-                     .population(pop.fromRoundZero()).selection(sel).executor(exec)
-                     .clipping(Clipping.flat(1.0)).noiseMultiplier(1.0).noise(GaussianNoise.secure())
-                     .coins(GaussianNoise.secure()).build()) {
+        int n = perRound.size();
+        double[][] round = new double[n][rounds];
+        double[][] job = new double[n][rounds];
+        double[][] driver = new double[n][rounds];
+        double[][] participants = new double[n][rounds];
+        List<FederatedAveraging> servers = new ArrayList<>();
+        try (SparkRoundExecutor exec = new SparkRoundExecutor(pop, model, local, 2)) {
+            for (int k : perRound) {
+                servers.add(FederatedAveraging.builder(model.create(CpuBackend.instance()), Adam.of(0.01))
+                        .population(pop.fromRoundZero()).selection(DeviceSelection.uniform(pop.deviceCount(), k))
+                        .executor(exec).clipping(Clipping.flat(1.0)).noiseMultiplier(1.0)
+                        .noise(GaussianNoise.secure()).coins(GaussianNoise.secure()).build());
+            }
             for (int t = 0; t < warmup + rounds; t++) {
-                long s = System.nanoTime();
-                var report = server.round();
-                long total = System.nanoTime() - s;
-                if (t >= warmup) {
-                    int i = t - warmup;
-                    SparkRoundExecutor.RoundTimes rt = exec.lastRoundTimes();
-                    round[i] = total / 1e6;
-                    job[i] = rt.jobNanos() / 1e6;
-                    driver[i] = (total - rt.jobNanos() + rt.driverSumNanos()) / 1e6;
-                    participants[i] = report.tally().participants();
+                for (int j = 0; j < n; j++) {
+                    long s = System.nanoTime();
+                    var report = servers.get(j).round();
+                    long total = System.nanoTime() - s;
+                    if (t >= warmup) {
+                        int i = t - warmup;
+                        SparkRoundExecutor.RoundTimes rt = exec.lastRoundTimes();
+                        round[j][i] = total / 1e6;
+                        job[j][i] = rt.jobNanos() / 1e6;
+                        driver[j][i] = (total - rt.jobNanos() + rt.driverSumNanos()) / 1e6;
+                        participants[j][i] = report.tally().participants();
+                    }
                 }
             }
+        } finally {
+            servers.forEach(FederatedAveraging::close);
         }
-        double r = median(round);
-        return String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.1f,%.2f,%.1f,%.2f,%.4f,%.0f", master, pop.deviceCount(), k,
-                partitions, rounds, r, 1000 / r, median(job), median(driver), median(driver) / r, median(participants));
+        List<String> lines = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            double r = median(round[j]);
+            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.1f,%.2f,%.1f,%.2f,%.4f,%.0f", master,
+                    pop.deviceCount(), perRound.get(j), partitions, rounds, r, 1000 / r, median(job[j]),
+                    median(driver[j]), median(driver[j]) / r, median(participants[j])));
+        }
+        return lines;
     }
 
     private static double median(double[] v) {
