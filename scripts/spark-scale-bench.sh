@@ -3,11 +3,11 @@
 # corpus, K expected devices per round, at local[1] and local[2], and how a round's cost grows with K.
 # Re-runnable: builds core and spark (tests skipped), then writes bench-results/spark-scale-STAMP.csv
 # (~5 minutes on 2 cores).
-#   scripts/spark-scale-bench.sh [ROUNDS] [WARMUP]
+#   scripts/spark-scale-bench.sh [ROUNDS (default 10)] [WARMUP ROUNDS (default 10)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-10}"
-warmup="${2:-3}"
+warmup="${2:-10}"
 mvn -B -q -pl spark -am package -Dmaven.test.skip=true
 cp="spark/target/classes:core-java/target/classes:$(cat spark/target/spark-classpath.txt)"
 opts="$(cat spark/target/spark-java-options.txt) -Xmx6g"
