@@ -17,7 +17,7 @@ import java.util.Arrays;
  * </pre>
  * {@code ratio}: per round and build, 4 private then 4 non-private {@code PrivateOptimizer} steps
  * (after one dropped step of each), the ratio of their medians; prints each build's median step
- * times and the median [q1, q3] of its per-round ratios. {@code naive}: one
+ * times and the median [q1, q3] of its per-round ratios, and of the old / new step times per round. {@code naive}: one
  * {@code NaivePerExampleDpSgd} step per round and build; prints the medians and old/new per round.
  * MODEL is {@code mlp} (784-512-512-10) or {@code text} (Embedding 20,000 x 128, T 128), as
  * {@code Workload}. A jar of an earlier revision: {@code git worktree add /tmp/old REV}, then
@@ -150,6 +150,13 @@ public class StepBeforeAfter {
         }
         System.out.printf("old / new %s time per round: %.3f [%.3f, %.3f]%n", mode.equals("ratio") ? "non-private"
                 : "naive", q(per, 0.5), q(per, 0.25), q(per, 0.75));
+        if (mode.equals("ratio")) {
+            for (int i = 0; i < rounds; i++) {
+                per[i] = tp[0][i] / tp[1][i];
+            }
+            System.out.printf("old / new private time per round: %.3f [%.3f, %.3f]%n", q(per, 0.5), q(per, 0.25),
+                    q(per, 0.75));
+        }
     }
 
     static double q(double[] x, double p) {

@@ -117,6 +117,12 @@ int edp4j_layernorm_param_grad_scaled(int rows, int d, int rowsPerSample, uintpt
                                       uintptr_t stream);
 int edp4j_softmax_xent(int batch, int classes, uintptr_t logits, uintptr_t labels, uintptr_t mask,
                        uintptr_t loss, uintptr_t grad, uintptr_t bad, uintptr_t stream);
+/** Binary cross-entropy on logits, summed over the outputs of each row; as Backend#binaryCrossEntropy. */
+int edp4j_binary_xent(int batch, int outputs, uintptr_t logits, uintptr_t targets, uintptr_t mask,
+                      uintptr_t loss, uintptr_t grad, uintptr_t stream);
+/** Mean over the outputs of each row of (y - t)^2; as Backend#meanSquaredError. */
+int edp4j_mean_squared_error(int batch, int outputs, uintptr_t predictions, uintptr_t targets, uintptr_t mask,
+                             uintptr_t loss, uintptr_t grad, uintptr_t stream);
 
 /* ------------------------------------------------------------ attention (cuBLAS + softmax kernels) */
 
@@ -169,6 +175,9 @@ int edp4j_column_sum_scaled(int rows, int cols, int rowsPerSample, uintptr_t g, 
 int edp4j_sgd_update(long long n, uintptr_t param, uintptr_t gradSum, float stddev, const int* key, int streamId,
                      long long step, long long firstElement, float gradScale, float lr, float momentum,
                      float weightDecay, uintptr_t velocity, uintptr_t stream);
+/** x = (x + stddev z) * scale, z drawn as in the updates; as Backend#addNoiseAndScale. */
+int edp4j_add_noise_and_scale(long long n, uintptr_t x, float stddev, const int* key, int streamId, long long step,
+                              long long firstElement, float scale, uintptr_t stream);
 /** c1 = 1/(1-beta1^t), c2 = 1/(1-beta2^t), computed by the caller in double (as the CPU uses them). */
 int edp4j_adam_update(long long n, uintptr_t param, uintptr_t gradSum, float stddev, const int* key, int streamId,
                       long long step, long long firstElement, float gradScale, float lr, float beta1, float beta2,

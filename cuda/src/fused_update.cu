@@ -43,6 +43,15 @@ struct AdamOp {
     }
 };
 
+struct NoiseScaleOp {
+    float* x;
+    float scale;
+
+    __device__ __forceinline__ void operator()(long long i, double noise) const {
+        x[i] = (float) (((double) x[i] + noise) * scale);
+    }
+};
+
 template <class Op>
 __global__ void __launch_bounds__(BLOCK) noisy_update_kernel(long long n, long long first, long long blocks,
                                                              float stddev, ChaChaKey key, uint32_t streamId,
@@ -94,6 +103,12 @@ extern "C" int edp4j_sgd_update(long long n, uintptr_t param, uintptr_t gradSum,
     if (momentum != 0.0f && velocity == 0) return EDP4J_ERR_BAD_ARGUMENT;
     // As on the CPU: a velocity given with momentum 0 is still written (v = g).
     SgdOp op{F(param), CF(gradSum), velocity == 0 ? nullptr : F(velocity), gradScale, lr, momentum, weightDecay};
+    return launch_update(n, stddev, key, streamId, step, firstElement, op, stream);
+}
+
+extern "C" int edp4j_add_noise_and_scale(long long n, uintptr_t x, float stddev, const int* key, int streamId,
+                                         long long step, long long firstElement, float scale, uintptr_t stream) {
+    NoiseScaleOp op{F(x), scale};
     return launch_update(n, stddev, key, streamId, step, firstElement, op, stream);
 }
 

@@ -1,8 +1,14 @@
 /**
  * The private step: clipping, Poisson sampling, noise and the private optimizers.
  *
+ * <p>{@link org.edp4j.dp.PrivateStep} is the step over any parameters, in named stages a caller
+ * can run one by one (norms, clip factors, clipped sums, noise, scale, update, account): the
+ * primitives for a training loop written outside edp4j, on the caller's own arrays
+ * (docs/embedding.md). {@link org.edp4j.dp.PrivateOptimizer} is its client for edp4j's own
+ * {@link org.edp4j.nn.Sequential} models.
+ *
  * <p>{@link org.edp4j.dp.PrivateOptimizer} runs DESIGN.md's step: forward, one backward pass,
- * per-sample norms from the layers' hooks, clip factors ({@link org.edp4j.dp.ClippingMode}: flat,
+ * per-sample norms from the layers' rules, clip factors ({@link org.edp4j.dp.ClippingMode}: flat,
  * per-layer, automatic, adaptive quantile; each bounds the sensitivity by the clip norm C),
  * clipped sums, then Gaussian noise {@code N(0, (sigma C)^2)} from {@link org.edp4j.dp.noise},
  * division by the expected batch size and the update ({@link org.edp4j.dp.Sgd} with momentum =

@@ -54,11 +54,11 @@ public final class ActivationLayer implements Layer {
     }
 
     @Override
-    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
+    public void addSquaredNorms(Tensor sqNorms) {
     }
 
     @Override
-    public void clippedSum(Batch batch, Tensor factors, float beta) {
+    public void clippedSum(Tensor factors, float beta) {
     }
 
     @Override

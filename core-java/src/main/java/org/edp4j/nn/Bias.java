@@ -6,14 +6,14 @@ import org.edp4j.tensor.Tensor;
 
 /**
  * A learned offset {@code y = x + b} on {@code [B, p]} or {@code [B, T, p]} (initialized to 0).
- * Per-sample squared norm, direct: {@code ||sum_t g_it||^2}.
+ * Per-sample squared norm, direct ({@code ||sum_t g_it||^2}), and clipped sum: {@link BiasRule}'s.
  */
 public final class Bias implements Layer {
     private final Backend backend;
     private final int dim;
     private final Parameter bias;
+    private final BiasRule rule;
     private Tensor output;
-    private Tensor gradOut;
 
     public Bias(Backend backend, int dim) {
         if (dim <= 0) {
@@ -22,6 +22,7 @@ public final class Bias implements Layer {
         this.backend = backend;
         this.dim = dim;
         this.bias = new Parameter("bias", backend.zeros(dim));
+        this.rule = new BiasRule(bias);
     }
 
     public Parameter bias() {
@@ -30,7 +31,7 @@ public final class Bias implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Batch batch) {
-        Buffers.requireLast("Bias(" + dim + ")", x, dim);
+        Buffers.requireLast(this, x, dim);
         output = Buffers.ensure(backend, output, x.shape().dims());
         backend.copy(x, output);
         backend.addRowVector(x.shape().rows(), dim, bias.value(), output);
@@ -39,7 +40,7 @@ public final class Bias implements Layer {
 
     @Override
     public Tensor backward(Tensor g, Batch batch) {
-        gradOut = g;
+        rule.inputs(g);
         return g;
     }
 
@@ -49,18 +50,22 @@ public final class Bias implements Layer {
     }
 
     @Override
-    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
-        backend.biasNorms(output.dim(0), Buffers.rowsPerSample(output), dim, gradOut, sqNorms);
+    public void addSquaredNorms(Tensor sqNorms) {
+        rule.addSquaredNorms(sqNorms);
     }
 
     @Override
-    public void clippedSum(Batch batch, Tensor factors, float beta) {
-        backend.columnSumScaled(output.shape().rows(), dim, Buffers.rowsPerSample(output), gradOut, factors, beta,
-                bias.grad());
+    public void clippedSum(Tensor factors, float beta) {
+        rule.clippedSum(factors, beta);
     }
 
     @Override
     public String describe() {
         return "Bias(" + dim + ")";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

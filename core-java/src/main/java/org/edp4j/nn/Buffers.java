@@ -1,6 +1,5 @@
 package org.edp4j.nn;
 
-import java.util.Arrays;
 import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.Tensor;
 
@@ -11,13 +10,26 @@ final class Buffers {
 
     /** {@code current} if it has exactly {@code dims}, else a new zero tensor (the old one is closed). */
     static Tensor ensure(Backend backend, Tensor current, int... dims) {
-        if (current != null && Arrays.equals(current.shape().dims(), dims)) {
+        if (current != null && sameDims(current, dims)) {
             return current;
         }
         if (current != null) {
             current.close();
         }
         return backend.zeros(dims);
+    }
+
+    /** Whether {@code t} has exactly {@code dims} (without copying its shape's dimensions). */
+    private static boolean sameDims(Tensor t, int[] dims) {
+        if (t.shape().rank() != dims.length) {
+            return false;
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (t.dim(i) != dims[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The dims of {@code input} with the last one replaced by {@code last}. */
@@ -40,7 +52,8 @@ final class Buffers {
                 + activation.shape());
     }
 
-    static void requireLast(String layer, Tensor input, int d) {
+    /** {@code layer} is named ({@code toString}) in the message only, so the check allocates nothing. */
+    static void requireLast(Object layer, Tensor input, int d) {
         if (input == null) {
             throw new IllegalArgumentException(layer + " needs an input tensor");
         }

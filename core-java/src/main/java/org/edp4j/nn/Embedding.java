@@ -9,19 +9,18 @@ import org.edp4j.tensor.Tensor;
  * Token embedding: {@code out[b, t, :] = E[tokens[b, t], :]}, reading the batch's token ids,
  * with the table {@code E} stored {@code [vocab, d]}.
  *
- * <p>Per-sample squared gradient norm: the gradient of sample i puts {@code sum_{t: tok_t = v} g_it}
- * in row v, so {@code ||grad_i||^2 = sum_{t,s: tok_it = tok_is} g_it . g_is} (the ghost norm
- * with the token-equality mask), computed by grouping equal tokens: {@code O(T d)} per sample,
- * never the {@code [vocab, d]} per-sample gradient. Clipped sum: scatter-add of {@code c_i g_it}.
+ * <p>Per-sample squared gradient norm (the ghost norm with the token-equality mask) and clipped
+ * sum (scatter-add): {@link EmbeddingRule}'s, with the batch's token ids.
  */
 public final class Embedding implements Layer {
     private final Backend backend;
     private final int vocab;
     private final int dim;
     private final Parameter table;
+    private final EmbeddingRule rule;
 
     private Tensor output;
-    private Tensor gradOut;
+    private org.edp4j.tensor.IntTensor tokens;
 
     /**
      * A table with entries drawn from {@code N(0, 1)} as PyTorch's {@code nn.Embedding} (the
@@ -44,6 +43,7 @@ public final class Embedding implements Layer {
         this.dim = dim;
         int size = Init.size("embedding table [vocab, dim]", vocab, dim);
         this.table = new Parameter("table", backend.tensor(Init.normal(rng, size, std), vocab, dim));
+        this.rule = new EmbeddingRule(table);
     }
 
     public int vocab() {
@@ -62,13 +62,14 @@ public final class Embedding implements Layer {
         int b = batch.capacity();
         int t = batch.seqLen();
         output = Buffers.ensure(backend, output, b, t, dim);
-        backend.embeddingLookup(b * t, dim, table.value(), batch.tokens(), output);
+        tokens = batch.tokens();
+        backend.embeddingLookup(b * t, dim, table.value(), tokens, output);
         return output;
     }
 
     @Override
     public Tensor backward(Tensor g, Batch batch) {
-        gradOut = g;
+        rule.inputs(tokens, g);
         return null;
     }
 
@@ -78,15 +79,13 @@ public final class Embedding implements Layer {
     }
 
     @Override
-    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
-        backend.embeddingNorms(batch.capacity(), batch.seqLen(), dim, batch.tokens(), gradOut, sqNorms);
+    public void addSquaredNorms(Tensor sqNorms) {
+        rule.addSquaredNorms(sqNorms);
     }
 
     @Override
-    public void clippedSum(Batch batch, Tensor factors, float beta) {
-        int t = batch.seqLen();
-        backend.embeddingScatterAddScaled(batch.capacity() * t, dim, t, batch.tokens(), gradOut, factors, beta,
-                table.grad());
+    public void clippedSum(Tensor factors, float beta) {
+        rule.clippedSum(factors, beta);
     }
 
     @Override

@@ -8,8 +8,8 @@ import org.edp4j.tensor.Tensor;
  * Layer normalization over the last dimension, {@code y = gamma * (x - mean) / sqrt(var + eps) + beta},
  * on {@code [B, d]} or {@code [B, T, d]}.
  *
- * <p>Per-sample squared norm, direct (the parameters are small):
- * {@code ||sum_t g_it * xhat_it||^2 + ||sum_t g_it||^2}.
+ * <p>Per-sample squared norm, direct (the parameters are small), and clipped sums:
+ * {@link LayerNormRule}'s.
  */
 public final class LayerNorm implements Layer {
     private final Backend backend;
@@ -17,12 +17,12 @@ public final class LayerNorm implements Layer {
     private final float eps;
     private final Parameter gamma;
     private final Parameter beta;
+    private final LayerNormRule rule;
 
     private Tensor output;
     private Tensor xhat;
     private Tensor rstd;
     private Tensor gradIn;
-    private Tensor gradOut;
 
     /** @param dim normalized width, &gt; 0; {@code eps} 1e-5 as in PyTorch */
     public LayerNorm(Backend backend, int dim) {
@@ -34,6 +34,7 @@ public final class LayerNorm implements Layer {
         this.eps = 1e-5f;
         this.gamma = new Parameter("gamma", backend.tensor(Init.constant(dim, 1f), dim));
         this.beta = new Parameter("beta", backend.zeros(dim));
+        this.rule = new LayerNormRule(gamma, beta);
     }
 
     public Parameter gamma() {
@@ -46,7 +47,7 @@ public final class LayerNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Batch batch) {
-        Buffers.requireLast("LayerNorm(" + dim + ")", x, dim);
+        Buffers.requireLast(this, x, dim);
         int[] dims = x.shape().dims();
         int rows = x.shape().rows();
         output = Buffers.ensure(backend, output, dims);
@@ -59,7 +60,7 @@ public final class LayerNorm implements Layer {
 
     @Override
     public Tensor backward(Tensor g, Batch batch) {
-        gradOut = g;
+        rule.inputs(xhat, g);
         backend.layerNormBackward(xhat.shape().rows(), dim, g, xhat, rstd, gamma.value(), gradIn);
         return gradIn;
     }
@@ -70,18 +71,22 @@ public final class LayerNorm implements Layer {
     }
 
     @Override
-    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
-        backend.layerNormNorms(xhat.dim(0), Buffers.rowsPerSample(xhat), dim, gradOut, xhat, sqNorms);
+    public void addSquaredNorms(Tensor sqNorms) {
+        rule.addSquaredNorms(sqNorms);
     }
 
     @Override
-    public void clippedSum(Batch batch, Tensor factors, float b) {
-        backend.layerNormParamGradScaled(xhat.shape().rows(), dim, Buffers.rowsPerSample(xhat), gradOut, xhat, factors,
-                b, gamma.grad(), beta.grad());
+    public void clippedSum(Tensor factors, float b) {
+        rule.clippedSum(factors, b);
     }
 
     @Override
     public String describe() {
         return "LayerNorm(" + dim + ")";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

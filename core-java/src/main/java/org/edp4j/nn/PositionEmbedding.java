@@ -10,21 +10,18 @@ import org.edp4j.tensor.Tensor;
  * Learned position embedding: {@code y[b, t, :] = x[b, t, :] + P[t, :]} on {@code [B, T, d]},
  * with the table {@code P} stored {@code [maxLen, d]} and {@code T <= maxLen}.
  *
- * <p>Per-sample squared gradient norm: the gradient of sample i puts {@code g_it} in row t, and
- * the positions of one sample are distinct, so {@code ||grad_i||^2 = sum_t ||g_it||^2} (the
- * embedding ghost norm with position ids as tokens: no two positions are equal). Clipped sum:
- * scatter-add of {@code c_i g_it} into row t. Both reuse the embedding kernels on a cached
- * {@code [B, T]} tensor of position ids.
+ * <p>Per-sample squared gradient norm ({@code sum_t ||g_it||^2}: the positions of one sample are
+ * distinct) and clipped sum (scatter-add into row t): {@link PositionEmbeddingRule}'s, whose
+ * cached position ids the forward looks up too.
  */
 public final class PositionEmbedding implements Layer {
     private final Backend backend;
     private final int maxLen;
     private final int dim;
     private final Parameter table;
+    private final PositionEmbeddingRule rule;
 
-    private IntTensor positions;
     private Tensor output;
-    private Tensor gradOut;
 
     /**
      * A table with entries drawn from {@code N(0, std^2)}.
@@ -47,6 +44,7 @@ public final class PositionEmbedding implements Layer {
         this.dim = dim;
         int size = Init.size("position embedding [maxLen, dim]", maxLen, dim);
         this.table = new Parameter("table", backend.tensor(Init.normal(rng, size, std), maxLen, dim));
+        this.rule = new PositionEmbeddingRule(table);
     }
 
     public int maxLen() {
@@ -65,20 +63,7 @@ public final class PositionEmbedding implements Layer {
         }
         int b = x.dim(0);
         int t = x.dim(1);
-        if (t > maxLen) {
-            throw new IllegalArgumentException("sequence length " + t + " exceeds the position embedding's maxLen "
-                    + maxLen + "; use sequences of at most " + maxLen + " tokens or a model with a larger maxLen");
-        }
-        if (positions == null || positions.dim(0) != b || positions.dim(1) != t) {
-            if (positions != null) {
-                positions.close();
-            }
-            int[] ids = new int[b * t];
-            for (int r = 0; r < ids.length; r++) {
-                ids[r] = r % t;
-            }
-            positions = backend.intTensor(ids, b, t);
-        }
+        IntTensor positions = rule.positions(b, t);
         output = Buffers.ensure(backend, output, b, t, dim);
         backend.embeddingLookup(b * t, dim, table.value(), positions, output);
         backend.axpy(1f, x, output);
@@ -87,7 +72,7 @@ public final class PositionEmbedding implements Layer {
 
     @Override
     public Tensor backward(Tensor g, Batch batch) {
-        gradOut = g;
+        rule.inputs(g);
         return g;
     }
 
@@ -97,15 +82,13 @@ public final class PositionEmbedding implements Layer {
     }
 
     @Override
-    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
-        backend.embeddingNorms(positions.dim(0), positions.dim(1), dim, positions, gradOut, sqNorms);
+    public void addSquaredNorms(Tensor sqNorms) {
+        rule.addSquaredNorms(sqNorms);
     }
 
     @Override
-    public void clippedSum(Batch batch, Tensor factors, float beta) {
-        int t = positions.dim(1);
-        backend.embeddingScatterAddScaled(positions.dim(0) * t, dim, t, positions, gradOut, factors, beta,
-                table.grad());
+    public void clippedSum(Tensor factors, float beta) {
+        rule.clippedSum(factors, beta);
     }
 
     @Override

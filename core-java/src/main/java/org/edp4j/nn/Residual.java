@@ -98,16 +98,16 @@ public final class Residual implements Layer {
     }
 
     @Override
-    public void addSquaredNorms(Batch batch, Tensor sqNorms) {
+    public void addSquaredNorms(Tensor sqNorms) {
         for (Layer l : inner) {
-            l.addSquaredNorms(batch, sqNorms);
+            l.addSquaredNorms(sqNorms);
         }
     }
 
     @Override
-    public void clippedSum(Batch batch, Tensor factors, float beta) {
+    public void clippedSum(Tensor factors, float beta) {
         for (Layer l : inner) {
-            l.clippedSum(batch, factors, beta);
+            l.clippedSum(factors, beta);
         }
     }
 

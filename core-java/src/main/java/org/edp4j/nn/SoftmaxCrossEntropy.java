@@ -8,7 +8,7 @@ import org.edp4j.tensor.Tensor;
  * {@code loss_b = logsumexp(z_b) - z_b[y_b]} and {@code dloss_b/dz_b = softmax(z_b) - onehot(y_b)};
  * padding rows get loss 0 and gradient 0.
  */
-public final class SoftmaxCrossEntropy {
+public final class SoftmaxCrossEntropy implements Loss {
     private final Backend backend;
     private Tensor loss;
     private Tensor grad;
@@ -24,6 +24,7 @@ public final class SoftmaxCrossEntropy {
      * @return the summed loss over the batch's real rows
      * @throws IllegalArgumentException when a real row's label is outside {@code [0, classes)}
      */
+    @Override
     public double forward(Tensor logits, Batch batch) {
         int b = batch.capacity();
         int k = batch.classes();
@@ -36,20 +37,15 @@ public final class SoftmaxCrossEntropy {
             hostLoss = new float[b];
         }
         backend.softmaxCrossEntropy(b, k, logits, batch.labels(), batch.rowMask(), loss, grad);
-        loss.copyTo(hostLoss);
-        double sum = 0;
-        for (float v : hostLoss) {
-            sum += v;
-        }
-        return sum;
+        return LossBuffers.sum(loss, hostLoss);
     }
 
-    /** Per-sample losses {@code [B]} of the last forward (0 for padding rows). */
+    @Override
     public Tensor perSampleLoss() {
         return loss;
     }
 
-    /** {@code dL_b / dz_b} of the last forward, {@code [B, classes]}. */
+    @Override
     public Tensor gradient() {
         return grad;
     }

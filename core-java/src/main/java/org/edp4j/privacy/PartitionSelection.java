@@ -20,7 +20,7 @@ package org.edp4j.privacy;
  * {@code eps_acc(delta')} be the epsilon an accountant certifies at {@code delta'} for the
  * composition of one Gaussian mechanism of sensitivity 1 and noise {@code sigma} (recorded as one
  * step with {@code q = 1}) with DP-SGD's steps, and let
- * <pre>  p = max_{1 <= t <= k} 1 - Phi((rho - 1/sqrt(t)) / sigma)^t</pre>
+ * <pre>  p = max_{1 &lt;= t &lt;= k} 1 - Phi((rho - 1/sqrt(t)) / sigma)^t</pre>
  * bound the probability that a token only one document has is released. Then {@code A} is
  * <pre>  (eps_acc(delta - p) + log(1 / (1 - p)),  delta)-DP</pre>
  * for add/remove-one-document neighbours, for every {@code delta > p}.
@@ -43,7 +43,7 @@ package org.edp4j.privacy;
  *
  * <h2>Threshold</h2>
  * Given {@code sigma}, {@code k} and the failure probability {@code p} it may cause,
- * <pre>  rho = max_{1 <= t <= k} 1/sqrt(t) + sigma Phi^-1((1 - p)^(1/t))</pre>
+ * <pre>  rho = max_{1 &lt;= t &lt;= k} 1/sqrt(t) + sigma Phi^-1((1 - p)^(1/t))</pre>
  * is the smallest threshold for which every {@code t} has failure probability at most {@code p}
  * (Gopi et al., the Gaussian-weighted policy's threshold with {@code p} as its delta).
  */

@@ -43,7 +43,7 @@ import java.util.Map;
  * {@code P(sum E_k < -r) <= eta_H}. With the slack
  * {@code S = 3 eta_H + 2 beta + T + n 2^-51} ({@code T} the mass each step loses outside the window,
  * times the step counts; {@code n 2^-51} a guard for FFT round-off), the returned bounds satisfy
- * <pre>  lower = eps_hat(delta + S) - r  <=  eps(delta)  <=  eps_hat(delta - S) + r = upper</pre>
+ * <pre>  lower = eps_hat(delta + S) - r  &lt;=  eps(delta)  &lt;=  eps_hat(delta - S) + r = upper</pre>
  * where {@code eps(delta)} is the exact epsilon of the composition. With the defaults
  * ({@code eps_err = 0.01}, {@code deltaErrorRatio = 1e-3}, as Opacus) {@code upper - lower} is about
  * {@code 0.02}. {@link #getEpsilon(double)} returns {@code min(upper, RDP epsilon)}: both are valid

@@ -73,6 +73,16 @@ final class CpuGemm {
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, float[] b, float beta, float[] c, float[] scale, int rowsPerScale) {
+        gemm(transA, transB, m, n, k, alpha, a, 0, b, 0, beta, c, 0, scale, 0, rowsPerScale);
+    }
+
+    /**
+     * {@link #gemm} on tensors that start at an offset of their arrays (views of a caller's
+     * memory): A at {@code a[ao ..]}, B at {@code b[bo ..]}, C at {@code c[co ..]}, the scale at
+     * {@code scale[so ..]}. Same arithmetic.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao,
+                     float[] b, int bo, float beta, float[] c, int co, float[] scale, int so, int rowsPerScale) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -82,16 +92,17 @@ final class CpuGemm {
             grain = m;
         }
         Parallel.range(m, grain, MR, (i0, i1) -> {
-            scaleRows(c, i0, i1, n, beta);
+            scaleRows(c, co, i0, i1, n, beta);
             if (k > 0 && alpha != 0f) {
-                rows(transA, transB, i0, i1, m, n, k, alpha, a, 0, b, 0, c, scale, rowsPerScale, SCRATCH.get());
+                rows(transA, transB, i0, i1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so, rowsPerScale,
+                        SCRATCH.get());
             }
         });
     }
 
-    private static void scaleRows(float[] c, int i0, int i1, int n, float beta) {
-        int from = i0 * n;
-        int to = i1 * n;
+    private static void scaleRows(float[] c, int co, int i0, int i1, int n, float beta) {
+        int from = co + i0 * n;
+        int to = co + i1 * n;
         if (beta == 0f) {
             Arrays.fill(c, from, to, 0f);
         } else if (beta != 1f) {
@@ -103,11 +114,11 @@ final class CpuGemm {
 
     /** Rows {@code [i0, i1)} of C += alpha op(A) op(B). */
     private static void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                             float[] a, int ao, float[] b, int bo, float[] c, float[] scale, int rowsPerScale,
-                             Scratch w) {
+                             float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so,
+                             int rowsPerScale, Scratch w) {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
-            int kk = activeTerms(p0, p1, alpha, scale, rowsPerScale, w);
+            int kk = activeTerms(p0, p1, alpha, scale, so, rowsPerScale, w);
             if (kk == 0) {
                 continue;
             }
@@ -119,19 +130,19 @@ final class CpuGemm {
                     packA(transA, a, ao, m, k, i, MR, kk, w);
                     float[][] cr = w.c;
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(c, (i + r) * n + j0, cr[r], 0, nc);
+                        System.arraycopy(c, co + (i + r) * n + j0, cr[r], 0, nc);
                     }
                     block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, 0, nc);
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(cr[r], 0, c, (i + r) * n + j0, nc);
+                        System.arraycopy(cr[r], 0, c, co + (i + r) * n + j0, nc);
                     }
                 }
                 for (; i < i1; i++) {
                     packA(transA, a, ao, m, k, i, 1, kk, w);
                     float[] cr = w.c[0];
-                    System.arraycopy(c, i * n + j0, cr, 0, nc);
+                    System.arraycopy(c, co + i * n + j0, cr, 0, nc);
                     block1(cr, w.b, w.a, kk, 0, nc);
-                    System.arraycopy(cr, 0, c, i * n + j0, nc);
+                    System.arraycopy(cr, 0, c, co + i * n + j0, nc);
                 }
             }
         }
@@ -146,7 +157,7 @@ final class CpuGemm {
     static void gemmTN(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c) {
         Arrays.fill(c, 0, m * n, 0f);
         if (m > 0 && n > 0 && k > 0) {
-            rows(true, false, 0, m, m, n, k, 1f, a, ao, b, bo, c, null, 1, SCRATCH.get());
+            rows(true, false, 0, m, m, n, k, 1f, a, ao, b, bo, c, 0, null, 0, 1, SCRATCH.get());
         }
     }
 
@@ -190,12 +201,13 @@ final class CpuGemm {
     }
 
     /** Lists the terms of {@code [p0, p1)} whose factor {@code alpha * scale} is not 0; returns their count. */
-    private static int activeTerms(int p0, int p1, float alpha, float[] scale, int rowsPerScale, Scratch w) {
+    private static int activeTerms(int p0, int p1, float alpha, float[] scale, int so, int rowsPerScale,
+                                   Scratch w) {
         int kk = 0;
         for (int p = p0; p < p1; p++) {
             float s = alpha;
             if (scale != null) {
-                s *= scale[p / rowsPerScale];
+                s *= scale[so + p / rowsPerScale];
                 if (s == 0f) {
                     continue;
                 }

@@ -1,8 +1,11 @@
 package org.edp4j.tensor;
 
 /**
- * Per-sample squared gradient norms of a linear layer on sequences {@code [B, T, d] -> [B, T, p]},
- * at GEMM speed, without materializing the batch of per-sample gradients.
+ * Per-sample squared gradient norms of a linear layer (and of a bias alone), on arrays with
+ * offsets. On rows {@code [B, d] -> [B, p]} the gradient of sample i is the outer product
+ * {@code a_i g_i^T}, whose squared norm is {@code ||a_i||^2 ||g_i||^2}. On sequences
+ * {@code [B, T, d] -> [B, T, p]}, at GEMM speed, without materializing the batch of per-sample
+ * gradients:
  *
  * <p>Both methods run {@link CpuGemm}'s vectorized micro-kernel (packed rows indexed from 0,
  * four C rows by two terms, {@link Math#fma}) on one sample at a time, into per-thread scratch:
@@ -64,36 +67,59 @@ final class CpuNorms {
     private CpuNorms() {
     }
 
+    /** {@code out[i] += ||a_i||^2 ||g_i||^2} (+ {@code ||g_i||^2} with a bias); a {@code [batch, d]}, g {@code [batch, p]}. */
+    static void linearRowwise(int batch, int d, int p, float[] a, int ao, float[] g, int go, boolean bias,
+                              float[] out, int oo) {
+        for (int b = 0; b < batch; b++) {
+            double na = CpuElementwise.sumSquares(a, ao + b * d, d);
+            double ng = CpuElementwise.sumSquares(g, go + b * p, p);
+            out[oo + b] += (float) (na * ng + (bias ? ng : 0.0));
+        }
+    }
+
+    /** {@code out[i] += ||sum_t g_it||^2}, g {@code [batch, seq, p]}. */
+    static void bias(int batch, int seq, int p, float[] g, int go, float[] out, int oo) {
+        float[] w = CpuScratch.floats(p);
+        for (int b = 0; b < batch; b++) {
+            out[oo + b] += (float) CpuElementwise.groupSumSquares(g, go + b * seq * p, seq, p, w);
+        }
+    }
+
     /**
      * {@code out[i] += sum_{t,s} (a_it . a_is)(g_it . g_is)} (+ {@code ||sum_t g_it||^2} with a
-     * bias). a {@code [batch*seq, d]}, g {@code [batch*seq, p]}: not modified. out: modified.
+     * bias). a {@code [batch*seq, d]} from {@code ao}, g {@code [batch*seq, p]} from {@code go}:
+     * not modified. out: modified.
      */
-    static void linearGhost(int batch, int seq, int d, int p, float[] a, float[] g, boolean bias, float[] out) {
-        perSample(batch, seq, d, p, a, g, bias, out, true);
+    static void linearGhost(int batch, int seq, int d, int p, float[] a, int ao, float[] g, int go, boolean bias,
+                            float[] out, int oo) {
+        perSample(batch, seq, d, p, a, ao, g, go, bias, out, oo, true);
     }
 
     /**
      * {@code out[i] += ||A_i^T G_i||_F^2} (+ {@code ||sum_t g_it||^2} with a bias), the per-sample
      * gradient formed whole. Arguments as {@link #linearGhost}.
      */
-    static void linearDirect(int batch, int seq, int d, int p, float[] a, float[] g, boolean bias, float[] out) {
-        perSample(batch, seq, d, p, a, g, bias, out, false);
+    static void linearDirect(int batch, int seq, int d, int p, float[] a, int ao, float[] g, int go, boolean bias,
+                             float[] out, int oo) {
+        perSample(batch, seq, d, p, a, ao, g, go, bias, out, oo, false);
     }
 
     /** Both methods: samples split across threads, padding rows dropped, the bias term added. */
-    private static void perSample(int batch, int seq, int d, int p, float[] a, float[] g, boolean bias, float[] out,
-                                  boolean useGhost) {
+    private static void perSample(int batch, int seq, int d, int p, float[] a, int ao, float[] g, int go,
+                                  boolean bias, float[] out, int oo, boolean useGhost) {
         Parallel.range(batch, 1, (b0, b1) -> {
             Scratch w = SCRATCH.get();
             for (int b = b0; b < b1; b++) {
-                int rows = activeRows(g, b * seq * p, seq, p);
+                int as = ao + b * seq * d;
+                int gs = go + b * seq * p;
+                int rows = activeRows(g, gs, seq, p);
                 // The ghost sum is a difference of float terms: cancellation can take it below 0.
-                double acc = useGhost ? atLeastZero(ghost(a, b * seq * d, g, b * seq * p, rows, d, p, w))
-                        : direct(a, b * seq * d, g, b * seq * p, rows, d, p, w.flat(d * p));
+                double acc = useGhost ? atLeastZero(ghost(a, as, g, gs, rows, d, p, w))
+                        : direct(a, as, g, gs, rows, d, p, w.flat(d * p));
                 if (bias) {
-                    acc += CpuBackend.groupSumSquares(g, b * seq * p, rows, p, w.row(p));
+                    acc += CpuElementwise.groupSumSquares(g, gs, rows, p, w.row(p));
                 }
-                out[b] += (float) acc;
+                out[oo + b] += (float) acc;
             }
         });
     }

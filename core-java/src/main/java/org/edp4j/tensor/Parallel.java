@@ -1,13 +1,21 @@
 package org.edp4j.tensor;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
- * Splits a loop over {@code [0, n)} into ranges run on the common fork-join pool.
+ * Splits a loop over {@code [0, n)} into ranges run on edp4j's own fork-join pool.
  *
  * <p>Ranges smaller than the grain run on the caller's thread: forking costs microseconds, so
  * small loops stay serial.
+ *
+ * <p>The pool: {@code availableProcessors - 1} daemon threads named {@code edp4j-cpu-*} (the
+ * caller is the last thread), the common pool's size, but not the common pool itself: on JDK 17
+ * the common pool's workers erase their thread-locals after every top-level task, so the kernels'
+ * per-thread scratch (CpuGemm's packing buffers, 270 KB a thread) was allocated again by every
+ * parallel GEMM on a worker (measured with JFR on a private step of a 100-200-10 MLP at batch 64:
+ * about 160 MB/s of scratch on the one worker of a 2-core machine).
  */
 final class Parallel {
     /** A loop body over {@code [start, end)}. */
@@ -17,11 +25,17 @@ final class Parallel {
     }
 
     private static final int THREADS = Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1);
+    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS - 1, pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("edp4j-cpu-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+    }, null, false) : null;
 
     private Parallel() {
     }
 
-    /** Number of threads a loop may use (the common pool plus the caller). */
+    /** Number of threads a loop may use (the pool plus the caller). */
     static int threads() {
         return THREADS;
     }
@@ -41,7 +55,7 @@ final class Parallel {
         }
         int per = (n + chunks - 1) / chunks;
         per = (per + align - 1) / align * align;
-        ForkJoinPool.commonPool().invoke(new Task(body, 0, n, per));
+        POOL.invoke(new Task(body, 0, n, per));
     }
 
     static void range(int n, int grain, RangeBody body) {

@@ -2,10 +2,13 @@
  * Tensors and the backends that compute on them.
  *
  * <p>A {@link org.edp4j.tensor.Tensor} is float32, row-major, owned by one
- * {@link org.edp4j.tensor.Backend}. The backend is the set of kernels a model needs (GEMM,
- * elementwise ops, reductions, gather / scatter-add, softmax cross-entropy, LayerNorm) plus the
- * kernels of book-keeping DP-SGD: per-sample squared gradient norms, clip factors, clipped sums
- * and the fused noise + optimizer update. Layers call only these, so the same model runs on
+ * {@link org.edp4j.tensor.Backend}. The backend is the set of kernels a model needs, in two
+ * halves: the {@link org.edp4j.tensor.TensorOps} of forward and backward passes (GEMM,
+ * elementwise ops, reductions, gather, softmax cross-entropy, LayerNorm, attention) and the
+ * {@link org.edp4j.tensor.PerSampleOps} of book-keeping DP-SGD (per-sample squared gradient
+ * norms, clip factors, clipped sums, the fused noise + optimizer update). Every backend extends
+ * {@link org.edp4j.tensor.AbstractBackend}, where each argument check lives once. Layers call
+ * only these operations, so the same model runs on
  * {@link org.edp4j.tensor.CpuBackend} (pure Java) or on a device backend found through
  * {@link org.edp4j.tensor.BackendProvider}; {@link org.edp4j.tensor.Backends#best()} picks.
  *
@@ -19,5 +22,9 @@
  *
  * <p>The CPU backend allocates nothing per call once its per-thread scratch has grown: layers
  * keep their buffers and a training step with a fixed batch capacity allocates no tensors.
+ *
+ * <p>A caller's own memory becomes a tensor without a copy: {@link org.edp4j.tensor.CpuBackend#wrap}
+ * views a {@code float[]} from an offset (writes go both ways), and the CUDA backend's
+ * {@code wrap(devicePointer, dims)} views device memory the caller owns (docs/embedding.md).
  */
 package org.edp4j.tensor;

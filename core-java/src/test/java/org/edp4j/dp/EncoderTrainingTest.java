@@ -104,7 +104,7 @@ class EncoderTrainingTest {
             for (int gi = 0; gi < groups.size(); gi++) {
                 float[] f = opt.lastFactors(gi).toArray();
                 Tensor sq = be.zeros(cap);
-                groups.get(gi).addSquaredNorms(batch, sq);
+                groups.get(gi).addSquaredNorms(sq);
                 float[] norms = sq.toArray();
                 for (int i = 0; i < cap - 1; i++) {
                     assertTrue(f[i] * Math.sqrt(norms[i]) <= bound * (1 + 1e-5), groups.get(gi).describe() + " sample "

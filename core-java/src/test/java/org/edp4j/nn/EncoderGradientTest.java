@@ -43,7 +43,7 @@ class EncoderGradientTest {
         EncoderConfig config = new EncoderConfig(vocab, seq + extraLen, heads * dh, layers, heads, ffn, 3);
         for (Backend be : TestBackends.all()) {
             SplittableRandom rng = new SplittableRandom(seed);
-            Sequential model = randomEncoder(be, rng, config, Linear.NormMethod.values()[normMethod]);
+            Sequential model = randomEncoder(be, rng, config, LinearRule.NormMethod.values()[normMethod]);
             int[] tok = new int[real * seq];
             int[][] rows = new int[real][seq];
             int[] y = new int[real];
@@ -70,7 +70,7 @@ class EncoderGradientTest {
         for (Backend be : TestBackends.all()) {
             SplittableRandom rng = new SplittableRandom(3);
             EncoderConfig config = new EncoderConfig(11, 9, 8, 2, 2, 12, 3);
-            Sequential model = randomEncoder(be, rng, config, Linear.NormMethod.GHOST);
+            Sequential model = randomEncoder(be, rng, config, LinearRule.NormMethod.GHOST);
             int cap = 5;
             int seq = 9;
             int[] tok = new int[cap * seq];
@@ -94,9 +94,9 @@ class EncoderGradientTest {
                     }
                     linears++;
                     Tensor ghost = be.zeros(cap);
-                    lin.normMethod(Linear.NormMethod.GHOST).addSquaredNorms(batch, ghost);
+                    lin.normMethod(LinearRule.NormMethod.GHOST).addSquaredNorms(ghost);
                     Tensor direct = be.zeros(cap);
-                    lin.normMethod(Linear.NormMethod.DIRECT).addSquaredNorms(batch, direct);
+                    lin.normMethod(LinearRule.NormMethod.DIRECT).addSquaredNorms(direct);
                     float[] g = ghost.toArray();
                     float[] d = direct.toArray();
                     for (int i = 0; i < cap; i++) {
@@ -144,7 +144,7 @@ class EncoderGradientTest {
     }
 
     /** An encoder with random LayerNorm parameters (so their gradients are not special) and a small head. */
-    static Sequential randomEncoder(Backend be, SplittableRandom rng, EncoderConfig config, Linear.NormMethod m) {
+    static Sequential randomEncoder(Backend be, SplittableRandom rng, EncoderConfig config, LinearRule.NormMethod m) {
         Sequential model = Models.encoder(be, rng, config);
         for (Layer l : model.trainableLayers()) {
             if (l instanceof LayerNorm ln) {

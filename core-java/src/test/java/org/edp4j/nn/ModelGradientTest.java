@@ -95,7 +95,7 @@ class ModelGradientTest {
             Sequential model = Sequential.of(be,
                     new Embedding(be, vocab, dim, 1f, rng),
                     ln,
-                    new Linear(be, dim, width, normMethod != 2, rng).normMethod(Linear.NormMethod.values()[normMethod]),
+                    new Linear(be, dim, width, normMethod != 2, rng).normMethod(LinearRule.NormMethod.values()[normMethod]),
                     ActivationLayer.gelu(be),
                     bias,
                     new MaskedMeanPool(be),
@@ -134,7 +134,7 @@ class ModelGradientTest {
         int cap = batch.capacity();
         Tensor sq = be.zeros(cap);
         for (Layer l : model.layers()) {
-            l.addSquaredNorms(batch, sq);
+            l.addSquaredNorms(sq);
         }
         double[] refNorms = new double[cap];
         for (int i = 0; i < real; i++) {
@@ -146,7 +146,7 @@ class ModelGradientTest {
         int p0 = 0;
         for (Layer l : model.trainableLayers()) {
             Tensor layerSq = be.zeros(cap);
-            l.addSquaredNorms(batch, layerSq);
+            l.addSquaredNorms(layerSq);
             int p1 = p0 + l.parameters().size();
             double[] want = new double[cap];
             for (int i = 0; i < real; i++) {
@@ -165,7 +165,7 @@ class ModelGradientTest {
         }
         Tensor factors = be.tensor(c, cap);
         for (Layer l : model.layers()) {
-            l.clippedSum(batch, factors, 0f);
+            l.clippedSum(factors, 0f);
         }
         List<Parameter> ps = model.parameters();
         for (int p = 0; p < ps.size(); p++) {
@@ -173,7 +173,7 @@ class ModelGradientTest {
         }
         // beta = 1 accumulates a second physical batch onto the first.
         for (Layer l : model.layers()) {
-            l.clippedSum(batch, factors, 1f);
+            l.clippedSum(factors, 1f);
         }
         for (int p = 0; p < ps.size(); p++) {
             double[] twice = ref.clippedSum(p, cd);

@@ -45,6 +45,31 @@ class BackendOpsTest {
         }
     }
 
+    /** The noise stage of a private step: {@code x = (x + stddev z) * scale} in double, rounded once. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void addNoiseAndScaleMatchesReference(Backend be) {
+        if (be.drawsNoise()) {
+            return; // device backends draw their own normals: compared with the stream in the native tests
+        }
+        SplittableRandom rng = new SplittableRandom(4);
+        int n = 70_001;
+        float[] x = random(rng, n);
+        float[] z = random(rng, n + 5);
+        Tensor t = be.tensor(x, n);
+        be.addNoiseAndScale(t, new UpdateNoise(0.7f, z, 5, null, 0, 0, 0), 0.125f);
+        float[] got = t.toArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals((float) ((x[i] + 0.7f * (double) z[5 + i]) * 0.125f), got[i], "element " + i);
+        }
+        Tensor none = be.tensor(x, n);
+        be.addNoiseAndScale(none, UpdateNoise.NONE, 2f);
+        float[] doubled = none.toArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(2 * x[i], doubled[i]);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void adamMatchesReference(Backend be) {

@@ -113,7 +113,7 @@ public final class NaivePerExampleDpSgd implements AutoCloseable {
             model.backward(loss.gradient(), one);
             // The example's own gradient, written into the parameter grads (factor 1, beta 0).
             for (Layer layer : model.layers()) {
-                layer.clippedSum(one, unitFactor, 0f);
+                layer.clippedSum(unitFactor, 0f);
             }
             double sq = 0;
             for (Tensor g : sums) {

@@ -206,7 +206,7 @@ public final class StepProfile {
                 if (priv) {
                     backend.fill(sq, 0f);
                     for (Layer l : layers) {
-                        l.addSquaredNorms(w.batch, sq);
+                        l.addSquaredNorms(sq);
                     }
                     sq.copyTo(hostNorms);
                     for (float v : hostNorms) {
@@ -230,7 +230,7 @@ public final class StepProfile {
                     ts[3] = ts[1];
                 }
                 for (Layer l : layers) {
-                    l.clippedSum(w.batch, f, 0f);
+                    l.clippedSum(f, 0f);
                 }
                 ts[4] = System.nanoTime();
                 if (!backend.allFinite(grads)) {

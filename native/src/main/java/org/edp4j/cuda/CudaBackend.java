@@ -1,14 +1,10 @@
 package org.edp4j.cuda;
 
-import static org.edp4j.tensor.BackendChecks.check;
-import static org.edp4j.tensor.BackendChecks.checkScale;
-import static org.edp4j.tensor.BackendChecks.sameSize;
-
 import static org.edp4j.cuda.CudaNative.*;
 
 import org.edp4j.tensor.Activation;
+import org.edp4j.tensor.AbstractBackend;
 import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.BackendChecks;
 import org.edp4j.tensor.IntTensor;
 import org.edp4j.tensor.Shape;
 import org.edp4j.tensor.Tensor;
@@ -39,7 +35,7 @@ import org.edp4j.tensor.UpdateNoise;
  *
  * <p>Not thread-safe: use one backend from one thread at a time (closing tensors from any thread is fine).
  */
-public final class CudaBackend implements Backend, AutoCloseable {
+public final class CudaBackend extends AbstractBackend implements AutoCloseable {
     /** System property: arena size in bytes. */
     public static final String ARENA_PROPERTY = "edp4j.cuda.arenaBytes";
     /** System property: path of libcublas.so.13 when it is not on the loader path. */
@@ -143,6 +139,62 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return stream;
     }
 
+    /**
+     * The CUDA stream ({@code cudaStream_t}) every operation of this backend is queued on, as an
+     * address: the handle a caller synchronizes with when it shares memory with edp4j (see
+     * {@link #wrap}).
+     */
+    public long streamHandle() {
+        return stream;
+    }
+
+    /**
+     * A tensor that is a view of device memory the caller owns (for example a JavaCPP
+     * {@code FloatPointer} from {@code cudaMalloc}, or another framework's buffer): nothing is
+     * allocated or copied, and edp4j never frees it ({@link Tensor#close()} forgets the view).
+     * Element {@code i} is the float at {@code devicePointer + 4 i}; for an offset into a larger
+     * buffer, pass the address of its first element.
+     *
+     * <h4>The stream contract</h4>
+     * Every edp4j operation is queued on this backend's own stream ({@link #streamHandle()}),
+     * asynchronously. So:
+     * <ul>
+     *   <li>before handing the view to an operation, the caller's writes to the memory must be
+     *       complete or ordered before edp4j's stream: synchronize the stream that wrote it
+     *       ({@code cudaStreamSynchronize}), or record an event after the write and make edp4j's
+     *       stream wait for it ({@code cudaStreamWaitEvent(streamHandle(), event)});
+     *   <li>edp4j's writes to the view are complete once a synchronizing call returns
+     *       ({@link #synchronize()}, {@link Tensor#copyTo}, {@link #sum}, {@link #allFinite}), or,
+     *       without blocking the host, for work queued after an event recorded on
+     *       {@link #streamHandle()};
+     *   <li>the memory must stay allocated, on device 0 (this backend's device), until edp4j's
+     *       last operation on it is complete, and must hold at least {@code 4 * size} bytes.
+     * </ul>
+     * Not run here (no GPU on the build machine): compiled only.
+     *
+     * @param devicePointer the address of element 0, 4-byte aligned and not 0 unless the shape is empty
+     * @throws IllegalArgumentException for a null or misaligned address
+     */
+    public Tensor wrap(long devicePointer, int... dims) {
+        Shape s = Shape.of(dims);
+        checkPointer(devicePointer, s);
+        return new CudaTensor(this, s, devicePointer);
+    }
+
+    /** An int32 tensor that is a view of the caller's device memory, as {@link #wrap(long, int...)}. */
+    public IntTensor wrapInts(long devicePointer, int... dims) {
+        Shape s = Shape.of(dims);
+        checkPointer(devicePointer, s);
+        return new CudaIntTensor(this, s, devicePointer);
+    }
+
+    private static void checkPointer(long devicePointer, Shape s) {
+        if ((devicePointer == 0 && s.size() > 0) || (devicePointer & 3) != 0) {
+            throw new IllegalArgumentException("device pointer 0x" + Long.toHexString(devicePointer) + " must be "
+                    + "non-null and 4-byte aligned for a view of shape " + s);
+        }
+    }
+
     /** Adds {@code bytes} of device memory to the arena (one cudaMalloc). Call between steps. */
     public void growArena(long bytes) {
         arena.grow(bytes);
@@ -227,63 +279,48 @@ public final class CudaBackend implements Backend, AutoCloseable {
     // ---------------------------------------------------------------- memory
 
     @Override
-    public Tensor zeros(int... dims) {
-        CudaTensor t = new CudaTensor(this, Shape.of(dims));
+    protected Tensor implZeros(Shape shape) {
+        CudaTensor t = new CudaTensor(this, shape);
         queued(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "zeros");
         return t;
     }
 
     @Override
-    public Tensor tensor(float[] values, int... dims) {
-        Shape s = Shape.of(dims);
-        if (values.length != s.size()) {
-            throw new IllegalArgumentException("values has " + values.length + " elements, shape " + s + " needs " + s.size());
-        }
-        CudaTensor t = new CudaTensor(this, s);
+    protected Tensor implTensor(float[] values, Shape shape) {
+        CudaTensor t = new CudaTensor(this, shape);
         t.copyFrom(values);
         return t;
     }
 
     @Override
-    public IntTensor intZeros(int... dims) {
-        CudaIntTensor t = new CudaIntTensor(this, Shape.of(dims));
+    protected IntTensor implIntZeros(Shape shape) {
+        CudaIntTensor t = new CudaIntTensor(this, shape);
         queued(edp4j_memset_zero(t.ptr(), 4L * t.size(), stream), "intZeros");
         return t;
     }
 
     @Override
-    public IntTensor intTensor(int[] values, int... dims) {
-        Shape s = Shape.of(dims);
-        if (values.length != s.size()) {
-            throw new IllegalArgumentException("values has " + values.length + " elements, shape " + s + " needs " + s.size());
-        }
-        CudaIntTensor t = new CudaIntTensor(this, s);
+    protected IntTensor implIntTensor(int[] values, Shape shape) {
+        CudaIntTensor t = new CudaIntTensor(this, shape);
         t.copyFrom(values);
         return t;
     }
 
     @Override
-    public void fill(Tensor t, float value) {
+    protected void implFill(Tensor t, float value) {
         queued(edp4j_fill(p(t), t.size(), value, stream), "fill");
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        if (src.size() != dst.size()) {
-            throw new IllegalArgumentException("copy: source " + src.shape() + " and destination " + dst.shape()
-                    + " differ in size");
-        }
+    protected void implCopy(Tensor src, Tensor dst) {
         queued(edp4j_copy_d2d(p(dst), p(src), 4L * src.size(), stream), "copy");
     }
 
     // ---------------------------------------------------------------- dense linear algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta,
+    protected void implGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta,
                      Tensor c) {
-        check("A", a, (long) m * k);
-        check("B", b, (long) k * n);
-        check("C", c, (long) m * n);
         if (m == 0 || n == 0) {
             return;
         }
@@ -296,60 +333,49 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void gemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
+    protected void implGemmScaledTN(int rows, int m, int n, int rowsPerSample, Tensor a, Tensor g, Tensor scale, float beta,
                              Tensor c) {
-        org.edp4j.tensor.BackendChecks.checkGemmScaledTN(rows, m, n, rowsPerSample, a, g, scale, c);
         long s = scratch((long) rows * ((long) m + n));
         queued(edp4j_gemm_scaled_tn(blas, stream, rows, m, n, rowsPerSample, p(a), p(g), p(scale), beta,
                 p(c), s), "gemmScaledTN");
     }
 
     @Override
-    public void columnSumScaled(int rows, int cols, int rowsPerSample, Tensor g, Tensor scale, float beta, Tensor out) {
-        check("g", g, (long) rows * cols);
-        check("out", out, cols);
-        checkScale(rows, rowsPerSample, scale);
+    protected void implColumnSumScaled(int rows, int cols, int rowsPerSample, Tensor g, Tensor scale, float beta, Tensor out) {
         queued(edp4j_column_sum_scaled(rows, cols, rowsPerSample, p(g), p(scale), beta, p(out), stream),
                 "columnSumScaled");
     }
 
     @Override
-    public void addRowVector(int rows, int cols, Tensor bias, Tensor x) {
-        check("bias", bias, cols);
-        check("x", x, (long) rows * cols);
+    protected void implAddRowVector(int rows, int cols, Tensor bias, Tensor x) {
         queued(edp4j_add_row_vector(rows, cols, p(bias), p(x), stream), "addRowVector");
     }
 
     // ---------------------------------------------------------------- elementwise
 
     @Override
-    public void activation(Activation f, Tensor x, Tensor y) {
-        sameSize("x", x, "y", y);
+    protected void implActivation(Activation f, Tensor x, Tensor y) {
         queued(edp4j_activation(f.ordinal(), x.size(), p(x), p(y), stream), "activation " + f);
     }
 
     @Override
-    public void activationBackward(Activation f, Tensor x, Tensor y, Tensor gy, Tensor gx) {
-        sameSize("x", x, "y", y);
-        sameSize("x", x, "gy", gy);
-        sameSize("x", x, "gx", gx);
+    protected void implActivationBackward(Activation f, Tensor x, Tensor y, Tensor gy, Tensor gx) {
         queued(edp4j_activation_backward(f.ordinal(), x.size(), p(x), p(y), p(gy), p(gx), stream),
                 "activationBackward " + f);
     }
 
     @Override
-    public void axpy(float alpha, Tensor x, Tensor y) {
-        sameSize("x", x, "y", y);
+    protected void implAxpy(float alpha, Tensor x, Tensor y) {
         queued(edp4j_axpy(x.size(), alpha, p(x), p(y), stream), "axpy");
     }
 
     @Override
-    public void scale(float alpha, Tensor x) {
+    protected void implScale(float alpha, Tensor x) {
         queued(edp4j_scale(x.size(), alpha, p(x), stream), "scale");
     }
 
     @Override
-    public double sum(Tensor x) {
+    protected double implSum(Tensor x) {
         double[] r = new double[1];
         synced(edp4j_sum_sync(x.size(), p(x), reduceScratch, r, stream), "sum");
         checkBadInput();
@@ -357,7 +383,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public double sumOfSquares(Tensor x) {
+    protected double implSumOfSquares(Tensor x) {
         double[] r = new double[1];
         synced(edp4j_sum_of_squares_sync(x.size(), p(x), reduceScratch, r, stream), "sumOfSquares");
         checkBadInput();
@@ -366,7 +392,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     /** One flag on the device for all the tensors, one synchronization. */
     @Override
-    public boolean allFinite(java.util.List<Tensor> xs) {
+    protected boolean implAllFinite(java.util.List<Tensor> xs) {
         queued(edp4j_memset_zero(nonFiniteFlag, 4, stream), "memset");
         for (Tensor x : xs) {
             queued(edp4j_any_nonfinite(x.size(), p(x), nonFiniteFlag, stream), "allFinite");
@@ -378,7 +404,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public boolean allFinite(Tensor x) {
+    protected boolean implAllFinite(Tensor x) {
         int[] r = new int[1];
         synced(edp4j_all_finite_sync(x.size(), p(x), reduceScratch, r, stream), "allFinite");
         checkBadInput();
@@ -388,89 +414,80 @@ public final class CudaBackend implements Backend, AutoCloseable {
     // ---------------------------------------------------------------- embedding, pooling, normalization
 
     @Override
-    public void embeddingLookup(int n, int d, Tensor table, IntTensor tokens, Tensor out) {
-        check("tokens", tokens, n);
-        check("out", out, (long) n * d);
-        int vocab = vocab(table, d);
+    protected void implEmbeddingLookup(int n, int d, int vocab, Tensor table, IntTensor tokens, Tensor out) {
         queued(edp4j_embedding_lookup(n, d, vocab, p(table), p(tokens), p(out), bad, stream),
                 "embeddingLookup");
     }
 
     @Override
-    public void embeddingScatterAddScaled(int n, int d, int rowsPerSample, IntTensor tokens, Tensor g, Tensor scale,
-                                          float beta, Tensor gradTable) {
-        check("tokens", tokens, n);
-        check("g", g, (long) n * d);
-        checkScale(n, rowsPerSample, scale);
-        int vocab = vocab(gradTable, d);
+    protected void implEmbeddingScatterAddScaled(int n, int d, int vocab, int rowsPerSample, IntTensor tokens,
+                                                 Tensor g, Tensor scale, float beta, Tensor gradTable) {
         queued(edp4j_embedding_scatter_add_scaled(n, d, vocab, rowsPerSample, p(tokens), p(g), p(scale),
                 beta, p(gradTable), bad, stream), "embeddingScatterAddScaled");
     }
 
     @Override
-    public void maskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
-        check("x", x, (long) batch * seq * d);
-        check("mask", mask, (long) batch * seq);
-        check("out", out, (long) batch * d);
+    protected void implMaskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
         queued(edp4j_masked_mean_pool(batch, seq, d, p(x), p(mask), p(out), stream), "maskedMeanPool");
     }
 
     @Override
-    public void maskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx) {
-        check("gOut", gOut, (long) batch * d);
-        check("mask", mask, (long) batch * seq);
-        check("gx", gx, (long) batch * seq * d);
+    protected void implMaskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx) {
         queued(edp4j_masked_mean_pool_backward(batch, seq, d, p(gOut), p(mask), p(gx), stream),
                 "maskedMeanPoolBackward");
     }
 
     @Override
-    public void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
+    protected void implLayerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor xhat,
                           Tensor rstd) {
-        org.edp4j.tensor.BackendChecks.checkLayerNorm(rows, d, x, gamma, beta, y, xhat, rstd);
         queued(edp4j_layernorm(rows, d, eps, p(x), p(gamma), p(beta), p(y), p(xhat), p(rstd), stream),
                 "layerNorm");
     }
 
     @Override
-    public void layerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
-        org.edp4j.tensor.BackendChecks.checkLayerNormBackward(rows, d, gy, xhat, rstd, gamma, gx);
+    protected void implLayerNormBackward(int rows, int d, Tensor gy, Tensor xhat, Tensor rstd, Tensor gamma, Tensor gx) {
         queued(edp4j_layernorm_backward(rows, d, p(gy), p(xhat), p(rstd), p(gamma), p(gx), stream),
                 "layerNormBackward");
     }
 
     @Override
-    public void layerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
+    protected void implLayerNormParamGradScaled(int rows, int d, int rowsPerSample, Tensor gy, Tensor xhat, Tensor scale,
                                          float beta, Tensor gGamma, Tensor gBeta) {
-        org.edp4j.tensor.BackendChecks.checkLayerNormParamGrad(rows, d, rowsPerSample, gy, xhat, scale, gGamma, gBeta);
         queued(edp4j_layernorm_param_grad_scaled(rows, d, rowsPerSample, p(gy), p(xhat), p(scale), beta,
                 p(gGamma), p(gBeta), stream), "layerNormParamGradScaled");
     }
 
     @Override
-    public void softmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
+    protected void implSoftmaxCrossEntropy(int batch, int classes, Tensor logits, IntTensor labels, Tensor mask, Tensor loss,
                                     Tensor grad) {
-        org.edp4j.tensor.BackendChecks.checkSoftmaxCrossEntropy(batch, classes, logits, labels, mask, loss, grad);
         queued(edp4j_softmax_xent(batch, classes, p(logits), p(labels), p(mask), p(loss), p(grad), bad,
                 stream), "softmaxCrossEntropy");
+    }
+
+    @Override
+    protected void implBinaryCrossEntropy(int batch, int outputs, Tensor logits, Tensor targets, Tensor mask,
+                                          Tensor loss, Tensor grad) {
+        queued(edp4j_binary_xent(batch, outputs, p(logits), p(targets), p(mask), p(loss), p(grad), stream),
+                "binaryCrossEntropy");
+    }
+
+    @Override
+    protected void implMeanSquaredError(int batch, int outputs, Tensor predictions, Tensor targets, Tensor mask,
+                                        Tensor loss, Tensor grad) {
+        queued(edp4j_mean_squared_error(batch, outputs, p(predictions), p(targets), p(mask), p(loss), p(grad),
+                stream), "meanSquaredError");
     }
 
     // ---------------------------------------------------------------- per-sample squared norms
 
     @Override
-    public void linearNormsRowwise(int batch, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
-        check("a", a, (long) batch * d);
-        check("g", g, (long) batch * p);
-        check("out", out, batch);
+    protected void implLinearNormsRowwise(int batch, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
         queued(edp4j_linear_norms_rowwise(batch, d, p, p(a), p(g), bias ? 1 : 0, p(out), stream),
                 "linearNormsRowwise");
     }
 
     @Override
-    public void linearNormsGhost(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
-        check("a", a, (long) batch * seq * d);
-        check("g", g, (long) batch * seq * p);
-        check("out", out, batch);
+    protected void implLinearNormsGhost(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
         long perSample = 2L * seq * seq;
         long cap = chunkCapacity(batch, perSample);
         long s = scratch(cap);
@@ -479,10 +496,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void linearNormsDirect(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
-        check("a", a, (long) batch * seq * d);
-        check("g", g, (long) batch * seq * p);
-        check("out", out, batch);
+    protected void implLinearNormsDirect(int batch, int seq, int d, int p, Tensor a, Tensor g, boolean bias, Tensor out) {
         long perSample = (long) d * p;
         long cap = chunkCapacity(batch, perSample);
         long s = scratch(cap);
@@ -491,46 +505,41 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void embeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
-        check("tokens", tokens, (long) batch * seq);
-        check("g", g, (long) batch * seq * d);
-        check("out", out, batch);
+    protected void implEmbeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
         queued(edp4j_embedding_norms(batch, seq, d, p(tokens), p(g), p(out), stream), "embeddingNorms");
     }
 
     @Override
-    public void layerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
-        check("gy", gy, (long) batch * seq * d);
-        check("xhat", xhat, (long) batch * seq * d);
-        check("out", out, batch);
+    protected void implLayerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
         queued(edp4j_layernorm_norms(batch, seq, d, p(gy), p(xhat), p(out), stream), "layerNormNorms");
     }
 
     @Override
-    public void biasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
-        check("g", g, (long) batch * seq * p);
-        check("out", out, batch);
+    protected void implBiasNorms(int batch, int seq, int p, Tensor g, Tensor out) {
         queued(edp4j_bias_norms(batch, seq, p, p(g), p(out), stream), "biasNorms");
     }
 
     // ---------------------------------------------------------------- clipping
 
     @Override
-    public void clipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
+    protected void implClipFactors(int batch, Tensor sqNorms, Tensor mask, float clipNorm, float stabilizer, boolean normalize,
                             Tensor factors) {
-        check("sqNorms", sqNorms, batch);
-        check("mask", mask, batch);
-        check("factors", factors, batch);
         queued(edp4j_clip_factors(batch, p(sqNorms), p(mask), clipNorm, stabilizer, normalize ? 1 : 0,
                 p(factors), stream), "clipFactors");
     }
 
-    // ---------------------------------------------------------------- fused updates
+    // ---------------------------------------------------------------- noise and fused updates
 
     @Override
-    public void sgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
+    protected void implAddNoiseAndScale(Tensor x, UpdateNoise noise, float scale) {
+        int[] key = key(noise);
+        queued(edp4j_add_noise_and_scale(x.size(), p(x), noise.stddev(), key, noise.streamId(), noise.step(),
+                noise.firstElement(), scale, stream), "addNoiseAndScale");
+    }
+
+    @Override
+    protected void implSgdUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float momentum,
                           float weightDecay, Tensor velocity) {
-        org.edp4j.tensor.BackendChecks.checkSgd(param, gradSum, momentum, velocity);
         int[] key = key(noise);
         queued(edp4j_sgd_update(param.size(), p(param), p(gradSum), noise.stddev(), key, noise.streamId(),
                 noise.step(), noise.firstElement(), gradScale, lr, momentum, weightDecay,
@@ -538,9 +547,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void adamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
+    protected void implAdamUpdate(Tensor param, Tensor gradSum, UpdateNoise noise, float gradScale, float lr, float beta1,
                            float beta2, float eps, float weightDecay, long t, Tensor m, Tensor v) {
-        org.edp4j.tensor.BackendChecks.checkAdam(param, gradSum, m, v, t);
         int[] key = key(noise);
         double c1 = 1.0 / (1.0 - Math.pow(beta1, t));
         double c2 = 1.0 / (1.0 - Math.pow(beta2, t));
@@ -611,29 +619,20 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 + (t.backend() instanceof CudaBackend ? " (another instance)" : "") + ", not this cuda backend");
     }
 
-    private static int vocab(Tensor table, int d) {
-        if (table.size() % Math.max(1, d) != 0) {
-            throw new IllegalArgumentException("table " + table.shape() + " is not a [vocab, " + d + "] matrix");
-        }
-        return d == 0 ? 0 : table.size() / d;
-    }
-
     // ---------------------------------------------------------------- attention
 
     /** Two cuBLAS strided-batched GEMMs per head around a masked-softmax kernel (cuda/src/attention.cu). */
     @Override
-    public void attention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
+    protected void implAttention(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor keyMask, Tensor probs,
                           Tensor out) {
-        BackendChecks.checkAttention(batch, seq, heads, headDim, qkv, keyMask, probs, out);
         queued(edp4j_attention(blas, batch, seq, heads, headDim, p(qkv), p(keyMask), p(probs), p(out),
                 stream), "attention");
     }
 
     /** Four cuBLAS strided-batched GEMMs per head around the softmax-backward kernel (cuda/src/attention.cu). */
     @Override
-    public void attentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
+    protected void implAttentionBackward(int batch, int seq, int heads, int headDim, Tensor qkv, Tensor probs, Tensor gOut,
                                   Tensor scratch, Tensor gQkv) {
-        BackendChecks.checkAttentionBackward(batch, seq, heads, headDim, qkv, probs, gOut, scratch, gQkv);
         queued(edp4j_attention_backward(blas, batch, seq, heads, headDim, p(qkv), p(probs), p(gOut),
                 p(scratch), p(gQkv), stream), "attentionBackward");
     }

@@ -22,6 +22,14 @@ public final class CudaIntTensor extends IntTensor {
         this.cleanable = CudaTensor.CLEANER.register(this, memory);
     }
 
+    /** A view of the caller's device memory at {@code ptr} (not freed by edp4j). */
+    CudaIntTensor(CudaBackend backend, Shape shape, long ptr) {
+        super(shape);
+        this.backend = backend;
+        this.memory = new CudaTensor.Memory(null, ptr);
+        this.cleanable = CudaTensor.CLEANER.register(this, memory);
+    }
+
     /** The device address (0 for an empty tensor). */
     public long ptr() {
         long p = memory.ptr;

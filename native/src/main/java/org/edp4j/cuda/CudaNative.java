@@ -168,6 +168,16 @@ public final class CudaNative {
                                                                @Cast("uintptr_t") long gBeta,
                                                                @Cast("uintptr_t") long stream);
 
+    public static native int edp4j_binary_xent(int batch, int outputs, @Cast("uintptr_t") long logits,
+                                               @Cast("uintptr_t") long targets, @Cast("uintptr_t") long mask,
+                                               @Cast("uintptr_t") long loss, @Cast("uintptr_t") long grad,
+                                               @Cast("uintptr_t") long stream);
+
+    public static native int edp4j_mean_squared_error(int batch, int outputs, @Cast("uintptr_t") long predictions,
+                                                      @Cast("uintptr_t") long targets, @Cast("uintptr_t") long mask,
+                                                      @Cast("uintptr_t") long loss, @Cast("uintptr_t") long grad,
+                                                      @Cast("uintptr_t") long stream);
+
     public static native int edp4j_softmax_xent(int batch, int classes, @Cast("uintptr_t") long logits,
                                                 @Cast("uintptr_t") long labels, @Cast("uintptr_t") long mask,
                                                 @Cast("uintptr_t") long loss, @Cast("uintptr_t") long grad,
@@ -227,6 +237,12 @@ public final class CudaNative {
                                                      @Cast("uintptr_t") long out, @Cast("uintptr_t") long stream);
 
     // ------------------------------------------------------------ fused noise + optimizer update
+
+    public static native int edp4j_add_noise_and_scale(@Cast("long long") long n, @Cast("uintptr_t") long x,
+                                                       float stddev, @Const int[] key, int streamId,
+                                                       @Cast("long long") long step,
+                                                       @Cast("long long") long firstElement, float scale,
+                                                       @Cast("uintptr_t") long stream);
 
     public static native int edp4j_sgd_update(@Cast("long long") long n, @Cast("uintptr_t") long param,
                                               @Cast("uintptr_t") long gradSum, float stddev, @Const int[] key,

@@ -6,9 +6,10 @@ import org.edp4j.tensor.Shape;
 import org.edp4j.tensor.Tensor;
 
 /**
- * A float32 tensor in device memory from its backend's arena. {@link #close()} returns the memory
- * at once; a {@link Cleaner} returns it if a tensor is dropped unclosed. Copies to and from the
- * host wait for the backend's stream.
+ * A float32 tensor in device memory: from its backend's arena, or (a view made by
+ * {@link CudaBackend#wrap}) memory the caller owns. {@link #close()} returns arena memory at
+ * once, and a {@link Cleaner} returns it if a tensor is dropped unclosed; a view's memory is
+ * never freed by edp4j. Copies to and from the host wait for the backend's stream.
  */
 public final class CudaTensor extends Tensor {
     static final Cleaner CLEANER = Cleaner.create();
@@ -17,7 +18,10 @@ public final class CudaTensor extends Tensor {
     private final Memory memory;
     private final Cleaner.Cleanable cleanable;
 
-    /** The device block, separate from the tensor so the Cleaner does not keep the tensor alive. */
+    /**
+     * The device block, separate from the tensor so the Cleaner does not keep the tensor alive;
+     * {@code arena} is null for a caller's memory, which is not freed.
+     */
     static final class Memory implements Runnable {
         private final DeviceArena arena;
         volatile long ptr;
@@ -31,7 +35,9 @@ public final class CudaTensor extends Tensor {
         public void run() {
             long p = ptr;
             ptr = -1;
-            arena.free(p);
+            if (arena != null) {
+                arena.free(p);
+            }
         }
     }
 
@@ -39,6 +45,14 @@ public final class CudaTensor extends Tensor {
         super(shape);
         this.backend = backend;
         this.memory = new Memory(backend.arena(), backend.arena().alloc(4L * shape.size()));
+        this.cleanable = CLEANER.register(this, memory);
+    }
+
+    /** A view of the caller's device memory at {@code ptr} (not freed by edp4j). */
+    CudaTensor(CudaBackend backend, Shape shape, long ptr) {
+        super(shape);
+        this.backend = backend;
+        this.memory = new Memory(null, ptr);
         this.cleanable = CLEANER.register(this, memory);
     }
 

@@ -141,6 +141,33 @@ class CudaBackendTest {
 
     // ---------------------------------------------------------------- memory, dense
 
+    /**
+     * A view of device memory edp4j does not own (here: part of an arena tensor, standing in for a
+     * caller's cudaMalloc buffer): writes go both ways, nothing outside the view changes, and
+     * closing the view frees nothing.
+     */
+    @Test
+    void wrapIsAViewOfTheCallersDeviceMemory() {
+        float[] v = new float[10];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        try (Tensor owner = gpu.tensor(v, 10)) {
+            long base = ((CudaTensor) owner).ptr();
+            Tensor view = gpu.wrap(base + 4L * 3, 2, 2);
+            assertEquals(3 + 4 + 5 + 6, gpu.sum(view));
+            gpu.scale(10f, view);
+            view.close();
+            float[] after = owner.toArray();
+            assertEquals("[0.0, 1.0, 2.0, 30.0, 40.0, 50.0, 60.0, 7.0, 8.0, 9.0]", Arrays.toString(after));
+            IntTensor ids = gpu.wrapInts(base, 0);
+            assertEquals(0, ids.size());
+            gpu.synchronize();
+        }
+        assertThrows(IllegalArgumentException.class, () -> gpu.wrap(0L, 2));
+        assertThrows(IllegalArgumentException.class, () -> gpu.wrap(6L, 2));
+    }
+
     @Test
     void fillCopyAxpyScale() {
         for (int n : new int[] {0, 1, 1000, 70_001}) {
@@ -434,6 +461,38 @@ class CudaBackendTest {
             same("softmaxCrossEntropy grad C=" + classes, grad);
         }
         covered("softmaxCrossEntropy");
+    }
+
+    /** Binary cross-entropy and mean squared error: masked rows, one output, many, logits past exp's range. */
+    @Test
+    void binaryCrossEntropyAndMeanSquaredError() {
+        for (int outputs : new int[] {1, 10, 1000}) {
+            int batch = 7;
+            P logits = rand(batch, outputs);
+            float[] big = logits.c.toArray();
+            big[0] = 120f;
+            big[big.length - 1] = -120f;
+            logits.c.copyFrom(big);
+            logits.g.copyFrom(big);
+            float[] t = new float[batch * outputs];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (float) rnd.nextDouble();
+            }
+            P targets = of(t, batch, outputs);
+            P m = mask(batch, 0.3);
+            P loss = rand(batch);
+            P grad = rand(batch, outputs);
+            CPU.binaryCrossEntropy(batch, outputs, logits.c, targets.c, m.c, loss.c, grad.c);
+            gpu.binaryCrossEntropy(batch, outputs, logits.g, targets.g, m.g, loss.g, grad.g);
+            same("binaryCrossEntropy loss k=" + outputs, loss);
+            same("binaryCrossEntropy grad k=" + outputs, grad);
+            CPU.meanSquaredError(batch, outputs, logits.c, targets.c, m.c, loss.c, grad.c);
+            gpu.meanSquaredError(batch, outputs, logits.g, targets.g, m.g, loss.g, grad.g);
+            same("meanSquaredError loss k=" + outputs, loss);
+            same("meanSquaredError grad k=" + outputs, grad);
+        }
+        covered("binaryCrossEntropy");
+        covered("meanSquaredError");
     }
 
     // ---------------------------------------------------------------- attention
@@ -733,6 +792,22 @@ class CudaBackendTest {
         }
         covered("sgdUpdate");
         covered("adamUpdate");
+    }
+
+    /** The noise stage of a private step, with the noise the CPU reads from the same stream. */
+    @Test
+    void addNoiseAndScale() {
+        for (int n : new int[] {1, 7, 1000, 4099}) {
+            for (long first : new long[] {0, 3, 1_000_001}) {
+                for (UpdateNoise nz : new UpdateNoise[] {UpdateNoise.NONE, noise(0.7f, n, first)}) {
+                    P x = rand(n);
+                    CPU.addNoiseAndScale(x.c, nz, 0.125f);
+                    gpu.addNoiseAndScale(x.g, nz, 0.125f);
+                    same("addNoiseAndScale n=" + n + " first=" + first, x);
+                }
+            }
+        }
+        covered("addNoiseAndScale");
     }
 
     /** The in-kernel noise stream, element by element, against the float64 reference: 1e-6 relative. */

@@ -36,8 +36,8 @@ import org.edp4j.tensor.CpuBackend;
  *       forward, one backward pass, per-example norms and clipped sums with edp4j's book-keeping
  *       kernels;</li>
  *   <li>the partitions' sums are added by a tree aggregation in a fixed order ({@link TreeSum});</li>
- *   <li>the driver's {@link PrivateOptimizer} takes the sum ({@link PrivateOptimizer#accumulateSums})
- *       and steps: budget check, noise once from the secret key, scaling by {@code 1 / (q n)}, the
+ *   <li>the driver's {@link PrivateOptimizer} takes the sum as its step's clipped sums
+ *       ({@link org.edp4j.dp.PrivateStep#addClippedSums}) and steps: budget check, noise once from the secret key, scaling by {@code 1 / (q n)}, the
  *       update, the accountant, and the ADAPTIVE bound.</li>
  * </ol>
  * With the same keys and data the run equals {@code TrainingLoop} with a {@code PoissonSampler} over
@@ -137,7 +137,7 @@ public final class SparkTrainingLoop implements AutoCloseable {
         StepPartial p = r.sum() != null ? r.sum() : new StepPartial();
         optimizer.zeroGrad();
         if (p.sums != null) {
-            optimizer.accumulateSums(p.sums, p.examples, p.loss, p.withinBound, p.clipped);
+            optimizer.privateStep().addClippedSums(p.sums, p.examples, p.loss, p.withinBound, p.clipped);
         }
         StepReport report = optimizer.step();
         last = new StepTimes(t1 - t0, r.driverNanos(), System.nanoTime() - t1);
@@ -249,8 +249,8 @@ public final class SparkTrainingLoop implements AutoCloseable {
                     for (int i = 0; i < ps.size(); i++) {
                         part.sums[i] = ps.get(i).grad().toArray();
                     }
-                    part.withinBound = w.optimizer.withinBoundCount();
-                    part.clipped = w.optimizer.clippedCount();
+                    part.withinBound = w.optimizer.privateStep().withinBoundCount();
+                    part.clipped = w.optimizer.privateStep().clippedCount();
                 }
                 return List.of(part).iterator();
             } finally {

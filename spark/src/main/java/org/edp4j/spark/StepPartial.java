@@ -2,7 +2,7 @@ package org.edp4j.spark;
 
 /**
  * The part of a DP-SGD step one partition computed: the clipped gradient sums of its sampled
- * examples (null when it sampled none) and the counts {@link org.edp4j.dp.PrivateOptimizer#accumulateSums}
+ * examples (null when it sampled none) and the counts {@link org.edp4j.dp.PrivateStep#addClippedSums}
  * takes.
  */
 final class StepPartial implements Summand<StepPartial> {

@@ -15,7 +15,8 @@
  *       consecutive ids; {@link org.edp4j.spark.SparkTrainingLoop} has each task draw its examples'
  *       Poisson coins ({@link org.edp4j.dp.PoissonSampler#sampleRange}) and clip and sum their
  *       gradients on a replica's {@link org.edp4j.dp.PrivateOptimizer}; the driver's optimizer takes
- *       the sum ({@link org.edp4j.dp.PrivateOptimizer#accumulateSums}) and steps.</li>
+ *       the sum (its {@link org.edp4j.dp.PrivateStep#addClippedSums stage 3 for sums computed
+ *       elsewhere}) and steps.</li>
  *   <li><b>Aggregation.</b> {@code TreeSum}: a tree aggregation in a fixed order, so a run's sum is
  *       the same bits every time; the last level is added on the driver.</li>
  *   <li><b>Commands.</b> {@link org.edp4j.spark.SparkEngine}: the same jobs behind an API without
