@@ -3,8 +3,6 @@ package org.edp4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * {@code --engine spark} of {@code edp federated} and {@code edp train} on {@code local[2]}: the
@@ -50,19 +47,6 @@ class SparkEngineCommandTest {
         session.stop();
     }
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Edp.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "federated --master local[2]|--master applies to --engine spark",
@@ -78,7 +62,7 @@ class SparkEngineCommandTest {
         "train --train data.parquet|--train data.parquet: a Parquet file is read by Spark; add --engine spark",
     })
     void sparkOptionsAreCheckedBeforeAnyWork(String args, String expected) {
-        Outcome o = run(args.split(" "));
+        EdpRun o = EdpRun.run(args.split(" "));
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(expected), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
@@ -94,9 +78,9 @@ class SparkEngineCommandTest {
                 "continual", "--no-compare-nondp");
         Path local = dir.resolve("local.json");
         Path spark = dir.resolve("spark.json");
-        Outcome l = run(with(base, "--threads", "2", "--json", local.toString()));
+        EdpRun l = EdpRun.run(with(base, "--threads", "2", "--json", local.toString()));
         assertEquals(0, l.code(), l.err());
-        Outcome s = run(with(base, "--engine", "spark", "--master", "local[2]", "--partitions", "3", "--json",
+        EdpRun s = EdpRun.run(with(base, "--engine", "spark", "--master", "local[2]", "--partitions", "3", "--json",
                 spark.toString()));
         assertEquals(0, s.code(), s.err());
         assertTrue(s.err().contains("engine spark (local[2], 3 partitions)"), s.err());
@@ -125,15 +109,15 @@ class SparkEngineCommandTest {
         Path local = dir.resolve("local.json");
         Path spark = dir.resolve("spark.json");
         Path fromParquet = dir.resolve("parquet.json");
-        Outcome l = run(with(base, "--train", csvFile.toString(), "--json", local.toString()));
+        EdpRun l = EdpRun.run(with(base, "--train", csvFile.toString(), "--json", local.toString()));
         assertEquals(0, l.code(), l.err());
-        Outcome s = run(with(base, "--train", csvFile.toString(), "--engine", "spark", "--master", "local[2]",
+        EdpRun s = EdpRun.run(with(base, "--train", csvFile.toString(), "--engine", "spark", "--master", "local[2]",
                 "--json", spark.toString()));
         assertEquals(0, s.code(), s.err());
         assertTrue(s.err().contains("engine spark (local[2], "), s.err());
         assertTrue(s.out().contains("test accuracy"), s.out());
         assertSameRuns(Files.readString(local), Files.readString(spark), "epsilon", 48);
-        Outcome p = run(with(base, "--train", parquet.toString(), "--engine", "spark", "--master", "local[2]",
+        EdpRun p = EdpRun.run(with(base, "--train", parquet.toString(), "--engine", "spark", "--master", "local[2]",
                 "--no-compare-nondp", "--json", fromParquet.toString()));
         assertEquals(0, p.code(), p.err());
         assertSameRuns(Files.readString(spark), Files.readString(fromParquet), "epsilon", 48);
