@@ -188,6 +188,11 @@ public final class PrivateOptimizer implements AutoCloseable {
         return step.clipping();
     }
 
+    /** @return what a non-finite per-sample gradient, clip factor or loss does */
+    public NonFinitePolicy nonFinitePolicy() {
+        return step.nonFinitePolicy();
+    }
+
     public Sequential model() {
         return model;
     }

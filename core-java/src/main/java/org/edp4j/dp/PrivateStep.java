@@ -458,6 +458,72 @@ public final class PrivateStep implements AutoCloseable {
         }
     }
 
+    /**
+     * Stage 3 for clipped sums computed elsewhere: data-parallel workers, each holding a share of
+     * the logical batch, ran stages 1-3 on their rows with a step of the same clipping (mode and
+     * bound, e.g. a replica's {@link PrivateOptimizer#accumulate}), and hand back each parameter's
+     * gradient buffer (its clipped sum), the summed loss and the counts
+     * {@link #withinBoundCount()} and {@link #clippedCount()}. The driver adds up the parts (in any
+     * order: float sums then differ by rounding only) and calls this between {@link #zeroGrad()} and
+     * the release stages, which add the noise once. The guarantee is that of the step: each
+     * example's clipped gradient is in the sum once. A part is counted as one physical batch: the
+     * first of a step overwrites the gradient sums, later ones add to them.
+     *
+     * @param sums one array per parameter, in {@link #parameters()}' order, each of the parameter's size; not modified
+     * @param examples the examples the part summed, {@code >= 0}
+     * @param lossSum their summed loss
+     * @param withinBound examples whose gradient norm was within the bound, in {@code [0, examples]}
+     * @param clipped examples whose gradient was scaled down, in {@code [0, examples - withinBound]}
+     * @throws IllegalArgumentException when the arrays do not match the parameters or a count is out
+     *     of range; nothing changed
+     * @throws IllegalStateException out of order (no step open, a physical batch half done, or failed)
+     */
+    public void addClippedSums(float[][] sums, int examples, double lossSum, int withinBound, int clipped) {
+        requireOpen();
+        if (batchStage != 0) {
+            throw new IllegalStateException("addClippedSums() between the stages of a physical batch: finish it with "
+                    + "accumulateClippedSums() first");
+        }
+        if (sums.length != parameters.size()) {
+            throw new IllegalArgumentException("sums has " + sums.length + " arrays, the step " + parameters.size()
+                    + " parameters");
+        }
+        for (int i = 0; i < sums.length; i++) {
+            if (sums[i].length != parameters.get(i).size()) {
+                throw new IllegalArgumentException("sum " + i + " has " + sums[i].length + " values, parameter "
+                        + parameters.get(i) + " " + parameters.get(i).size());
+            }
+        }
+        if (examples < 0 || withinBound < 0 || withinBound > examples || clipped < 0
+                || clipped > examples - withinBound) {
+            throw new IllegalArgumentException("counts must satisfy 0 <= withinBound (" + withinBound
+                    + ") and 0 <= clipped (" + clipped + ") with withinBound + clipped <= examples (" + examples + ")");
+        }
+        try {
+            for (int i = 0; i < sums.length; i++) {
+                Tensor g = gradients.get(i);
+                if (physicalBatches == 0) {
+                    g.copyFrom(sums[i]);
+                } else {
+                    float[] acc = g.toArray();
+                    float[] part = sums[i];
+                    for (int j = 0; j < acc.length; j++) {
+                        acc[j] += part[j];
+                    }
+                    g.copyFrom(acc);
+                }
+            }
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+        physicalBatches++;
+        this.examples += examples;
+        this.lossSum += lossSum;
+        unclippedCount += withinBound;
+        clippedCount += clipped;
+    }
+
     private void beginBatch(Tensor mask) {
         requireOpen();
         if (batchStage != 0) {
@@ -785,6 +851,24 @@ public final class PrivateStep implements AutoCloseable {
     /** The clipping groups: all rules together, or one per rule under PER_LAYER (bound {@code C / sqrt(L)}). */
     public int clippingGroupCount() {
         return clippingGroups.size();
+    }
+
+    /**
+     * @return the examples of the open logical step so far whose gradient norm was within the clip
+     *     bound (the count ADAPTIVE clipping reads; 0 on a non-private step)
+     */
+    public int withinBoundCount() {
+        return unclippedCount;
+    }
+
+    /** @return the examples of the open logical step so far whose gradient was scaled down (0 non-private) */
+    public int clippedCount() {
+        return clippedCount;
+    }
+
+    /** @return what a non-finite per-sample norm, clip factor or loss does */
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinitePolicy;
     }
 
     /** The registered rules, in order. */

@@ -37,8 +37,6 @@ import org.edp4j.dp.StepReport;
 import org.edp4j.dp.TrainingLoop;
 import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.nn.Batch;
-import org.edp4j.nn.EncoderConfig;
-import org.edp4j.nn.Models;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.MechanismRun;
@@ -48,6 +46,8 @@ import org.edp4j.privacy.PrivacyAccountants;
 import org.edp4j.privacy.PrivacyBudget;
 import org.edp4j.privacy.PrvAccountant;
 import org.edp4j.privacy.RdpAccountant;
+import org.edp4j.spark.SparkEngine;
+import org.edp4j.spark.TokenRows;
 import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.Tensor;
 
@@ -85,6 +85,79 @@ public final class TextTrainingRun {
     static final int WARMUP_STEPS = 5;
 
     private TextTrainingRun() {
+    }
+
+    /**
+     * Who runs a run's steps: this JVM ({@link #LOCAL}: {@link TrainingLoop}) or Spark
+     * ({@link #spark}: data-parallel DP-SGD). Everything else (vocabulary, noise, accounting,
+     * checkpoints, evaluation, reports) is the same code on the driver.
+     */
+    public interface StepEngine {
+        /**
+         * The steps of {@code opt} over {@code train}, its Poisson coins from {@code coins}.
+         *
+         * @param batch the run's physical batch (local engine)
+         */
+        Steps start(TrainConfig c, PrivateOptimizer opt, EncodedDataset train, int vocab, GaussianNoise coins,
+                Batch batch);
+    }
+
+    /** A run's steps; closing releases what the engine distributed. */
+    public interface Steps extends AutoCloseable {
+        /** One Poisson-sampled step. */
+        StepReport step();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Steps on this JVM: {@link TrainingLoop} with a {@link PoissonSampler} over {@code coins}; the
+     * sampler draws privacy units ({@code rowsPerUnit} consecutive rows of {@code train} each).
+     */
+    public static final StepEngine LOCAL = (c, opt, train, vocab, coins, batch) -> {
+        int units = train.size() / c.data().rowsPerUnit();
+        TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(coins, units, c.sampleRate()), batch,
+                loader(train, vocab, batch.capacity()));
+        return new Steps() {
+            @Override
+            public StepReport step() {
+                return loop.step();
+            }
+
+            @Override
+            public void close() {
+                // Nothing distributed.
+            }
+        };
+    };
+
+    /**
+     * Steps on Spark ({@link org.edp4j.spark.SparkTrainingLoop}). The coins of a secure run get their
+     * own secure key, since the sampling key travels to the executors and the noise key must not; a
+     * seeded run (--insecure-seed-noise, the non-private comparison) keeps its coins, and then draws
+     * the batches of the local engine.
+     */
+    public static StepEngine spark(SparkEngine spark) {
+        return (c, opt, train, vocab, coins, batch) -> {
+            if (c.data().rowsPerUnit() != 1) {
+                throw new IllegalArgumentException("--counterfactual-augment applies to --engine local");
+            }
+            GaussianNoise sampling = coins.isSecure() ? GaussianNoise.secure() : coins;
+            SparkEngine.Steps st = spark.steps(opt, TokenRows.of(train, vocab), sampling,
+                    ModelRecipe.of(c, vocab, train.numClasses()), batch.capacity());
+            return new Steps() {
+                @Override
+                public StepReport step() {
+                    return st.loop().step();
+                }
+
+                @Override
+                public void close() {
+                    st.close();
+                }
+            };
+        };
     }
 
     /** What the run reports while it trains. Every method may be left as is. */
@@ -335,13 +408,7 @@ public final class TextTrainingRun {
     }
 
     static Sequential buildModel(TrainConfig c, Backend backend, int vocab, int classes) {
-        SplittableRandom rng = new SplittableRandom(c.seed());
-        return switch (c.model()) {
-            case TrainConfig.BAG -> Models.bag(backend, rng, vocab, c.dim(), c.hidden(), classes);
-            case TrainConfig.ENCODER -> Models.encoder(backend, rng,
-                    new EncoderConfig(vocab, c.maxLen(), c.dim(), c.layers(), c.heads(), c.hidden(), classes));
-            default -> throw new IllegalArgumentException("unknown model '" + c.model() + "'");
-        };
+        return ModelRecipe.of(c, vocab, classes).create(backend);
     }
 
     static Optimizer buildOptimizer(TrainConfig c) {
@@ -419,6 +486,12 @@ public final class TextTrainingRun {
      */
     public static Result trainPrivate(TrainConfig c, DatasetSplits splits, Backend backend, Path checkpointDir,
             Listener listener) {
+        return trainPrivate(c, splits, backend, checkpointDir, listener, LOCAL);
+    }
+
+    /** As {@link #trainPrivate(TrainConfig, DatasetSplits, Backend, Path, Listener)}, the steps on {@code engine}. */
+    public static Result trainPrivate(TrainConfig c, DatasetSplits splits, Backend backend, Path checkpointDir,
+            Listener listener, StepEngine engine) {
         try (CheckpointLock lock = checkpointDir == null ? null : CheckpointLock.acquire(checkpointDir)) {
             Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
             GaussianNoise noise;
@@ -442,7 +515,7 @@ public final class TextTrainingRun {
                 vp = vocabularyPrivacy(c);
             }
             Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp, 0);
-            return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener);
+            return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener, engine);
         }
     }
 
@@ -453,7 +526,7 @@ public final class TextTrainingRun {
      */
     public static Result trainPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
         GaussianNoise noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
-        return trainPrivate(c, data, noise, backend, Optional.empty(), null, listener);
+        return trainPrivate(c, data, noise, backend, Optional.empty(), null, listener, LOCAL);
     }
 
     /** The private vocabulary's parameters a checkpoint recorded, or null when it has none. */
@@ -466,7 +539,7 @@ public final class TextTrainingRun {
     }
 
     private static Result trainPrivate(TrainConfig c, Data data, GaussianNoise noise, Backend backend,
-            Optional<Checkpoint> ck, Path checkpointDir, Listener listener) {
+            Optional<Checkpoint> ck, Path checkpointDir, Listener listener, StepEngine engine) {
         requireUnits(c, data);
         listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
@@ -532,47 +605,47 @@ public final class TextTrainingRun {
                 opt.restoreProgress(steps, clip);
             }
             listener.start(true, model, sigma0, epochsDone);
-            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(noise, n, c.sampleRate()), batch,
-                    loader(data.train(), vocab, cap));
-            BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
-            int[] testLabels = data.test().labels();
-            List<Double> accs = new ArrayList<>();
-            for (int e = epochsDone; e < c.epochs(); e++) {
-                double sigma = schedule.sigma(sigma0, e);
-                opt.setNoiseMultiplier(sigma);
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, times, accs,
-                        model, evalBatch, testLoader, testLabels);
-                trainNanos += st.nanos();
-                if (checkpointDir != null) {
-                    save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
-                            opt.stepsTaken(), opt.clipNorm(), trainNanos, times.kept());
+            try (Steps loop = engine.start(c, opt, data.train(), vocab, noise, batch)) {
+                BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
+                int[] testLabels = data.test().labels();
+                List<Double> accs = new ArrayList<>();
+                for (int e = epochsDone; e < c.epochs(); e++) {
+                    double sigma = schedule.sigma(sigma0, e);
+                    opt.setNoiseMultiplier(sigma);
+                    EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, times, accs,
+                            model, evalBatch, testLoader, testLabels);
+                    trainNanos += st.nanos();
+                    if (checkpointDir != null) {
+                        save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
+                                opt.stepsTaken(), opt.clipNorm(), trainNanos, times.kept());
+                    }
+                    // The un-noised training loss is not covered by epsilon: not released.
+                    listener.epochEnd(e, Double.NaN, accs.get(accs.size() - 1), accountant);
                 }
-                // The un-noised training loss is not covered by epsilon: not released.
-                listener.epochEnd(e, Double.NaN, accs.get(accs.size() - 1), accountant);
-            }
-            double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
-            double rdp = PartitionSelection.epsilon(accountant, c.delta(), p);
-            double prv = prvEpsilon(accountant, PartitionSelection.accountantDelta(c.delta(), p))
-                    + PartitionSelection.epsilonCost(p);
-            double vocabEps = 0;
-            RdpAccountant training = new RdpAccountant();
-            List<MechanismRun> h = accountant.history();
-            for (int i = 0; i < h.size(); i++) {
-                MechanismRun r = h.get(i);
-                if (i == 0 && vp != null) {
-                    RdpAccountant v = new RdpAccountant();
-                    v.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
-                    vocabEps = PartitionSelection.epsilon(v, c.delta(), p);
-                } else {
-                    training.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
+                double rdp = PartitionSelection.epsilon(accountant, c.delta(), p);
+                double prv = prvEpsilon(accountant, PartitionSelection.accountantDelta(c.delta(), p))
+                        + PartitionSelection.epsilonCost(p);
+                double vocabEps = 0;
+                RdpAccountant training = new RdpAccountant();
+                List<MechanismRun> h = accountant.history();
+                for (int i = 0; i < h.size(); i++) {
+                    MechanismRun r = h.get(i);
+                    if (i == 0 && vp != null) {
+                        RdpAccountant v = new RdpAccountant();
+                        v.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                        vocabEps = PartitionSelection.epsilon(v, c.delta(), p);
+                    } else {
+                        training.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                    }
                 }
+                if (listener instanceof ModelListener ml) {
+                    ml.trained(model, data, accountant);
+                }
+                return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), times.medianSeconds(),
+                        trainNanos / 1e9, epochsDone, accs, vocabEps, training.getEpsilon(c.delta()),
+                        describeVocabulary(c, data), vocab);
             }
-            if (listener instanceof ModelListener ml) {
-                ml.trained(model, data, accountant);
-            }
-            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), times.medianSeconds(),
-                    trainNanos / 1e9, epochsDone, accs, vocabEps, training.getEpsilon(c.delta()),
-                    describeVocabulary(c, data), vocab);
         }
     }
 
@@ -581,6 +654,12 @@ public final class TextTrainingRun {
      * accounting (the sampling coins come from a generator seeded with {@code --seed}).
      */
     public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
+        return trainNonPrivate(c, data, backend, listener, LOCAL);
+    }
+
+    /** As {@link #trainNonPrivate(TrainConfig, Data, Backend, Listener)}, the steps on {@code engine}. */
+    public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener,
+            StepEngine engine) {
         requireUnits(c, data);
         listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
@@ -597,25 +676,25 @@ public final class TextTrainingRun {
              Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
              Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
             listener.start(false, model, 0, 0);
-            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(coins, n, c.sampleRate()), batch,
-                    loader(data.train(), vocab, cap));
-            BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
-            int[] testLabels = data.test().labels();
-            List<Double> accs = new ArrayList<>();
-            for (int e = 0; e < c.epochs(); e++) {
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, times, accs, model,
-                        evalBatch, testLoader, testLabels);
-                trainNanos += st.nanos();
-                listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
+            try (Steps loop = engine.start(c, opt, data.train(), vocab, coins, batch)) {
+                BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
+                int[] testLabels = data.test().labels();
+                List<Double> accs = new ArrayList<>();
+                for (int e = 0; e < c.epochs(); e++) {
+                    EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, times, accs, model,
+                            evalBatch, testLoader, testLabels);
+                    trainNanos += st.nanos();
+                    listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
+                }
+                double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
+                        : accs.get(accs.size() - 1);
+                if (listener instanceof ModelListener ml) {
+                    ml.trained(model, data, null);
+                }
+                return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
+                        times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN,
+                        describeVocabulary(c, data), data.encoder().tokenIndex().size());
             }
-            double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
-                    : accs.get(accs.size() - 1);
-            if (listener instanceof ModelListener ml) {
-                ml.trained(model, data, null);
-            }
-            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
-                    times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
-                    data.encoder().tokenIndex().size());
         }
     }
 
@@ -630,7 +709,7 @@ public final class TextTrainingRun {
     private record EpochStats(long nanos, double meanLoss) {
     }
 
-    private static EpochStats runEpoch(TrainingLoop loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
+    private static EpochStats runEpoch(Steps loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
             Listener listener, StepTimes times, List<Double> accs, Sequential model, Batch evalBatch,
             BatchLoader testLoader, int[] testLabels) {
         listener.epochStart(epoch, steps, sigma);
