@@ -3,30 +3,12 @@ package org.edp4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class PrivacyCommandsTest {
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(CommandLine cl, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Result run(String... args) {
-        return run(new CommandLine(new Edp()), args);
-    }
 
     private static double field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\": ([-0-9.eE]+)").matcher(json);
@@ -36,7 +18,7 @@ class PrivacyCommandsTest {
 
     @Test
     void privacyJsonRdp() {
-        Result r = run("privacy", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2250",
+        EdpRun r = EdpRun.run("privacy", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2250",
                 "--delta", "1e-5", "--json");
         assertEquals(0, r.code(), r.err());
         String line = r.out().trim();
@@ -48,7 +30,7 @@ class PrivacyCommandsTest {
 
     @Test
     void privacyJsonPrv() {
-        Result r = run("privacy", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2249",
+        EdpRun r = EdpRun.run("privacy", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2249",
                 "--delta", "1e-5", "--accountant", "prv", "--json");
         assertEquals(0, r.code(), r.err());
         assertEquals(6.777, field(r.out(), "epsilon"), 0.01);
@@ -57,7 +39,7 @@ class PrivacyCommandsTest {
 
     @Test
     void privacyText() {
-        Result r = run("privacy", "--sample-rate", "1", "--noise-multiplier", "2", "--steps", "1", "--delta", "1e-5");
+        EdpRun r = EdpRun.run("privacy", "--sample-rate", "1", "--noise-multiplier", "2", "--steps", "1", "--delta", "1e-5");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("epsilon = "), r.out());
         assertTrue(r.out().contains("best order"), r.out());
@@ -65,7 +47,7 @@ class PrivacyCommandsTest {
 
     @Test
     void calibrateJson() {
-        Result r = run("calibrate", "--target-epsilon", "8", "--delta", "1e-5", "--sample-rate", "0.04",
+        EdpRun r = EdpRun.run("calibrate", "--target-epsilon", "8", "--delta", "1e-5", "--sample-rate", "0.04",
                 "--steps", "2250", "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().trim().matches("\\{\"noise_multiplier\": [0-9.eE-]+, \"epsilon\": [0-9.eE-]+\\}"), r.out());
@@ -90,10 +72,10 @@ class PrivacyCommandsTest {
         };
         for (String[] c : bad) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            Result plain = run(args);
+            EdpRun plain = EdpRun.run(new CommandLine(new Edp()), args);
             assertEquals(2, plain.code(), String.join(" ", args));
             assertTrue(plain.err().lines().findFirst().orElse("").contains(c[0]), plain.err());
-            Result main = run(Edp.newCommandLine(), args);
+            EdpRun main = EdpRun.run(Edp.newCommandLine(), args);
             assertEquals(2, main.code());
             assertEquals(1, main.err().lines().count(), main.err());
             assertTrue(main.err().contains(c[0]), main.err());

@@ -52,11 +52,51 @@ public final class PoissonSampler {
         coins.fillUniforms(GaussianNoise.SAMPLING, step, 0, uniforms, 0, n);
         int count = 0;
         for (int i = 0; i < n; i++) {
-            if (uniforms[i] < q) {
+            if (joins(uniforms[i], q)) {
                 indices[count++] = i;
             }
         }
         return count;
+    }
+
+    /**
+     * The examples of the range {@code [first, first + count)} that step {@code step} samples: the
+     * same coins as {@link #sample} for each example of the range, so a data-parallel engine whose
+     * workers each hold a range of example ids samples exactly the batch one machine would.
+     *
+     * @param coins the generator of the sampling coins; not null
+     * @param step the step (the coins' nonce), {@code >= 0}
+     * @param q the sampling rate, in (0, 1]
+     * @param first the range's first example id, {@code >= 0}
+     * @param count the examples in the range, {@code >= 0}
+     * @param out at least {@code count} long; receives the sampled ids (global), ascending
+     * @return the number sampled
+     * @throws IllegalArgumentException for q outside (0, 1], or a range outside the generator's stream
+     */
+    public static int sampleRange(GaussianNoise coins, long step, double q, long first, int count, int[] out) {
+        if (!(q > 0 && q <= 1)) {
+            throw new IllegalArgumentException("sampling rate q must be in (0, 1], got " + q);
+        }
+        double[] u = new double[Math.max(1, Math.min(RANGE_CHUNK, count))];
+        int sampled = 0;
+        for (int from = 0; from < count; from += u.length) {
+            int len = Math.min(u.length, count - from);
+            coins.fillUniforms(GaussianNoise.SAMPLING, step, first + from, u, 0, len);
+            for (int k = 0; k < len; k++) {
+                if (joins(u[k], q)) {
+                    out[sampled++] = (int) (first + from + k);
+                }
+            }
+        }
+        return sampled;
+    }
+
+    /** Coins per generator call in {@link #sampleRange}: a multiple of a ChaCha20 block's 8. */
+    private static final int RANGE_CHUNK = 1024;
+
+    /** The one rule of a coin: an example joins when its uniform is below q. */
+    private static boolean joins(double uniform, double q) {
+        return uniform < q;
     }
 
     /** The indices of the last {@link #sample}; valid up to its count. Not a copy: do not modify. */

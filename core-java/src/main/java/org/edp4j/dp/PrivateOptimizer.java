@@ -1,5 +1,6 @@
 package org.edp4j.dp;
 
+import java.util.function.IntUnaryOperator;
 import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.nn.Batch;
 import org.edp4j.nn.Loss;
@@ -89,7 +90,10 @@ public final class PrivateOptimizer implements AutoCloseable {
             step.fail();
             throw e;
         }
-        return step.accumulate(batch.rowMask(), batch::rowId, loss.perSampleLoss());
+        int k = step.rowsPerUnit();
+        // With units, messages name the unit's example: dataset rows uk .. uk + k - 1 hold unit u (TrainingLoop).
+        IntUnaryOperator ids = k == 1 ? batch::rowId : u -> batch.rowId(u * k) / k;
+        return step.accumulate(batch.rowMask(), ids, loss.perSampleLoss());
     }
 
     /**
@@ -184,6 +188,11 @@ public final class PrivateOptimizer implements AutoCloseable {
         return step.clipping();
     }
 
+    /** @return what a non-finite per-sample gradient, clip factor or loss does */
+    public NonFinitePolicy nonFinitePolicy() {
+        return step.nonFinitePolicy();
+    }
+
     public Sequential model() {
         return model;
     }
@@ -233,6 +242,19 @@ public final class PrivateOptimizer implements AutoCloseable {
          */
         public Builder noiseMultiplier(double sigma) {
             step.noiseMultiplier(sigma);
+            return this;
+        }
+
+        /**
+         * Makes every {@code k} consecutive rows of a physical batch one privacy unit, clipped and
+         * accounted as one example ({@link PrivateStep.Builder#rowsPerUnit}); {@link #sampling}'s n
+         * then counts units. {@link TrainingLoop} loads unit u from dataset rows {@code uk .. uk + k - 1}.
+         *
+         * @param k rows per unit, &gt;= 1
+         * @throws IllegalArgumentException for k &lt; 1
+         */
+        public Builder rowsPerUnit(int k) {
+            step.rowsPerUnit(k);
             return this;
         }
 

@@ -86,6 +86,20 @@ import org.edp4j.tensor.UpdateNoise;
  * <p>The non-private step ({@link Builder#nonPrivate()}) is the same code with {@code c_i} = the
  * row mask: no norms, no noise, no accounting, the same scaling by {@code q n}.
  *
+ * <h2>Privacy units of several rows</h2>
+ * With {@link Builder#rowsPerUnit rowsPerUnit(k)}, k consecutive rows of every physical batch form
+ * one privacy unit (e.g. an example and its counterfactual copy, {@code edp train
+ * --counterfactual-augment}): the unit is what is sampled, clipped and accounted. This class is the
+ * one place that knows k: it reads the row mask as a unit mask (all k rows of a unit real, or all
+ * padding), asks every rule for one squared norm per unit (the norm of the unit's summed gradient,
+ * {@link PerSampleRule#addSquaredNorms(Tensor, int)}), computes one clip factor per unit, and has
+ * each rule sum {@code c_u grad_u} ({@link PerSampleRule#clippedSum(Tensor, int, float)}). So a
+ * unit's clipped contribution is at most C whatever its rows hold, and the accounting is unchanged:
+ * {@code q} and {@code n} of {@link Builder#sampling} count units, and the sum is divided by the
+ * expected number of units {@code q n}. Losses stay per row (a unit's loss is the sum of its rows');
+ * the non-finite checks, the clipped count of ADAPTIVE clipping and {@link StepReport#examples()}
+ * count units.
+ *
  * <p>Allocation: the per-sample scratch is allocated on the first batch of a capacity and reused,
  * so a step whose shapes do not change allocates only a few small objects. Not thread-safe: one
  * training loop drives one step.
@@ -122,6 +136,7 @@ public final class PrivateStep implements AutoCloseable {
     private final PrivacyAccountant accountant;
     private final PrivacyBudget budget;
     private final NonFinitePolicy nonFinitePolicy;
+    private final int rowsPerUnit;
     private NoisePrefetcher prefetcher;
 
     private double noiseMultiplier;
@@ -143,12 +158,18 @@ public final class PrivateStep implements AutoCloseable {
     private float[] stepNormals;
 
     private Tensor rowMask;
+    /** The mask of the units: {@link #rowMask} itself with one row per unit, else {@link #ownUnitMask}. */
+    private Tensor unitMask;
+    private Tensor ownUnitMask;
     private Tensor[] sqNorms;
     private Tensor[] factors;
+    /** Per row. */
     private float[] hostMask;
+    private float[] hostLosses;
+    /** Per unit ({@link #hostMask} itself with one row per unit). */
+    private float[] hostUnitMask;
     private float[] hostNorms;
     private float[] hostFactors;
-    private float[] hostLosses;
 
     private PrivateStep(Builder b) {
         this.backend = b.backend;
@@ -166,6 +187,7 @@ public final class PrivateStep implements AutoCloseable {
         this.accountant = b.budget != null ? b.budget.accountant()
                 : (b.accountant != null ? b.accountant : (isPrivate ? new RdpAccountant() : null));
         this.nonFinitePolicy = b.nonFinitePolicy;
+        this.rowsPerUnit = b.rowsPerUnit;
         List<Parameter> ps = new ArrayList<>();
         for (PerSampleRule r : rules) {
             ps.addAll(r.parameters());
@@ -237,7 +259,9 @@ public final class PrivateStep implements AutoCloseable {
      * Stages 1-3 on one physical batch: norms, clip factors (with the non-finite checks) and
      * clipped sums. The caller has run its forward and backward passes and set every rule's inputs.
      *
-     * @param rowMask {@code [B]}: 1 for a real sample, 0 for padding (any value: 0 means left out)
+     * @param rowMask {@code [B]}: 1 for a real sample, 0 for padding (any value: 0 means left out); with
+     *     k rows per unit, B a multiple of k and the k rows of a unit all real or all padding
+     * @throws IllegalArgumentException for a mask that does not make whole units
      * @throws IllegalStateException out of order (see the class comment)
      * @throws NonFiniteGradientException for a NaN or infinite norm or clip factor (policy THROW)
      */
@@ -249,8 +273,9 @@ public final class PrivateStep implements AutoCloseable {
      * {@link #accumulate(Tensor)} with the example ids that error messages name and the
      * per-sample losses (added to the step's report, and checked like the norms).
      *
-     * @param exampleIds maps batch row r to the dataset index of its example (null: r itself)
-     * @param perSampleLosses {@code [B]} losses of the caller's loss function, or null
+     * @param exampleIds maps batch unit u (rows {@code uk .. uk + k - 1}; the row itself with one row
+     *     per unit) to the dataset index of its example (null: u itself)
+     * @param perSampleLosses {@code [B]} losses of the caller's loss function, one per row, or null
      * @return the summed loss of the real rows (0 when no losses were given)
      */
     public double accumulate(Tensor rowMask, IntUnaryOperator exampleIds, Tensor perSampleLosses) {
@@ -292,6 +317,9 @@ public final class PrivateStep implements AutoCloseable {
      * {@link #squaredNorms(int)}). Private steps only.
      *
      * @param rowMask {@code [B]}, the physical batch's mask; its size B must be every rule's batch
+     *     (and a multiple of k, the rows of a unit all real or all padding); the norms are per unit,
+     *     {@code [B / k]}
+     * @throws IllegalArgumentException for a mask that does not make whole units
      * @throws IllegalStateException out of order, or on a non-private step (it has no norms)
      */
     public void computeNorms(Tensor rowMask) {
@@ -303,7 +331,7 @@ public final class PrivateStep implements AutoCloseable {
             for (int g = 0; g < clippingGroups.size(); g++) {
                 backend.fill(sqNorms[g], 0f);
                 for (PerSampleRule r : clippingGroups.get(g)) {
-                    r.addSquaredNorms(sqNorms[g]);
+                    r.addSquaredNorms(sqNorms[g], rowsPerUnit);
                 }
             }
             batchStage = 1;
@@ -314,12 +342,12 @@ public final class PrivateStep implements AutoCloseable {
     }
 
     /**
-     * Stage 2: clip factors from the norms, then the host checks of every real row (mask not 0):
-     * a NaN or infinite squared norm, clip factor or loss is handled by the {@link NonFinitePolicy}.
-     * Read the factors with {@link #clipFactors(int)}.
+     * Stage 2: clip factors from the norms, then the host checks of every real unit (mask not 0):
+     * a NaN or infinite squared norm, clip factor or loss (of any of the unit's rows) is handled by
+     * the {@link NonFinitePolicy}. Read the factors with {@link #clipFactors(int)}.
      *
-     * @param exampleIds batch row to dataset index, for messages (null: the row itself)
-     * @param perSampleLosses {@code [B]} or null
+     * @param exampleIds batch unit to dataset index, for messages (null: the unit itself)
+     * @param perSampleLosses {@code [B]} (one per row) or null
      * @throws NonFiniteGradientException (policy THROW) naming the example; the step is then failed
      * @throws IllegalStateException out of order
      */
@@ -334,9 +362,9 @@ public final class PrivateStep implements AutoCloseable {
             boolean automatic = clipping.mode() == ClippingMode.AUTOMATIC;
             float stabilizer = (float) (automatic ? clipping.gamma() : Clipping.STABILIZER);
             double bound = clippingGroups.size() == 1 ? clipNorm : clipNorm / Math.sqrt(clippingGroups.size());
-            int cap = rowMask.size();
+            int units = unitMask.size();
             for (int g = 0; g < clippingGroups.size(); g++) {
-                backend.clipFactors(cap, sqNorms[g], rowMask, (float) bound, stabilizer, automatic, factors[g]);
+                backend.clipFactors(units, sqNorms[g], unitMask, (float) bound, stabilizer, automatic, factors[g]);
                 checkFactors(g, bound, exampleIds, perSampleLosses != null);
             }
             batchStage = 2;
@@ -346,18 +374,18 @@ public final class PrivateStep implements AutoCloseable {
         }
     }
 
-    /** Host check of group g's norms and factors (and the losses), row by row, before any sum uses them. */
+    /** Host check of group g's norms and factors (and the losses), unit by unit, before any sum uses them. */
     private void checkFactors(int g, double bound, IntUnaryOperator ids, boolean losses) {
         sqNorms[g].copyTo(hostNorms);
         factors[g].copyTo(hostFactors);
         boolean skipped = false;
-        for (int r = 0; r < hostMask.length; r++) {
-            if (hostMask[r] == 0f) {
+        for (int u = 0; u < hostUnitMask.length; u++) {
+            if (hostUnitMask[u] == 0f) {
                 continue;
             }
-            float norm = hostNorms[r];
-            float f = hostFactors[r];
-            float loss = losses ? hostLosses[r] : 0f;
+            float norm = hostNorms[u];
+            float f = hostFactors[u];
+            float loss = losses ? firstNonFiniteLoss(u) : 0f;
             if (Float.isFinite(norm) && Float.isFinite(f) && Float.isFinite(loss)) {
                 if (g == 0) {
                     if (Math.sqrt(Math.max(0, norm)) <= bound) {
@@ -368,16 +396,18 @@ public final class PrivateStep implements AutoCloseable {
                 }
                 continue;
             }
-            int id = ids == null ? r : ids.applyAsInt(r);
+            int id = ids == null ? u : ids.applyAsInt(u);
             if (nonFinitePolicy == NonFinitePolicy.THROW) {
                 String what = !Float.isFinite(loss) ? "loss" : !Float.isFinite(norm) ? "gradient" : "clip factor";
-                throw new NonFiniteGradientException(id, "the " + what + " of example " + id + " (batch row " + r
+                String where = rowsPerUnit == 1 ? "batch row " + u
+                        : "batch unit " + u + ", rows " + u * rowsPerUnit + ".." + ((u + 1) * rowsPerUnit - 1);
+                throw new NonFiniteGradientException(id, "the " + what + " of example " + id + " (" + where
                         + ") is not finite (squared norm " + norm + ", clip factor " + f + " for bound " + bound
                         + (losses ? ", loss " + loss : "") + "); nothing was updated");
             }
-            // SKIP_SAMPLE: factor 0 drops the example; the kernels skip rows with factor 0, so its
-            // NaN never reaches the sum.
-            hostFactors[r] = 0f;
+            // SKIP_SAMPLE: factor 0 drops the example (the whole unit); the kernels skip units with
+            // factor 0, so its NaN never reaches the sum.
+            hostFactors[u] = 0f;
             skipped = true;
         }
         if (skipped) {
@@ -385,10 +415,21 @@ public final class PrivateStep implements AutoCloseable {
         }
     }
 
+    /** The loss of unit u's first row whose loss is not finite, else the loss of its first row. */
+    private float firstNonFiniteLoss(int u) {
+        for (int r = u * rowsPerUnit; r < (u + 1) * rowsPerUnit; r++) {
+            if (!Float.isFinite(hostLosses[r])) {
+                return hostLosses[r];
+            }
+        }
+        return hostLosses[u * rowsPerUnit];
+    }
+
     /**
-     * Stage 3: each rule's clipped sum {@code sum_i c_i grad_i} into its parameters' gradient
-     * buffers (a non-private step uses the row mask as factors), overwriting them on the first
-     * physical batch of the logical step and accumulating after.
+     * Stage 3: each rule's clipped sum {@code sum_u c_u grad_u} (over units; over rows with one row
+     * per unit) into its parameters' gradient buffers (a non-private step uses the unit mask as
+     * factors), overwriting them on the first physical batch of the logical step and accumulating
+     * after.
      *
      * @throws IllegalStateException out of order
      */
@@ -401,13 +442,13 @@ public final class PrivateStep implements AutoCloseable {
         try {
             float beta = physicalBatches == 0 ? 0f : 1f;
             for (int g = 0; g < clippingGroups.size(); g++) {
-                Tensor f = isPrivate ? factors[g] : rowMask;
+                Tensor f = isPrivate ? factors[g] : unitMask;
                 for (PerSampleRule r : clippingGroups.get(g)) {
-                    r.clippedSum(f, beta);
+                    r.clippedSum(f, rowsPerUnit, beta);
                 }
             }
             physicalBatches++;
-            for (float m : hostMask) {
+            for (float m : hostUnitMask) {
                 examples += m != 0f ? 1 : 0;
             }
             batchStage = 0;
@@ -417,6 +458,72 @@ public final class PrivateStep implements AutoCloseable {
         }
     }
 
+    /**
+     * Stage 3 for clipped sums computed elsewhere: data-parallel workers, each holding a share of
+     * the logical batch, ran stages 1-3 on their rows with a step of the same clipping (mode and
+     * bound, e.g. a replica's {@link PrivateOptimizer#accumulate}), and hand back each parameter's
+     * gradient buffer (its clipped sum), the summed loss and the counts
+     * {@link #withinBoundCount()} and {@link #clippedCount()}. The driver adds up the parts (in any
+     * order: float sums then differ by rounding only) and calls this between {@link #zeroGrad()} and
+     * the release stages, which add the noise once. The guarantee is that of the step: each
+     * example's clipped gradient is in the sum once. A part is counted as one physical batch: the
+     * first of a step overwrites the gradient sums, later ones add to them.
+     *
+     * @param sums one array per parameter, in {@link #parameters()}' order, each of the parameter's size; not modified
+     * @param examples the examples the part summed, {@code >= 0}
+     * @param lossSum their summed loss
+     * @param withinBound examples whose gradient norm was within the bound, in {@code [0, examples]}
+     * @param clipped examples whose gradient was scaled down, in {@code [0, examples - withinBound]}
+     * @throws IllegalArgumentException when the arrays do not match the parameters or a count is out
+     *     of range; nothing changed
+     * @throws IllegalStateException out of order (no step open, a physical batch half done, or failed)
+     */
+    public void addClippedSums(float[][] sums, int examples, double lossSum, int withinBound, int clipped) {
+        requireOpen();
+        if (batchStage != 0) {
+            throw new IllegalStateException("addClippedSums() between the stages of a physical batch: finish it with "
+                    + "accumulateClippedSums() first");
+        }
+        if (sums.length != parameters.size()) {
+            throw new IllegalArgumentException("sums has " + sums.length + " arrays, the step " + parameters.size()
+                    + " parameters");
+        }
+        for (int i = 0; i < sums.length; i++) {
+            if (sums[i].length != parameters.get(i).size()) {
+                throw new IllegalArgumentException("sum " + i + " has " + sums[i].length + " values, parameter "
+                        + parameters.get(i) + " " + parameters.get(i).size());
+            }
+        }
+        if (examples < 0 || withinBound < 0 || withinBound > examples || clipped < 0
+                || clipped > examples - withinBound) {
+            throw new IllegalArgumentException("counts must satisfy 0 <= withinBound (" + withinBound
+                    + ") and 0 <= clipped (" + clipped + ") with withinBound + clipped <= examples (" + examples + ")");
+        }
+        try {
+            for (int i = 0; i < sums.length; i++) {
+                Tensor g = gradients.get(i);
+                if (physicalBatches == 0) {
+                    g.copyFrom(sums[i]);
+                } else {
+                    float[] acc = g.toArray();
+                    float[] part = sums[i];
+                    for (int j = 0; j < acc.length; j++) {
+                        acc[j] += part[j];
+                    }
+                    g.copyFrom(acc);
+                }
+            }
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+        physicalBatches++;
+        this.examples += examples;
+        this.lossSum += lossSum;
+        unclippedCount += withinBound;
+        clippedCount += clipped;
+    }
+
     private void beginBatch(Tensor mask) {
         requireOpen();
         if (batchStage != 0) {
@@ -424,13 +531,49 @@ public final class PrivateStep implements AutoCloseable {
             throw new IllegalStateException("the previous physical batch stopped after stage " + batchStage
                     + "; its clipped sums are not in the gradients, so the step is failed: call zeroGrad()");
         }
+        if (mask.size() % rowsPerUnit != 0) {
+            failed = true;
+            throw new IllegalArgumentException("the row mask has " + mask.size() + " rows, not a multiple of the "
+                    + rowsPerUnit + " rows per privacy unit");
+        }
         this.rowMask = mask;
         ensureScratch(mask.size());
+        if (rowsPerUnit == 1) {
+            unitMask = mask;
+        } else {
+            try {
+                foldUnitMask();
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+            unitMask = ownUnitMask;
+        }
+    }
+
+    /** The unit mask from the row mask (on the host): every row of a unit real, or every row padding. */
+    private void foldUnitMask() {
+        rowMask.copyTo(hostMask);
+        for (int u = 0; u < hostUnitMask.length; u++) {
+            int r0 = u * rowsPerUnit;
+            boolean real = hostMask[r0] != 0f;
+            for (int r = r0 + 1; r < r0 + rowsPerUnit; r++) {
+                if ((hostMask[r] != 0f) != real) {
+                    throw new IllegalArgumentException("privacy unit " + u + " (batch rows " + r0 + ".."
+                            + (r0 + rowsPerUnit - 1) + ") mixes real rows and padding: the " + rowsPerUnit
+                            + " rows of a unit are all real or all padding");
+                }
+            }
+            hostUnitMask[u] = real ? 1f : 0f;
+        }
+        ownUnitMask.copyFrom(hostUnitMask);
     }
 
     /** The mask (and the losses) of the current batch on the host. */
     private void hostRows(Tensor losses) {
-        rowMask.copyTo(hostMask);
+        if (rowsPerUnit == 1) {
+            rowMask.copyTo(hostMask); // with units, foldUnitMask copied it
+        }
         if (losses != null) {
             if (losses.size() != hostMask.length) {
                 throw new IllegalArgumentException("per-sample losses " + losses.shape() + " must have one entry per "
@@ -453,21 +596,31 @@ public final class PrivateStep implements AutoCloseable {
         lossSum += s;
     }
 
-    private void ensureScratch(int cap) {
+    private void ensureScratch(int rows) {
         int n = clippingGroups.size();
-        if (hostMask == null || hostMask.length != cap) {
+        int units = rows / rowsPerUnit;
+        if (hostMask == null || hostMask.length != rows) {
             if (isPrivate) {
                 sqNorms = new Tensor[n];
                 factors = new Tensor[n];
                 for (int g = 0; g < n; g++) {
-                    sqNorms[g] = backend.zeros(cap);
-                    factors[g] = backend.zeros(cap);
+                    sqNorms[g] = backend.zeros(units);
+                    factors[g] = backend.zeros(units);
                 }
             }
-            hostMask = new float[cap];
-            hostNorms = new float[cap];
-            hostFactors = new float[cap];
-            hostLosses = new float[cap];
+            hostMask = new float[rows];
+            hostLosses = new float[rows];
+            hostNorms = new float[units];
+            hostFactors = new float[units];
+            if (rowsPerUnit == 1) {
+                hostUnitMask = hostMask;
+            } else {
+                hostUnitMask = new float[units];
+                if (ownUnitMask != null) {
+                    ownUnitMask.close();
+                }
+                ownUnitMask = backend.zeros(units);
+            }
         }
     }
 
@@ -677,19 +830,45 @@ public final class PrivateStep implements AutoCloseable {
 
     // ---------------------------------------------------------------- state
 
-    /** Squared per-sample norms of clipping group g of the current physical batch (one group unless PER_LAYER). */
+    /**
+     * Squared per-unit norms ({@code [B / k]}; per-sample with one row per unit) of clipping group g
+     * of the current physical batch (one group unless PER_LAYER).
+     */
     public Tensor squaredNorms(int group) {
         return sqNorms[group];
     }
 
-    /** Clip factors of clipping group g of the current physical batch (one group unless PER_LAYER). */
+    /** Clip factors ({@code [B / k]}, one per unit) of clipping group g of the current physical batch (one group unless PER_LAYER). */
     public Tensor clipFactors(int group) {
         return factors[group];
+    }
+
+    /** Rows of a physical batch per privacy unit, k ({@link Builder#rowsPerUnit}). */
+    public int rowsPerUnit() {
+        return rowsPerUnit;
     }
 
     /** The clipping groups: all rules together, or one per rule under PER_LAYER (bound {@code C / sqrt(L)}). */
     public int clippingGroupCount() {
         return clippingGroups.size();
+    }
+
+    /**
+     * @return the examples of the open logical step so far whose gradient norm was within the clip
+     *     bound (the count ADAPTIVE clipping reads; 0 on a non-private step)
+     */
+    public int withinBoundCount() {
+        return unclippedCount;
+    }
+
+    /** @return the examples of the open logical step so far whose gradient was scaled down (0 non-private) */
+    public int clippedCount() {
+        return clippedCount;
+    }
+
+    /** @return what a non-finite per-sample norm, clip factor or loss does */
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinitePolicy;
     }
 
     /** The registered rules, in order. */
@@ -826,6 +1005,7 @@ public final class PrivateStep implements AutoCloseable {
         private PrivacyAccountant accountant;
         private PrivacyBudget budget;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.THROW;
+        private int rowsPerUnit = 1;
 
         private Builder(Backend backend) {
             if (backend == null) {
@@ -937,6 +1117,28 @@ public final class PrivateStep implements AutoCloseable {
         /** The ordinary step: same code, c_i = row mask, no norms, no noise, no accounting. */
         public Builder nonPrivate() {
             this.isPrivate = false;
+            return this;
+        }
+
+        /**
+         * Makes one privacy unit of every {@code k} consecutive rows of a physical batch (default 1:
+         * a row is a unit). The unit's rows are clipped together, by the norm of their summed
+         * gradient, and accounted once (class comment): {@link #sampling} and the sampler count
+         * units. Every physical batch then has a multiple of k rows, the k rows of a unit all real
+         * or all padding. Every registered rule must implement
+         * {@link PerSampleRule#addSquaredNorms(Tensor, int)} and
+         * {@link PerSampleRule#clippedSum(Tensor, int, float)} (the built-in rules and layers do); one
+         * that does not throws {@link UnsupportedOperationException} at the first physical batch,
+         * before any noise.
+         *
+         * @param k rows per unit, &gt;= 1
+         * @throws IllegalArgumentException for k &lt; 1
+         */
+        public Builder rowsPerUnit(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("rows per privacy unit must be >= 1, got " + k);
+            }
+            this.rowsPerUnit = k;
             return this;
         }
 

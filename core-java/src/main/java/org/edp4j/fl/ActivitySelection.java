@@ -29,15 +29,12 @@ final class ActivitySelection implements DeviceSelection {
     }
 
     @Override
-    public void probabilities(Population population, double[] p) {
-        DeviceSelection.checkPopulation(devices, population);
+    public InclusionRule rule(DeviceCensus census) {
+        DeviceSelection.checkPopulation(devices, census);
         for (int d = 0; d < devices; d++) {
-            counts[d] = population.heldCount(d);
+            counts[d] = census.heldCount(d);
         }
-        double s = scale(counts, k, cap);
-        for (int d = 0; d < devices; d++) {
-            p[d] = counts[d] == 0 ? 0.0 : Math.min(cap, s * counts[d]);
-        }
+        return InclusionRule.activity(scale(counts, k, cap), cap);
     }
 
     /**

@@ -64,10 +64,37 @@ public final class ContinualPopulation implements Population {
 
     /** Examples of a stream of length {@code length} delivered by the start of {@code round}. */
     long delivered(int length, long round) {
+        return delivered(length, round, deliveryRounds);
+    }
+
+    /**
+     * How many of a stream's examples have arrived by the start of round {@code round}:
+     * {@code ceil(L (t + 1) / deliveryRounds)} before round {@code deliveryRounds - 1}, all {@code L} from then on.
+     *
+     * @param length the stream's length L, {@code >= 0}
+     * @param round t, {@code >= 0}
+     * @param deliveryRounds {@code >= 1}
+     */
+    public static int delivered(int length, long round, int deliveryRounds) {
         if (round >= deliveryRounds - 1) {
             return length;
         }
-        return ((long) length * (round + 1) + deliveryRounds - 1) / deliveryRounds;
+        return (int) (((long) length * (round + 1) + deliveryRounds - 1) / deliveryRounds);
+    }
+
+    /**
+     * The first stream position a device holds in round {@code round}: it holds positions
+     * {@code [firstHeld, delivered)} of its stream, the newest {@code storageLimit} that have arrived
+     * (what its {@link DeviceStorage} keeps), so an engine can say what a device holds from its stream
+     * and the round alone.
+     *
+     * @param length the stream's length, {@code >= 0}
+     * @param round t, {@code >= 0}
+     * @param storageLimit the most examples a device keeps, {@code >= 1}
+     * @param deliveryRounds {@code >= 1}
+     */
+    public static int firstHeld(int length, long round, int storageLimit, int deliveryRounds) {
+        return Math.max(0, delivered(length, round, deliveryRounds) - storageLimit);
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.edp4j.fl;
 /**
  * Who is asked to train in a round: an inclusion probability {@code p_d} per device, after which
  * each device joins independently ({@link DeviceSampler}: Poisson selection, the sampling that
- * privacy amplification by subsampling assumes).
+ * privacy amplification by subsampling assumes). A round's probabilities are an
+ * {@link InclusionRule} of the examples each device holds, so the coins can be flipped wherever the
+ * devices live ({@link RoundSelection}).
  *
  * <p>The accountant records every round at {@link #accountingRate()}, a public constant that bounds
  * every {@code p_d} in every round: a device's privacy loss in a round is that of the subsampled
@@ -14,13 +16,28 @@ package org.edp4j.fl;
 public interface DeviceSelection {
 
     /**
-     * Writes each device's inclusion probability for the population's current round to {@code p}.
-     * Every value lies in {@code [0, accountingRate()]}.
+     * The rule of the census's current round: {@code p_d = rule.probability(census.heldCount(d))},
+     * every value in {@code [0, accountingRate()]}.
      *
-     * @param population the devices, after {@link Population#beginRound}; not modified
-     * @param p at least {@code population.deviceCount()} long; modified in {@code [0, deviceCount)}
+     * @param census the devices, after {@link DeviceCensus#beginRound}; not modified
+     * @throws IllegalArgumentException when the census does not have {@link #deviceCount()} devices
      */
-    void probabilities(Population population, double[] p);
+    InclusionRule rule(DeviceCensus census);
+
+    /**
+     * Writes each device's inclusion probability for the census's current round to {@code p}:
+     * {@link #rule}'s probability of each device's held count.
+     *
+     * @param census the devices, after {@link DeviceCensus#beginRound}; not modified
+     * @param p at least {@code census.deviceCount()} long; modified in {@code [0, deviceCount)}
+     * @throws IllegalArgumentException when the census does not have {@link #deviceCount()} devices
+     */
+    default void probabilities(DeviceCensus census, double[] p) {
+        InclusionRule r = rule(census);
+        for (int d = 0; d < deviceCount(); d++) {
+            p[d] = r.probability(census.heldCount(d));
+        }
+    }
 
     /** @return the probability the accountant records each round: at least every {@code p_d}, in (0, 1] */
     double accountingRate();
@@ -60,11 +77,11 @@ public interface DeviceSelection {
         return new ActivitySelection(devices, expectedPerRound, cap);
     }
 
-    /** Throws unless the population has the {@code devices} devices a selection was made for. */
-    static void checkPopulation(int devices, Population population) {
-        if (population.deviceCount() != devices) {
+    /** Throws unless the census has the {@code devices} devices a selection was made for. */
+    static void checkPopulation(int devices, DeviceCensus census) {
+        if (census.deviceCount() != devices) {
             throw new IllegalArgumentException("selection is for " + devices + " devices, the population has "
-                    + population.deviceCount());
+                    + census.deviceCount());
         }
     }
 

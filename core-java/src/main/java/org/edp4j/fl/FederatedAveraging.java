@@ -18,8 +18,10 @@ import org.edp4j.privacy.RdpAccountant;
  *
  * <p>Round t, with global weights {@code w}:
  * <ol>
- *   <li><b>Select.</b> The population moves to round t; each device d gets an inclusion probability
- *       {@code p_d} ({@link DeviceSelection}) and joins independently ({@link DeviceSampler}).</li>
+ *   <li><b>Select.</b> The population moves to round t; the selection gives the round's
+ *       {@link InclusionRule} ({@code p_d} of the examples device d holds) and each device joins
+ *       independently by its own coin ({@link RoundSelection}: the executor flips the coins, on this
+ *       machine or where the devices live; the coins' generator is not the noise's).</li>
  *   <li><b>Train and clip (device side).</b> The {@link RoundExecutor} has every selected device train
  *       locally from {@code w} and clip its update {@code u_d = w - w_d} to norm C
  *       ({@link DeviceTrainer}); it returns {@code S = sum_d clip(u_d)}.</li>
@@ -64,18 +66,16 @@ import org.edp4j.privacy.RdpAccountant;
  */
 public final class FederatedAveraging implements AutoCloseable {
     private final Sequential model;
-    private final Population population;
+    private final DeviceCensus population;
     private final DeviceSelection selection;
     private final RoundExecutor executor;
     private final Clipping clipping;
     private final GaussianNoise noise;
-    private final DeviceSampler sampler;
+    private final GaussianNoise coins;
     private final PrivacyAccountant accountant;
     private final PrivacyBudget budget;
     private final NonFinitePolicy nonFinitePolicy;
     private final boolean isPrivate;
-    private final double[] probabilities;
-    private final int[] selected;
     private final ModelVector global;
     private final ModelVector sum;
     private final NoisyUpdate update;
@@ -94,15 +94,12 @@ public final class FederatedAveraging implements AutoCloseable {
         this.noiseMultiplier = b.noiseMultiplier;
         this.clipNorm = b.clipping.clipNorm();
         this.noise = b.noise != null ? b.noise : GaussianNoise.secure();
-        this.sampler = new DeviceSampler(b.coins != null ? b.coins : GaussianNoise.secure(), population.deviceCount());
+        this.coins = b.coins != null ? b.coins : GaussianNoise.secure();
         this.isPrivate = b.isPrivate;
         this.budget = isPrivate ? b.budget : null;
         this.accountant = !isPrivate ? null : b.budget != null ? b.budget.accountant()
                 : b.accountant != null ? b.accountant : new RdpAccountant();
         this.nonFinitePolicy = b.nonFinitePolicy;
-        int n = population.deviceCount();
-        this.probabilities = new double[n];
-        this.selected = new int[n];
         this.global = ModelVector.zerosLike(model);
         this.sum = ModelVector.zerosLike(model);
         if (isPrivate) {
@@ -136,12 +133,10 @@ public final class FederatedAveraging implements AutoCloseable {
             population.beginRound(t);
             populationRound = t;
         }
-        selection.probabilities(population, probabilities);
-        int count = sampler.sample(t, probabilities, selected);
+        RoundSelection who = RoundSelection.poisson(selection.rule(population), coins, population);
         global.copyFrom(model);
         double k = selection.expectedParticipants();
-        RoundTask task = new RoundTask(t, isPrivate ? clipping : null, clipNorm, global,
-                java.util.Arrays.copyOf(selected, count), nonFinitePolicy);
+        RoundTask task = new RoundTask(t, isPrivate ? clipping : null, clipNorm, global, who, nonFinitePolicy);
         RoundTally tally = executor.run(task, sum);
 
         double std = isPrivate ? clipping.gradientNoiseMultiplier(noiseMultiplier, k) * clipNorm : 0;
@@ -204,8 +199,8 @@ public final class FederatedAveraging implements AutoCloseable {
         return selection;
     }
 
-    /** @return the population */
-    public Population population() {
+    /** @return the devices' census (the population, on one machine) */
+    public DeviceCensus population() {
         return population;
     }
 
@@ -219,7 +214,7 @@ public final class FederatedAveraging implements AutoCloseable {
     public static final class Builder {
         private final Sequential model;
         private final Optimizer optimizer;
-        private Population population;
+        private DeviceCensus population;
         private DeviceSelection selection;
         private RoundExecutor executor;
         private Clipping clipping = Clipping.flat(1.0);
@@ -240,8 +235,11 @@ public final class FederatedAveraging implements AutoCloseable {
             this.optimizer = optimizer;
         }
 
-        /** The devices and their data (required). */
-        public Builder population(Population p) {
+        /**
+         * The devices (required): a {@link Population} on one machine, or the census of devices that live
+         * elsewhere (the server reads only their number and held counts).
+         */
+        public Builder population(DeviceCensus p) {
             this.population = p;
             return this;
         }
@@ -297,7 +295,7 @@ public final class FederatedAveraging implements AutoCloseable {
 
         /**
          * The generator of the selection coins (default: another {@link GaussianNoise#secure()}, so the
-         * noise key need not travel to wherever devices are selected).
+         * noise key need not travel to wherever devices are selected: the executor receives this one).
          */
         public Builder coins(GaussianNoise g) {
             this.coins = g;

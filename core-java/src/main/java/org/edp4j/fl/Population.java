@@ -1,29 +1,16 @@
 package org.edp4j.fl;
 
 /**
- * The devices of a federated run and the examples each holds in the current round.
+ * The devices of a federated run and the examples each holds in the current round: a
+ * {@link DeviceCensus} that also hands out the examples, for the engines that train the devices on
+ * the machine where the population lives.
  *
  * <p>The server calls {@link #beginRound(long)} once per round, rounds in order, before it selects
  * devices; during the round, {@link #heldCount} and {@link #held} are only read, from any number of
  * threads. {@link StaticPopulation}: every device holds its whole partition all the time.
  * {@link ContinualPopulation}: devices receive new examples every round and keep the newest few.
  */
-public interface Population {
-
-    /** @return the number of devices, {@code >= 1} */
-    int deviceCount();
-
-    /**
-     * Moves the population to round {@code round} (a continual population delivers the round's new
-     * examples and deletes what no longer fits).
-     *
-     * @param round the next round: 0 first, then 1, 2, ...
-     * @throws IllegalArgumentException when {@code round} is not the next round
-     */
-    void beginRound(long round);
-
-    /** @return how many examples device {@code d} holds now, {@code >= 0} */
-    int heldCount(int device);
+public interface Population extends DeviceCensus {
 
     /**
      * Writes the example indices device {@code d} holds now, oldest first, to {@code dst[0..count)}.

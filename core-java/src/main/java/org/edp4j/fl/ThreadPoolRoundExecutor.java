@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A {@link RoundExecutor} on one machine: devices train on {@code threads} worker threads, one
+ * A {@link RoundExecutor} on one machine: the calling thread flips every device's coin
+ * ({@link RoundTask#devices()}), the selected devices train on {@code threads} worker threads, one
  * {@link DeviceTrainer} (model replica) per thread, and the calling thread adds their clipped
  * updates to the sum <em>in device order</em> as they complete. Device k writes its update into
  * buffer {@code k mod 2T}, and device {@code k + 2T} is submitted only once device k has been

@@ -1,6 +1,5 @@
 package org.edp4j.fl;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /** Every device with the same probability {@code q = K / N}; see {@link DeviceSelection#uniform}. */
@@ -16,9 +15,9 @@ final class UniformSelection implements DeviceSelection {
     }
 
     @Override
-    public void probabilities(Population population, double[] p) {
-        DeviceSelection.checkPopulation(devices, population);
-        Arrays.fill(p, 0, devices, q);
+    public InclusionRule rule(DeviceCensus census) {
+        DeviceSelection.checkPopulation(devices, census);
+        return InclusionRule.uniform(q);
     }
 
     @Override

@@ -45,16 +45,27 @@ public final class BiasRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
+        addSquaredNorms(sqNorms, 1);
+    }
+
+    /** Unit u's squared norm {@code ||sum_t g_ut||^2}, the sum over the unit's {@code kT} rows. */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, g);
-        Rules.requireBatch(this, "sqNorms", sqNorms, g.dim(0));
-        backend.biasNorms(g.dim(0), Rules.seq(g), dim, g, sqNorms);
+        int seq = Rules.unitRows(this, "sqNorms", sqNorms, g, rowsPerUnit);
+        backend.biasNorms(sqNorms.size(), seq, dim, g, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
+        clippedSum(factors, 1, beta);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
         Rules.requireInputs(this, g);
-        Rules.requireBatch(this, "factors", factors, g.dim(0));
-        backend.columnSumScaled(g.shape().rows(), dim, Rules.seq(g), g, factors, beta, bias.grad());
+        int seq = Rules.unitRows(this, "factors", factors, g, rowsPerUnit);
+        backend.columnSumScaled(g.shape().rows(), dim, seq, g, factors, beta, bias.grad());
     }
 
     /** "BiasRule(10)". */

@@ -89,6 +89,16 @@ public final class Embedding implements Layer {
     }
 
     @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
+        rule.addSquaredNorms(sqNorms, rowsPerUnit);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
+        rule.clippedSum(factors, rowsPerUnit, beta);
+    }
+
+    @Override
     public String describe() {
         return "Embedding(" + vocab + " x " + dim + ")";
     }

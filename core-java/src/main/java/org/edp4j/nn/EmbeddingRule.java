@@ -57,16 +57,30 @@ public final class EmbeddingRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
+        addSquaredNorms(sqNorms, 1);
+    }
+
+    /**
+     * Unit u's squared norm on the unit view ({@link PerSampleRule}): its {@code kT} tokens grouped
+     * as one sample's, so equal tokens in different rows of the unit add their cross terms.
+     */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, g);
-        Rules.requireBatch(this, "sqNorms", sqNorms, g.dim(0));
-        backend.embeddingNorms(g.dim(0), Rules.seq(g), dim, tokens, g, sqNorms);
+        int seq = Rules.unitRows(this, "sqNorms", sqNorms, g, rowsPerUnit);
+        backend.embeddingNorms(sqNorms.size(), seq, dim, tokens, g, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
+        clippedSum(factors, 1, beta);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
         Rules.requireInputs(this, g);
-        Rules.requireBatch(this, "factors", factors, g.dim(0));
-        backend.embeddingScatterAddScaled(g.shape().rows(), dim, Rules.seq(g), tokens, g, factors, beta, table.grad());
+        int seq = Rules.unitRows(this, "factors", factors, g, rowsPerUnit);
+        backend.embeddingScatterAddScaled(g.shape().rows(), dim, seq, tokens, g, factors, beta, table.grad());
     }
 
     /** "EmbeddingRule(20000 x 128)". */

@@ -17,7 +17,9 @@ import org.edp4j.tensor.Tensor;
  * {@code c_i} = the row mask: the same code. The norms and sums follow {@link PerSampleRule}'s
  * contract (values {@code >= 0}, NaN passed on, rows with factor 0 skipped even when NaN); a
  * parameter-free layer's are no-ops. The built-in layers delegate them to the built-in rules
- * ({@link LinearRule}, {@link EmbeddingRule}, ...), set from their backward pass.
+ * ({@link LinearRule}, {@link EmbeddingRule}, ...), set from their backward pass, for one row per
+ * sample and for privacy units of several rows alike ({@link PerSampleRule}'s unit methods); a
+ * custom layer that implements only the one-argument methods trains with one row per unit.
  *
  * <p>Buffers are allocated on the first pass and reused while the batch shape stays the same, so
  * a training step allocates nothing. Returned tensors belong to the layer and are overwritten by

@@ -81,6 +81,16 @@ public final class LayerNorm implements Layer {
     }
 
     @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
+        rule.addSquaredNorms(sqNorms, rowsPerUnit);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float b) {
+        rule.clippedSum(factors, rowsPerUnit, b);
+    }
+
+    @Override
     public String describe() {
         return "LayerNorm(" + dim + ")";
     }

@@ -61,17 +61,28 @@ public final class LayerNormRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
+        addSquaredNorms(sqNorms, 1);
+    }
+
+    /** Unit u's squared norm: the sums over t run over the unit's {@code kT} rows. */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, xhat);
-        Rules.requireBatch(this, "sqNorms", sqNorms, xhat.dim(0));
-        backend.layerNormNorms(xhat.dim(0), Rules.seq(xhat), dim, gy, xhat, sqNorms);
+        int seq = Rules.unitRows(this, "sqNorms", sqNorms, xhat, rowsPerUnit);
+        backend.layerNormNorms(sqNorms.size(), seq, dim, gy, xhat, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float b) {
+        clippedSum(factors, 1, b);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float b) {
         Rules.requireInputs(this, xhat);
-        Rules.requireBatch(this, "factors", factors, xhat.dim(0));
-        backend.layerNormParamGradScaled(xhat.shape().rows(), dim, Rules.seq(xhat), gy, xhat, factors, b,
-                gamma.grad(), beta.grad());
+        int seq = Rules.unitRows(this, "factors", factors, xhat, rowsPerUnit);
+        backend.layerNormParamGradScaled(xhat.shape().rows(), dim, seq, gy, xhat, factors, b, gamma.grad(),
+                beta.grad());
     }
 
     /** "LayerNormRule(128)". */

@@ -114,6 +114,16 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
+        rule.addSquaredNorms(sqNorms, rowsPerUnit);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
+        rule.clippedSum(factors, rowsPerUnit, beta);
+    }
+
+    @Override
     public String describe() {
         return "Linear(" + in + " -> " + out + (bias == null ? ", no bias)" : ")");
     }

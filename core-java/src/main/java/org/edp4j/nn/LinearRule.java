@@ -127,16 +127,25 @@ public final class LinearRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
+        addSquaredNorms(sqNorms, 1);
+    }
+
+    /**
+     * Unit u's squared norm on the unit view ({@link PerSampleRule}): a {@code [B, d]} input is read
+     * as {@code [B/k, k, d]}, so for k &gt; 1 the ghost or direct norm runs on k rows per unit (never
+     * the rowwise {@code ||a||^2 ||g||^2}, which is the norm of one row's gradient only).
+     */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, a);
-        int b = a.dim(0);
-        Rules.requireBatch(this, "sqNorms", sqNorms, b);
-        int seq = Rules.seq(a);
+        int seq = Rules.unitRows(this, "sqNorms", sqNorms, a, rowsPerUnit);
+        int units = sqNorms.size();
         if (seq == 1) {
-            backend.linearNormsRowwise(b, in, out, a, g, bias != null, sqNorms);
+            backend.linearNormsRowwise(units, in, out, a, g, bias != null, sqNorms);
         } else if (useGhost(seq)) {
-            backend.linearNormsGhost(b, seq, in, out, a, g, bias != null, sqNorms);
+            backend.linearNormsGhost(units, seq, in, out, a, g, bias != null, sqNorms);
         } else {
-            backend.linearNormsDirect(b, seq, in, out, a, g, bias != null, sqNorms);
+            backend.linearNormsDirect(units, seq, in, out, a, g, bias != null, sqNorms);
         }
     }
 
@@ -154,10 +163,14 @@ public final class LinearRule implements PerSampleRule {
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
+        clippedSum(factors, 1, beta);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
         Rules.requireInputs(this, a);
-        Rules.requireBatch(this, "factors", factors, a.dim(0));
+        int seq = Rules.unitRows(this, "factors", factors, a, rowsPerUnit);
         int rows = a.shape().rows();
-        int seq = Rules.seq(a);
         if (transposed) {
             backend.gemmScaledTN(rows, out, in, seq, g, a, factors, beta, weight.grad());
         } else {

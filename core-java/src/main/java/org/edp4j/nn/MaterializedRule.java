@@ -48,16 +48,27 @@ public final class MaterializedRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
+        addSquaredNorms(sqNorms, 1);
+    }
+
+    /** Unit u's squared norm: the norm of the sum of its k rows, {@code ||sum_{i in u} grad_i||^2}. */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, perSample);
-        Rules.requireBatch(this, "sqNorms", sqNorms, perSample.dim(0));
-        backend.biasNorms(perSample.dim(0), 1, parameter.size(), perSample, sqNorms);
+        int k = Rules.unitRows(this, "sqNorms", sqNorms, perSample, rowsPerUnit);
+        backend.biasNorms(sqNorms.size(), k, parameter.size(), perSample, sqNorms);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
+        clippedSum(factors, 1, beta);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
         Rules.requireInputs(this, perSample);
-        Rules.requireBatch(this, "factors", factors, perSample.dim(0));
-        backend.columnSumScaled(perSample.dim(0), parameter.size(), 1, perSample, factors, beta, parameter.grad());
+        int k = Rules.unitRows(this, "factors", factors, perSample, rowsPerUnit);
+        backend.columnSumScaled(perSample.dim(0), parameter.size(), k, perSample, factors, beta, parameter.grad());
     }
 
     /** "MaterializedRule(scale[64])". */

@@ -35,6 +35,20 @@ import org.edp4j.tensor.Tensor;
  * own against float64 per-example gradients with the testkit's {@code PerSampleRuleChecker}
  * (docs/embedding.md).
  *
+ * <h2>Privacy units of several rows</h2>
+ * A private step may make one privacy unit of {@code k} consecutive batch rows
+ * ({@code PrivateStep.Builder.rowsPerUnit}; {@code edp train --counterfactual-augment} puts an example
+ * and its counterfactual copy in rows {@code 2j} and {@code 2j + 1}). It then calls the two methods
+ * that take {@code rowsPerUnit}: the B rows of the inputs form {@code U = B / k} units, unit u holding
+ * rows {@code uk .. uk + k - 1}, and the vectors have one entry per unit. The unit's gradient is the
+ * sum of its rows' gradients, {@code grad_u = sum_{i in u} grad_i}, and the contract above holds with
+ * units in place of samples: {@code sqNorms[u] += ||grad_u||^2}, the norm of the <i>sum</i> (cross
+ * terms between the rows included; the sum of the rows' own squared norms would not bound the unit's
+ * contribution), and {@code sum_u factors[u] grad_u}. Every built-in rule does it with one view of its
+ * inputs: {@code [B, T, w]} read as {@code [B/k, kT, w]} and {@code [B, w]} as {@code [B/k, k, w]},
+ * the same kernels on {@code kT} rows per unit. A rule that implements only the one-argument methods
+ * serves steps of one row per unit (the default methods refuse more, unless it has no parameters).
+ *
  * <p>Built-in rules: {@link LinearRule} (rowwise, ghost or direct), {@link EmbeddingRule},
  * {@link PositionEmbeddingRule}, {@link LayerNormRule}, {@link BiasRule} and
  * {@link MaterializedRule} (per-sample gradients the caller has formed). Every {@link Layer} is
@@ -63,4 +77,48 @@ public interface PerSampleRule {
      * @throws IllegalStateException when the inputs were never set
      */
     void clippedSum(Tensor factors, float beta);
+
+    /**
+     * {@link #addSquaredNorms(Tensor)} over privacy units of {@code rowsPerUnit} consecutive rows
+     * (class comment): {@code sqNorms[u] += ||sum_{i in u} grad_i||^2}, {@code sqNorms} {@code [B / k]}.
+     * The default serves {@code rowsPerUnit == 1} (and a rule without parameters, which adds nothing);
+     * the built-in rules override it.
+     *
+     * @param rowsPerUnit k &gt;= 1, dividing the batch B
+     * @throws IllegalArgumentException when {@code sqNorms} does not have one entry per unit, or k &lt; 1
+     * @throws UnsupportedOperationException (default) for k &gt; 1 on a rule with parameters
+     * @throws IllegalStateException when the inputs were never set
+     */
+    default void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
+        requireOneRowPerUnit(rowsPerUnit);
+        addSquaredNorms(sqNorms);
+    }
+
+    /**
+     * {@link #clippedSum(Tensor, float)} over privacy units of {@code rowsPerUnit} consecutive rows:
+     * {@code p.grad() = sum_u factors[u] sum_{i in u} grad_i + beta * p.grad()}, {@code factors}
+     * {@code [B / k]}. The default serves {@code rowsPerUnit == 1} (and a rule without parameters);
+     * the built-in rules override it.
+     *
+     * @param rowsPerUnit k &gt;= 1, dividing the batch B
+     * @throws IllegalArgumentException when {@code factors} does not have one entry per unit, or k &lt; 1
+     * @throws UnsupportedOperationException (default) for k &gt; 1 on a rule with parameters
+     * @throws IllegalStateException when the inputs were never set
+     */
+    default void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
+        requireOneRowPerUnit(rowsPerUnit);
+        clippedSum(factors, beta);
+    }
+
+    /** The defaults' check: one row per unit, or a rule without parameters (which adds nothing). */
+    private void requireOneRowPerUnit(int rowsPerUnit) {
+        if (rowsPerUnit < 1) {
+            throw new IllegalArgumentException(this + ": rowsPerUnit must be >= 1, got " + rowsPerUnit);
+        }
+        if (rowsPerUnit != 1 && !parameters().isEmpty()) {
+            throw new UnsupportedOperationException(this + " implements per-sample norms and clipped sums of one row "
+                    + "per sample only, not of privacy units of " + rowsPerUnit + " rows: override "
+                    + "addSquaredNorms(Tensor, int) and clippedSum(Tensor, int, float) (PerSampleRule's class comment)");
+        }
+    }
 }

@@ -84,14 +84,30 @@ public final class PositionEmbeddingRule implements PerSampleRule {
 
     @Override
     public void addSquaredNorms(Tensor sqNorms) {
+        addSquaredNorms(sqNorms, 1);
+    }
+
+    /**
+     * Unit u's squared norm: the embedding norm on positions read as {@code [B/k, kT]}. Every row of
+     * the unit holds positions {@code 0 .. T-1}, so position t appears k times in the unit and its
+     * cross terms {@code 2 <g_at, g_bt>} are included: the rows' separate norms would underestimate
+     * the unit's.
+     */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, g);
-        embedding.addSquaredNorms(sqNorms);
+        embedding.addSquaredNorms(sqNorms, rowsPerUnit);
     }
 
     @Override
     public void clippedSum(Tensor factors, float beta) {
+        clippedSum(factors, 1, beta);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
         Rules.requireInputs(this, g);
-        embedding.clippedSum(factors, beta);
+        embedding.clippedSum(factors, rowsPerUnit, beta);
     }
 
     /** "PositionEmbeddingRule(128 x 64)". */

@@ -112,6 +112,20 @@ public final class Residual implements Layer {
     }
 
     @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
+        for (Layer l : inner) {
+            l.addSquaredNorms(sqNorms, rowsPerUnit);
+        }
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
+        for (Layer l : inner) {
+            l.clippedSum(factors, rowsPerUnit, beta);
+        }
+    }
+
+    @Override
     public String describe() {
         StringBuilder sb = new StringBuilder("Residual(x + ");
         for (int i = 0; i < inner.size(); i++) {

@@ -48,6 +48,30 @@ final class Rules {
         }
     }
 
+    /**
+     * The one view of privacy units every built-in rule takes: the {@code B} samples of
+     * {@code activation} ({@code [B, w]} or {@code [B, T, w]}) form {@code U = perUnit.size()} units
+     * of {@code rowsPerUnit} consecutive samples, so the flattened {@code [rows, w]} activation holds
+     * {@code rowsPerUnit * T} rows per unit: {@code [B, T, w]} read as {@code [B/k, kT, w]},
+     * {@code [B, w]} as {@code [B/k, k, w]}. Allocates nothing unless it fails.
+     *
+     * @return the rows of the flattened activation per unit, {@code rowsPerUnit * T}
+     * @throws IllegalArgumentException for {@code rowsPerUnit < 1} or {@code U * rowsPerUnit != B}
+     */
+    static int unitRows(Object rule, String name, Tensor perUnit, Tensor activation, int rowsPerUnit) {
+        if (rowsPerUnit < 1) {
+            throw new IllegalArgumentException(rule + ": rowsPerUnit must be >= 1, got " + rowsPerUnit);
+        }
+        int batch = activation.dim(0);
+        if (rowsPerUnit == 1) {
+            requireBatch(rule, name, perUnit, batch);
+        } else if ((long) perUnit.size() * rowsPerUnit != batch) {
+            throw new IllegalArgumentException(rule + ": '" + name + "' " + perUnit.shape() + " must have one entry "
+                    + "per unit of " + rowsPerUnit + " samples of the current inputs, " + batch + " samples");
+        }
+        return rowsPerUnit * seq(activation);
+    }
+
     static void requireInputs(Object rule, Object input) {
         if (input == null) {
             throw new IllegalStateException(rule + ": no inputs yet; call inputs(...) after the backward pass");

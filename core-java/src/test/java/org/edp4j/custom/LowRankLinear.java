@@ -86,6 +86,19 @@ public final class LowRankLinear implements Layer {
         ruleB.clippedSum(factors, beta);
     }
 
+    /** Privacy units of several rows ({@code PrivateStep.Builder.rowsPerUnit}): the rules' own unit methods. */
+    @Override
+    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
+        ruleA.addSquaredNorms(sqNorms, rowsPerUnit);
+        ruleB.addSquaredNorms(sqNorms, rowsPerUnit);
+    }
+
+    @Override
+    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
+        ruleA.clippedSum(factors, rowsPerUnit, beta);
+        ruleB.clippedSum(factors, rowsPerUnit, beta);
+    }
+
     @Override
     public String describe() {
         return "LowRankLinear(" + in + " -> " + rank + " -> " + out + ")";

@@ -31,13 +31,15 @@ import org.junit.jupiter.api.Test;
 class LowRankLinearTest {
 
     @Property(tries = 40)
-    void normsAndClippedSumsMatchTheFloat64PerExampleGradients(@ForAll @IntRange(min = 0, max = 5) int batch,
+    void normsAndClippedSumsMatchTheFloat64PerExampleGradients(@ForAll @IntRange(min = 0, max = 5) int units,
+                                                               @ForAll @IntRange(min = 1, max = 2) int rowsPerUnit,
                                                                @ForAll @IntRange(min = 0, max = 6) int seq,
                                                                @ForAll @IntRange(min = 1, max = 7) int d,
                                                                @ForAll @IntRange(min = 1, max = 3) int r,
                                                                @ForAll @IntRange(min = 1, max = 7) int p,
                                                                @ForAll long seed) {
         int rows = Math.max(1, seq);
+        int batch = units * rowsPerUnit;
         for (Backend be : TestBackends.all()) {
             SplittableRandom rng = new SplittableRandom(seed);
             LowRankLinear layer = new LowRankLinear(be, d, r, p, rng);
@@ -45,7 +47,7 @@ class LowRankLinearTest {
             float[] x = new float[batch * rows * d];
             float[] g = new float[batch * rows * p];
             for (int i = 0; i < batch; i++) {
-                masked[i] = rng.nextInt(4) == 0;
+                masked[i] = i % rowsPerUnit == 0 ? rng.nextInt(4) == 0 : masked[i - 1]; // per unit
                 for (int k = 0; k < rows * d; k++) {
                     x[i * rows * d + k] = masked[i] ? Float.NaN : (float) rng.nextGaussian();
                 }
@@ -57,7 +59,7 @@ class LowRankLinearTest {
             layer.backward(seq == 0 ? be.tensor(g, batch, p) : be.tensor(g, batch, seq, p), null);
             double[] av = toDouble(layer.a().value().toArray());
             double[] bv = toDouble(layer.b().value().toArray());
-            PerSampleRuleChecker.check(layer, batch, i -> masked[i] ? null
+            PerSampleRuleChecker.check(layer, batch, rowsPerUnit, i -> masked[i] ? null
                     : perExample(x, g, i, rows, d, r, p, av, bv));
         }
     }

@@ -58,4 +58,33 @@ class PoissonSamplerTest {
                 () -> new PoissonSampler(GaussianNoise.insecureSeeded(1), 10, 1.5));
         assertEquals("sampling rate q must be in (0, 1], got 1.5", e.getMessage());
     }
+
+    /** Ranges cut anywhere sample, together, exactly the batch of the whole dataset. */
+    @Test
+    void rangesSampleWhatTheWholeDatasetSamples() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1 + rng.nextInt(5000);
+            double q = 0.01 + 0.5 * rng.nextDouble();
+            GaussianNoise coins = GaussianNoise.insecureSeeded(rng.nextLong());
+            PoissonSampler whole = new PoissonSampler(coins, n, q);
+            long step = rng.nextInt(100);
+            int c = whole.sample(step);
+            int[] joined = new int[n];
+            int total = 0;
+            for (int first = 0; first < n; ) {
+                int len = Math.min(n - first, 1 + rng.nextInt(700));
+                int[] part = new int[len];
+                int k = PoissonSampler.sampleRange(coins, step, q, first, len, part);
+                System.arraycopy(part, 0, joined, total, k);
+                total += k;
+                first += len;
+            }
+            assertArrayEquals(Arrays.copyOf(whole.indices(), c), Arrays.copyOf(joined, total), "trial " + trial);
+        }
+        assertEquals(0, PoissonSampler.sampleRange(GaussianNoise.insecureSeeded(1), 0, 0.5, 10, 0, new int[0]));
+        assertEquals("sampling rate q must be in (0, 1], got 0.0", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> PoissonSampler.sampleRange(GaussianNoise.insecureSeeded(1), 0, 0, 0, 1, new int[1])).getMessage());
+    }
 }

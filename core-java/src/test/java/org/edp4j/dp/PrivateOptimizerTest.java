@@ -544,6 +544,93 @@ class PrivateOptimizerTest {
         }
     }
 
+    /**
+     * Data-parallel DP-SGD: three workers accumulate their shares of each Poisson batch on replicas
+     * and the driver adds their sums ({@link PrivateStep#addClippedSums}) before its step. The
+     * run equals one optimizer accumulating every batch itself: the same examples, the same clip
+     * factors (counts equal exactly, so ADAPTIVE moves the bound the same way), the same noise;
+     * the parameters differ only by the float rounding of a sum taken in another order (tolerance
+     * 1e-5 absolute + 1e-4 relative after 12 steps).
+     */
+    @ParameterizedTest
+    @EnumSource(ClippingMode.class)
+    void workersSumsMakeTheSameStepAsOneMachine(ClippingMode mode) {
+        Backend be = TestBackends.all().get(0);
+        Clipping c = switch (mode) {
+            case FLAT -> Clipping.flat(0.5);
+            case PER_LAYER -> Clipping.perLayer(0.5);
+            case AUTOMATIC -> Clipping.automatic(0.5);
+            case ADAPTIVE -> Clipping.adaptive(0.5);
+        };
+        int n = 600;
+        double q = 0.08;
+        SyntheticClassification data = TASK.head(n);
+        GaussianNoise g = GaussianNoise.insecureSeeded(21);
+        Sequential local = Models.mlp(be, new SplittableRandom(4), 20, 16, 4);
+        Sequential driver = Models.mlp(be, new SplittableRandom(4), 20, 16, 4);
+        int workers = 3;
+        List<Sequential> replicas = new ArrayList<>();
+        List<PrivateOptimizer> workerOpts = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Sequential r = Models.mlp(be, new SplittableRandom(99), 20, 16, 4);
+            replicas.add(r);
+            workerOpts.add(PrivateOptimizer.builder(r, Sgd.plain(1)).clipping(c).noiseMultiplier(1).sampling(q, n)
+                    .noise(GaussianNoise.insecureSeeded(0)).build());
+        }
+        int cap = PoissonSampler.suggestedCapacity(n, q);
+        try (PrivateOptimizer one = PrivateOptimizer.builder(local, Sgd.withMomentum(0.2, 0.5)).clipping(c)
+                .noiseMultiplier(0.9).sampling(q, n).noise(g).build();
+             PrivateOptimizer dist = PrivateOptimizer.builder(driver, Sgd.withMomentum(0.2, 0.5)).clipping(c)
+                .noiseMultiplier(0.9).sampling(q, n).noise(g).build();
+             Batch batch = Batch.dense(be, cap, 20, 4)) {
+            TrainingLoop loop = new TrainingLoop(one, new PoissonSampler(g, n, q), batch, loader(data));
+            for (int t = 0; t < 12; t++) {
+                StepReport expected = loop.step();
+                dist.zeroGrad();
+                for (int w = 0; w < workers; w++) {
+                    // Worker w holds examples [w n / 3, (w + 1) n / 3): it samples its range and clips at the driver's bound.
+                    int first = w * n / workers;
+                    int len = (w + 1) * n / workers - first;
+                    int[] rows = new int[len];
+                    int k = PoissonSampler.sampleRange(g, t, q, first, len, rows);
+                    for (int i = 0; i < driver.parameters().size(); i++) {
+                        replicas.get(w).parameters().get(i).value().copyFrom(driver.parameters().get(i).value().toArray());
+                    }
+                    PrivateOptimizer wo = workerOpts.get(w);
+                    wo.restoreProgress(t, dist.clipNorm());
+                    wo.zeroGrad();
+                    double loss = 0;
+                    for (int from = 0; from < k; from += cap) {
+                        int m = Math.min(cap, k - from);
+                        loader(data).load(batch, rows, from, m);
+                        loss += wo.accumulate(batch);
+                    }
+                    float[][] sums = new float[driver.parameters().size()][];
+                    for (int i = 0; i < sums.length; i++) {
+                        sums[i] = k == 0 ? new float[driver.parameters().get(i).size()]
+                                : replicas.get(w).parameters().get(i).grad().toArray();
+                    }
+                    dist.privateStep().addClippedSums(sums, k, loss, wo.privateStep().withinBoundCount(),
+                            wo.privateStep().clippedCount());
+                }
+                StepReport got = dist.step();
+                assertEquals(expected.examples(), got.examples(), "step " + t);
+                assertEquals(expected.clippedFraction(), got.clippedFraction(), 0, "step " + t);
+                assertEquals(expected.clipNorm(), got.clipNorm(), 1e-12 * expected.clipNorm(), "step " + t);
+                assertEquals(expected.loss(), got.loss(), 1e-4 * Math.abs(expected.loss()) + 1e-6, "step " + t);
+            }
+            for (int i = 0; i < local.parameters().size(); i++) {
+                float[] a = local.parameters().get(i).value().toArray();
+                float[] b = driver.parameters().get(i).value().toArray();
+                for (int j = 0; j < a.length; j++) {
+                    assertEquals(a[j], b[j], 1e-5 + 1e-4 * Math.abs(a[j]), mode + " parameter " + i + "[" + j + "]");
+                }
+            }
+        } finally {
+            workerOpts.forEach(PrivateOptimizer::close);
+        }
+    }
+
     static List<float[]> snapshot(List<Parameter> ps) {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : ps) {

@@ -195,6 +195,54 @@ class PrivateStepTest {
         }
     }
 
+    /**
+     * Clipped sums from data-parallel workers: checked before any change, the first part of a step
+     * overwrites the gradients (stale values gone), later parts and local batches add to them, and
+     * the counts reach the step's report.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void addClippedSumsChecksItsArgumentsAndAddsToTheStep(Backend be) {
+        Caller c = new Caller(be, 5);
+        try (PrivateStep step = c.step().optimizer(Sgd.plain(0.1)).build()) {
+            float[][] sums = {new float[D * P], new float[P], new float[P]};
+            assertTrue(assertThrows(IllegalStateException.class, () -> step.addClippedSums(sums, 1, 0, 1, 0))
+                    .getMessage().startsWith("call zeroGrad() first"));
+            c.w.grad().copyFrom(gaussian(new SplittableRandom(9), D * P, 1)); // stale: must be overwritten
+            step.zeroGrad();
+            assertEquals("sums has 1 arrays, the step 3 parameters", assertThrows(IllegalArgumentException.class,
+                    () -> step.addClippedSums(new float[][] {sums[0]}, 1, 0, 1, 0)).getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> step.addClippedSums(
+                    new float[][] {sums[0], new float[P + 1], sums[2]}, 1, 0, 1, 0)).getMessage()
+                    .startsWith("sum 1 has 4 values"));
+            assertEquals("counts must satisfy 0 <= withinBound (2) and 0 <= clipped (0) with withinBound + clipped "
+                    + "<= examples (1)", assertThrows(IllegalArgumentException.class,
+                            () -> step.addClippedSums(sums, 1, 0, 2, 0)).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> step.addClippedSums(sums, 3, 0, 1, 3));
+            assertThrows(IllegalArgumentException.class, () -> step.addClippedSums(sums, -1, 0, 0, 0));
+            sums[0][4] = 3f;
+            sums[2][1] = -0.5f;
+            step.addClippedSums(sums, 2, 0.5, 1, 1);
+            float[] w = c.w.grad().toArray();
+            for (int j = 0; j < w.length; j++) {
+                assertEquals(j == 4 ? 3f : 0f, w[j], "w[" + j + "] after the first part");
+            }
+            step.addClippedSums(sums, 1, 0.25, 0, 1);
+            assertEquals(6f, c.w.grad().toArray()[4], "the second part adds to the first");
+            assertEquals(-1f, c.shift.grad().toArray()[1]);
+            assertEquals(1, step.withinBoundCount());
+            assertEquals(2, step.clippedCount());
+            step.computeNorms(c.mask());
+            assertThrows(IllegalStateException.class, () -> step.addClippedSums(sums, 1, 0, 1, 0),
+                    "between the stages of a local batch");
+            step.computeClipFactors(null, null);
+            step.accumulateClippedSums();
+            assertEquals(3 + 5, step.withinBoundCount() + step.clippedCount(), "the local batch's 5 rows counted too");
+            StepReport r = step.step();
+            assertEquals(3 + 5, r.examples());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void aHalfDoneBatchFailsTheStepUntilZeroGrad(Backend be) {

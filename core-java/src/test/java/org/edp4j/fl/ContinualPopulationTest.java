@@ -31,6 +31,9 @@ class ContinualPopulationTest {
                 assertEquals(n, pop.heldCount(d));
                 int[] newest = Arrays.copyOfRange(STREAMS.examples(d), (int) due - n, (int) due);
                 assertArrayEquals(newest, Arrays.copyOf(dst, n), "the newest " + n + " examples, oldest first");
+                // The stateless form an engine uses: stream positions [firstHeld, delivered).
+                assertEquals(due, ContinualPopulation.delivered(len, t, rounds));
+                assertEquals(due - n, ContinualPopulation.firstHeld(len, t, k, rounds));
                 if (len > 0) {
                     assertTrue(n >= 1, "a device with a stream holds something from round 0");
                 }

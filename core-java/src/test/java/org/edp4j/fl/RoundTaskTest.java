@@ -24,7 +24,7 @@ class RoundTaskTest {
                 IllegalArgumentException.class,
                 () -> new RoundTask(0, Clipping.flat(1), 1, V, new int[] {1, 4, 4}, NonFinitePolicy.THROW)).getMessage());
         assertEquals("clip norm must be > 0 and finite, got 0.0", assertThrows(IllegalArgumentException.class,
-                () -> new RoundTask(0, Clipping.flat(1), 0, V, d, NonFinitePolicy.THROW)).getMessage());
+                () -> new RoundTask(0, Clipping.flat(1), 0, V, new int[] {1, 4, 9}, NonFinitePolicy.THROW)).getMessage());
     }
 
     @Test

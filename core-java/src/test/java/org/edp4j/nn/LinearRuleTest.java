@@ -16,23 +16,30 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link LinearRule} against the float64 per-example gradient {@code A_i^T G_i} (and
  * {@code sum_t g_it} for the bias), on every backend: rows and sequences, ghost and direct, both
- * weight layouts, B = 0 and 1, T = 1, masked samples whose inputs are NaN. And the AUTO choice.
+ * weight layouts, B = 0 and 1, T = 1, masked samples whose inputs are NaN; privacy units of 1-3
+ * samples (the norm of their summed gradient, cross terms included), some repeating or cancelling
+ * their first sample. And the AUTO choice.
  */
 class LinearRuleTest {
 
     @Property(tries = 60)
-    void normsAndClippedSumsMatchTheFloat64Reference(@ForAll @IntRange(min = 0, max = 5) int batch,
+    void normsAndClippedSumsMatchTheFloat64Reference(@ForAll @IntRange(min = 0, max = 5) int units,
+                                                     @ForAll @IntRange(min = 1, max = 3) int rowsPerUnit,
                                                      @ForAll @IntRange(min = 0, max = 9) int seq,
                                                      @ForAll @IntRange(min = 1, max = 9) int d,
                                                      @ForAll @IntRange(min = 1, max = 9) int p,
                                                      @ForAll boolean bias, @ForAll boolean transposed,
                                                      @ForAll LinearRule.NormMethod method, @ForAll long seed) {
         int rows = Math.max(1, seq); // seq 0: a [B, d] input (one row per sample)
+        int batch = units * rowsPerUnit;
         for (Backend be : TestBackends.all()) {
             SplittableRandom rng = new SplittableRandom(seed);
-            boolean[] masked = RuleInputs.masks(rng, batch);
+            boolean[] masked = RuleInputs.masks(rng, units, rowsPerUnit);
+            RuleInputs.Relation[] related = RuleInputs.relations(rng, units, rowsPerUnit);
             float[] a = RuleInputs.rows(rng, batch, rows, d, masked);
             float[] g = RuleInputs.rows(rng, batch, rows, p, masked);
+            RuleInputs.relate(a, related, rowsPerUnit, rows * d, false);
+            RuleInputs.relate(g, related, rowsPerUnit, rows * p, true);
             Parameter w = transposed ? RuleInputs.parameter(be, rng, "weight", p, d)
                     : RuleInputs.parameter(be, rng, "weight", d, p);
             Parameter b = bias ? RuleInputs.parameter(be, rng, "bias", p) : null;
@@ -42,7 +49,7 @@ class LinearRuleTest {
             } else {
                 rule.inputs(be.tensor(a, batch, seq, d), be.tensor(g, batch, seq, p));
             }
-            PerSampleRuleChecker.check(rule, batch, i -> {
+            PerSampleRuleChecker.check(rule, batch, rowsPerUnit, i -> {
                 if (masked[i]) {
                     return null;
                 }

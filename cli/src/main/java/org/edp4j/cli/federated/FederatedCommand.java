@@ -13,10 +13,14 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.edp4j.cli.EngineOptions;
 import org.edp4j.cli.OutputFiles;
+import org.edp4j.cli.input.ParquetFiles;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.fl.DeviceSelection;
+import org.edp4j.spark.SparkEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,11 +40,15 @@ import picocli.CommandLine.Spec;
                 + "over simulated devices: uniform vs activity-based device selection, static and continual, at the "
                 + "same epsilon.",
                 "Default: 1,000 devices with log-normal sizes, 100 per round, 100 rounds, epsilon 3 at delta 1e-5.",
-                "--train FILE [--device-column NAME]: your own labelled texts, over the devices the file names."})
+                "--train FILE [--device-column NAME]: your own labelled texts, over the devices the file names.",
+                "--engine spark --master URL: the devices train on Apache Spark (docs/spark.md)."})
 public final class FederatedCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    EngineOptions engine;
 
     /** Default number of simulated devices. */
     static final int DEFAULT_DEVICES = 1000;
@@ -48,8 +56,9 @@ public final class FederatedCommand implements Callable<Integer> {
     static final String DEFAULT_PARTITION = "quantity:1";
 
     @Option(names = "--train", paramLabel = "FILE",
-            description = "Your labelled texts (CSV/TSV with a header, or JSON Lines; .gz read transparently) instead "
-                    + "of the bundled corpus. Token ids by feature hashing into --vocab-size ids (no epsilon spent).")
+            description = "Your labelled texts (CSV/TSV with a header, or JSON Lines; .gz read transparently; Parquet "
+                    + "with --engine spark) instead of the bundled corpus. Token ids by feature hashing into "
+                    + "--vocab-size ids (no epsilon spent).")
     Path train;
 
     @Option(names = "--test", paramLabel = "FILE", description = "Test file for --train (else --test-fraction of it).")
@@ -162,7 +171,8 @@ public final class FederatedCommand implements Callable<Integer> {
     int hidden;
 
     @Option(names = "--threads", paramLabel = "T",
-            description = "Device threads (the result does not depend on it). Default: the number of processors.")
+            description = "Device threads of --engine local (the result does not depend on it). Default: the number "
+                    + "of processors.")
     Integer threads;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
@@ -205,6 +215,11 @@ public final class FederatedCommand implements Callable<Integer> {
             throw usage("--plot must name a .png file, got " + plot);
         }
         try {
+            engine.check();
+            if (engine.isSpark() && threads != null) {
+                throw new IllegalArgumentException("--threads applies to --engine local; on Spark the devices run on "
+                        + "the master's cores (local[N] or the cluster's executors)");
+            }
             if (json != null) {
                 OutputFiles.checkFile("--json", json);
             }
@@ -220,6 +235,26 @@ public final class FederatedCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
+        SparkEngine spark = null;
+        try {
+            spark = engine.isSpark() ? engine.start("federated") : null;
+            try (AutoCloseable parquet = spark == null ? null : ParquetFiles.install(spark::readParquet)) {
+                return run(config, spark, out, err, t0);
+            }
+        } catch (ParameterException | IllegalArgumentException e) {
+            // Bad options and bad files: exit code 2 (Edp's handler).
+            throw e;
+        } catch (Exception e) {
+            return fail(e.getMessage());
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    /** Reads the data and runs every setting and selection on the chosen engine. */
+    private int run(FederatedConfig config, SparkEngine spark, PrintWriter out, PrintWriter err, long t0) {
         // A bad file is bad input too: its FILE:LINE message exits 2 (Edp's handler), before any training.
         FederatedRun.Data data = FederatedRun.prepare(config);
         if (config.input().byDevice()) {
@@ -232,24 +267,27 @@ public final class FederatedCommand implements Callable<Integer> {
         }
         try {
             err.printf(Locale.ROOT, "edp federated: %d train / %d test texts from %s over %d devices (%s), %d per "
-                            + "round, %d rounds, %d device threads%s%n", data.train().size(), data.test().size(),
+                            + "round, %d rounds, %s%s%n", data.train().size(), data.test().size(),
                     data.source(), config.devices(), config.partitionDescription(), config.clientsPerRound(),
-                    config.rounds(), config.threads(),
+                    config.rounds(), spark == null ? config.threads() + " device threads"
+                            : "engine " + engine.describe(spark),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
             err.flush();
+            FederatedRun.Engine devices = spark == null ? FederatedRun.LOCAL : FederatedRun.spark(spark, config, data);
             List<FederatedRun.Result> results = new ArrayList<>();
             for (String set : config.settings()) {
                 for (String sel : config.selections()) {
-                    results.add(FederatedRun.run(config, data, set, sel, true, new Reporter(err, config)));
+                    results.add(FederatedRun.run(config, data, set, sel, true, new Reporter(err, config), devices));
                 }
             }
             if (config.compareNonDp()) {
                 for (String sel : config.selections()) {
                     results.add(FederatedRun.run(config, data, config.settings().get(0), sel, false,
-                            new Reporter(err, config)));
+                            new Reporter(err, config), devices));
                 }
             }
-            FederatedReport report = new FederatedReport(config, results, (System.nanoTime() - t0) / 1e9);
+            FederatedReport report = new FederatedReport(config, results, (System.nanoTime() - t0) / 1e9,
+                    spark == null ? config.threads() + " device threads" : "engine " + engine.describe(spark));
             out.print(report.table());
             out.flush();
             if (json != null) {

@@ -18,11 +18,19 @@ final class FederatedReport {
     private final FederatedConfig config;
     private final List<FederatedRun.Result> results;
     private final double totalSeconds;
+    private final String engine;
 
+    /** A report of runs on this JVM's {@code config.threads()} device threads. */
     FederatedReport(FederatedConfig config, List<FederatedRun.Result> results, double totalSeconds) {
+        this(config, results, totalSeconds, config.threads() + " device threads");
+    }
+
+    /** @param engine where the devices trained, for the table's last line */
+    FederatedReport(FederatedConfig config, List<FederatedRun.Result> results, double totalSeconds, String engine) {
         this.config = config;
         this.results = List.copyOf(results);
         this.totalSeconds = totalSeconds;
+        this.engine = engine;
     }
 
     String table() {
@@ -45,7 +53,7 @@ final class FederatedReport {
         sb.append(String.format(Locale.ROOT, "epsilon: device level, RDP at delta %.0e, every round accounted at q "
                 + "(activity: the cap, %.4g = %s x K/N); continual devices keep the newest %d examples%n",
                 config.delta(), config.capProbability(), config.activityCap(), config.storage()));
-        sb.append(String.format(Locale.ROOT, "total time %.1f s (%d device threads)%n", totalSeconds, config.threads()));
+        sb.append(String.format(Locale.ROOT, "total time %.1f s (%s)%n", totalSeconds, engine));
         return sb.toString();
     }
 
@@ -54,6 +62,7 @@ final class FederatedReport {
         sb.append("\"target_epsilon\":").append(Json.num(config.targetEpsilon()));
         sb.append(",\"delta\":").append(Json.num(config.delta()));
         sb.append(",\"total_seconds\":").append(Json.num(totalSeconds));
+        sb.append(",\"engine\":").append(Json.str(engine));
         sb.append(",\"runs\":[");
         for (int i = 0; i < results.size(); i++) {
             FederatedRun.Result r = results.get(i);

@@ -35,12 +35,17 @@ import org.edp4j.fl.StaticPopulation;
 import org.edp4j.fl.ThreadPoolRoundExecutor;
 import org.edp4j.nn.Batch;
 import org.edp4j.nn.Models;
+import org.edp4j.fl.RoundExecutor;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.NoiseCalibration;
 import org.edp4j.privacy.PrivacyBudget;
 import org.edp4j.privacy.RdpAccountant;
 import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.CpuBackend;
+import org.edp4j.spark.DeviceSetting;
+import org.edp4j.spark.ModelFactory;
+import org.edp4j.spark.SparkEngine;
+import org.edp4j.spark.TokenRows;
 
 /**
  * One federated run of {@code edp federated}: the bundled corpus split over devices, the bag model,
@@ -107,6 +112,44 @@ final class FederatedRun {
         String label() {
             return FederatedRun.label(setting, selection, isPrivate);
         }
+    }
+
+    /**
+     * Who runs a run's device side: threads of this JVM, or Spark. The server and everything it
+     * reports are the same code either way.
+     */
+    interface Engine {
+        /**
+         * @param pop the run's population on the driver (the server's census; the local engine's devices)
+         * @param continual whether the run is in the continual setting
+         */
+        RoundExecutor executor(FederatedConfig c, Data data, Population pop, boolean continual, LocalTraining local);
+    }
+
+    /** {@link ThreadPoolRoundExecutor} with {@code --threads} workers. */
+    static final Engine LOCAL = (c, data, pop, continual, local) -> {
+        Backend be = CpuBackend.instance();
+        int vocab = data.vocab();
+        int classes = data.train().numClasses();
+        return new ThreadPoolRoundExecutor(c.threads(), () -> new DeviceTrainer(model(c, be, vocab, classes),
+                Batch.tokens(be, c.localBatchSize(), c.maxLen(), classes),
+                TextTrainingRun.loader(data.train(), vocab, c.localBatchSize()), pop, local));
+    };
+
+    /**
+     * The devices of {@code data}'s partition distributed once to {@code spark}; each run gets a
+     * {@link org.edp4j.spark.SparkRoundExecutor} over them in its setting.
+     */
+    static Engine spark(SparkEngine spark, FederatedConfig c, Data data) {
+        SparkEngine.Federation fed = spark.federation(data.partition(), TokenRows.of(data.train(), data.vocab()));
+        ModelFactory factory = modelFactory(c.seed(), data.vocab(), c.dim(), c.hidden(), data.train().numClasses());
+        return (cfg, d, pop, continual, local) -> fed.executor(continual
+                ? DeviceSetting.continual(cfg.storage(), cfg.rounds()) : DeviceSetting.STATIC, factory, local);
+    }
+
+    /** The bag model as a factory that travels to Spark executors (numbers only: serializable). */
+    static ModelFactory modelFactory(long seed, int vocab, int dim, int hidden, int classes) {
+        return be -> Models.bag(be, new SplittableRandom(seed), vocab, dim, hidden, classes);
     }
 
     /** "static, activity" or "static, activity, non-private": progress lines and the plot's legend. */
@@ -188,7 +231,7 @@ final class FederatedRun {
     }
 
     static Sequential model(FederatedConfig c, Backend be, int vocab, int classes) {
-        return Models.bag(be, new SplittableRandom(c.seed()), vocab, c.dim(), c.hidden(), classes);
+        return modelFactory(c.seed(), vocab, c.dim(), c.hidden(), classes).create(be);
     }
 
     /**
@@ -198,10 +241,17 @@ final class FederatedRun {
      */
     static Result run(FederatedConfig c, Data data, String setting, String selection, boolean isPrivate,
             Listener listener) {
+        return run(c, data, setting, selection, isPrivate, listener, LOCAL);
+    }
+
+    /** Runs R rounds with the device side on {@code engine}. */
+    static Result run(FederatedConfig c, Data data, String setting, String selection, boolean isPrivate,
+            Listener listener, Engine engine) {
         Backend be = CpuBackend.instance();
         int vocab = data.vocab();
         int classes = data.train().numClasses();
-        Population pop = "continual".equals(setting)
+        boolean continual = "continual".equals(setting);
+        Population pop = continual
                 ? new ContinualPopulation(data.partition(), c.storage(), c.rounds())
                 : new StaticPopulation(data.partition());
         DeviceSelection sel = selection(c, selection);
@@ -222,9 +272,7 @@ final class FederatedRun {
         List<Integer> at = new ArrayList<>();
         List<Double> curve = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (ThreadPoolRoundExecutor exec = new ThreadPoolRoundExecutor(c.threads(), () -> new DeviceTrainer(
-                     model(c, be, vocab, classes), Batch.tokens(be, c.localBatchSize(), c.maxLen(), classes),
-                     TextTrainingRun.loader(data.train(), vocab, c.localBatchSize()), pop, local));
+        try (RoundExecutor exec = engine.executor(c, data, pop, continual, local);
              FederatedAveraging server = b.executor(exec).build();
              Batch evalBatch = Batch.tokens(be, EVAL_CAPACITY, c.maxLen(), classes)) {
             listener.start(label, c.rounds(), sigma);

@@ -171,7 +171,7 @@ public final class LabelledFiles {
 
     /**
      * Reads a labelled file in the format its name says ({@code .csv}, {@code .tsv}, {@code .jsonl},
-     * optionally {@code .gz}), with an optional group column.
+     * optionally {@code .gz}; {@code .parquet} through Spark, {@link ParquetFiles}), with an optional group column.
      *
      * @param groupColumn the group column or field, or null for none
      * @return the rows, in file order
@@ -185,10 +185,13 @@ public final class LabelledFiles {
     static List<TextFileReader.Row> read(Path file, String textColumn, String labelColumn, String groupColumn,
             String groupOption) {
         String name = file.toString();
+        if (ParquetFiles.isParquet(name)) {
+            return ParquetFiles.read(file, textColumn, labelColumn, groupColumn, groupOption);
+        }
         TextFileReader.Format format = TextFileReader.Format.ofName(name);
         if (format == null) {
             throw new InputFileException(name, 0, "unknown format; expected a name ending in .csv, .tsv or .jsonl "
-                    + "(optionally followed by .gz)");
+                    + "(optionally followed by .gz), or .parquet with --engine spark");
         }
         return TextFileReader.parse(TextDecoder.read(file, name), name, format, textColumn, labelColumn, groupColumn,
                 groupOption);

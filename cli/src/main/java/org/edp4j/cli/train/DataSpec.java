@@ -25,9 +25,13 @@ import org.edp4j.data.SpamAssassin;
  * @param vocabBuckets for {@value #DP} and a file: tokens outside the vocabulary are hashed into this
  *     many extra ids (0: they all become UNK); data-independent, so no epsilon
  * @param corpusSize training examples available (before {@code --max-train}), &gt;= 2
+ * @param counterfactualPairs {@code ""}: no augmentation; else {@code --counterfactual-augment}'s word
+ *     pairs, {@value #BUNDLED_PAIRS} (the bundled gender lexicon) or the {@code --pairs} file: each
+ *     training example is trained with its swapped copy as one privacy unit of two rows
  */
 public record DataSpec(String train, String test, double testFraction, String textColumn, String labelColumn,
-        String vocabulary, double vocabShare, int vocabTokensPerDocument, int vocabBuckets, int corpusSize) {
+        String vocabulary, double vocabShare, int vocabTokensPerDocument, int vocabBuckets, int corpusSize,
+        String counterfactualPairs) {
 
     /** The differentially private vocabulary. */
     public static final String DP = "dp";
@@ -46,6 +50,15 @@ public record DataSpec(String train, String test, double testFraction, String te
     public static final int DEFAULT_VOCAB_BUCKETS = 8000;
     /** Default held-out fraction of a training file without a test file. */
     public static final double DEFAULT_TEST_FRACTION = 0.2;
+    /** {@link #counterfactualPairs()} of {@code --counterfactual-augment} without {@code --pairs}. */
+    public static final String BUNDLED_PAIRS = "bundled";
+
+    /** Data without counterfactual augmentation. */
+    public DataSpec(String train, String test, double testFraction, String textColumn, String labelColumn,
+            String vocabulary, double vocabShare, int vocabTokensPerDocument, int vocabBuckets, int corpusSize) {
+        this(train, test, testFraction, textColumn, labelColumn, vocabulary, vocabShare, vocabTokensPerDocument,
+                vocabBuckets, corpusSize, "");
+    }
 
     /** The bundled corpus with the given vocabulary choice. */
     public static DataSpec bundled(String vocabulary, double vocabShare, int k) {
@@ -75,6 +88,7 @@ public record DataSpec(String train, String test, double testFraction, String te
         require(vocabBuckets >= 0 && vocabBuckets <= 10_000_000, "--vocab-buckets must be in [0, 10000000], got "
                 + vocabBuckets);
         require(corpusSize >= 2, "the training set must have at least 2 examples, got " + corpusSize);
+        require(counterfactualPairs != null, "a data option is missing");
     }
 
     private static void require(boolean ok, String message) {
@@ -107,6 +121,22 @@ public record DataSpec(String train, String test, double testFraction, String te
         return vocabulary.startsWith(HASHED);
     }
 
+    /** @return whether each training example is trained with its counterfactual copy */
+    public boolean counterfactualAugment() {
+        return !counterfactualPairs.isEmpty();
+    }
+
+    /** Rows of a batch per privacy unit: 2 with counterfactual augmentation (the example and its copy), else 1. */
+    public int rowsPerUnit() {
+        return counterfactualAugment() ? 2 : 1;
+    }
+
+    /** The same data with counterfactual augmentation by these pairs ({@value #BUNDLED_PAIRS} or a file), or none (""). */
+    public DataSpec withCounterfactualPairs(String pairs) {
+        return new DataSpec(train, test, testFraction, textColumn, labelColumn, vocabulary, vocabShare,
+                vocabTokensPerDocument, vocabBuckets, corpusSize, pairs);
+    }
+
     /** @return whether the run reads the bundled corpus */
     public boolean isBundled() {
         return train.isEmpty();
@@ -115,7 +145,7 @@ public record DataSpec(String train, String test, double testFraction, String te
     /** The same data with another corpus size (known once the files are read). */
     public DataSpec withCorpusSize(int n) {
         return new DataSpec(train, test, testFraction, textColumn, labelColumn, vocabulary, vocabShare,
-                vocabTokensPerDocument, vocabBuckets, n);
+                vocabTokensPerDocument, vocabBuckets, n, counterfactualPairs);
     }
 
     /** The fields as key/value text. */
@@ -131,6 +161,7 @@ public record DataSpec(String train, String test, double testFraction, String te
         m.put("vocab-tokens-per-document", Integer.toString(vocabTokensPerDocument));
         m.put("vocab-buckets", Integer.toString(vocabBuckets));
         m.put("corpus-size", Integer.toString(corpusSize));
+        m.put("counterfactual-augment", counterfactualPairs);
         return m;
     }
 
@@ -147,6 +178,6 @@ public record DataSpec(String train, String test, double testFraction, String te
         return new DataSpec(m.get("train"), m.get("test"), Double.parseDouble(m.get("test-fraction")),
                 m.get("text-column"), m.get("label-column"), m.get("vocabulary"), Double.parseDouble(m.get("vocab-share")),
                 Integer.parseInt(m.get("vocab-tokens-per-document")), Integer.parseInt(m.get("vocab-buckets")),
-                Integer.parseInt(m.get("corpus-size")));
+                Integer.parseInt(m.get("corpus-size")), m.getOrDefault("counterfactual-augment", ""));
     }
 }

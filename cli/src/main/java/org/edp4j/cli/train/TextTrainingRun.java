@@ -23,6 +23,8 @@ import org.edp4j.data.TokenIndex;
 import org.edp4j.data.Tokenizer;
 import org.edp4j.data.Vocabulary;
 import org.edp4j.data.VocabularyWithBuckets;
+import org.edp4j.fairness.CounterfactualSwap;
+import org.edp4j.fairness.WordPairs;
 import org.edp4j.dp.Adam;
 import org.edp4j.dp.BatchLoader;
 import org.edp4j.dp.Clipping;
@@ -35,8 +37,6 @@ import org.edp4j.dp.StepReport;
 import org.edp4j.dp.TrainingLoop;
 import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.nn.Batch;
-import org.edp4j.nn.EncoderConfig;
-import org.edp4j.nn.Models;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.MechanismRun;
@@ -46,6 +46,8 @@ import org.edp4j.privacy.PrivacyAccountants;
 import org.edp4j.privacy.PrivacyBudget;
 import org.edp4j.privacy.PrvAccountant;
 import org.edp4j.privacy.RdpAccountant;
+import org.edp4j.spark.SparkEngine;
+import org.edp4j.spark.TokenRows;
 import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.Tensor;
 
@@ -85,6 +87,79 @@ public final class TextTrainingRun {
     private TextTrainingRun() {
     }
 
+    /**
+     * Who runs a run's steps: this JVM ({@link #LOCAL}: {@link TrainingLoop}) or Spark
+     * ({@link #spark}: data-parallel DP-SGD). Everything else (vocabulary, noise, accounting,
+     * checkpoints, evaluation, reports) is the same code on the driver.
+     */
+    public interface StepEngine {
+        /**
+         * The steps of {@code opt} over {@code train}, its Poisson coins from {@code coins}.
+         *
+         * @param batch the run's physical batch (local engine)
+         */
+        Steps start(TrainConfig c, PrivateOptimizer opt, EncodedDataset train, int vocab, GaussianNoise coins,
+                Batch batch);
+    }
+
+    /** A run's steps; closing releases what the engine distributed. */
+    public interface Steps extends AutoCloseable {
+        /** One Poisson-sampled step. */
+        StepReport step();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Steps on this JVM: {@link TrainingLoop} with a {@link PoissonSampler} over {@code coins}; the
+     * sampler draws privacy units ({@code rowsPerUnit} consecutive rows of {@code train} each).
+     */
+    public static final StepEngine LOCAL = (c, opt, train, vocab, coins, batch) -> {
+        int units = train.size() / c.data().rowsPerUnit();
+        TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(coins, units, c.sampleRate()), batch,
+                loader(train, vocab, batch.capacity()));
+        return new Steps() {
+            @Override
+            public StepReport step() {
+                return loop.step();
+            }
+
+            @Override
+            public void close() {
+                // Nothing distributed.
+            }
+        };
+    };
+
+    /**
+     * Steps on Spark ({@link org.edp4j.spark.SparkTrainingLoop}). The coins of a secure run get their
+     * own secure key, since the sampling key travels to the executors and the noise key must not; a
+     * seeded run (--insecure-seed-noise, the non-private comparison) keeps its coins, and then draws
+     * the batches of the local engine.
+     */
+    public static StepEngine spark(SparkEngine spark) {
+        return (c, opt, train, vocab, coins, batch) -> {
+            if (c.data().rowsPerUnit() != 1) {
+                throw new IllegalArgumentException("--counterfactual-augment applies to --engine local");
+            }
+            GaussianNoise sampling = coins.isSecure() ? GaussianNoise.secure() : coins;
+            SparkEngine.Steps st = spark.steps(opt, TokenRows.of(train, vocab), sampling,
+                    ModelRecipe.of(c, vocab, train.numClasses()), batch.capacity());
+            return new Steps() {
+                @Override
+                public StepReport step() {
+                    return st.loop().step();
+                }
+
+                @Override
+                public void close() {
+                    st.close();
+                }
+            };
+        };
+    }
+
     /** What the run reports while it trains. Every method may be left as is. */
     public interface Listener {
         /** The data is encoded with its vocabulary; called before {@link #start}. */
@@ -120,13 +195,35 @@ public final class TextTrainingRun {
     /**
      * The encoded splits and the encoder.
      *
+     * @param train the training rows: {@code rowsPerUnit} consecutive rows per training example (privacy
+     *     unit), example u in rows {@code u k .. u k + k - 1}
      * @param vocabulary the private vocabulary's mechanism, or null when the vocabulary spent no
      *     epsilon (hashed, a public file, or fitted by the caller on data it vouches for, as the audit does)
+     * @param rowsPerUnit k: 2 with counterfactual augmentation (an example, then its swapped copy), else 1
      */
-    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary) {
+    public record Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary,
+            int rowsPerUnit) {
+        /** @throws IllegalArgumentException for k &lt; 1 or a training set that is not whole units */
+        public Data {
+            if (rowsPerUnit < 1 || train.size() % rowsPerUnit != 0) {
+                throw new IllegalArgumentException("rowsPerUnit must be >= 1 and divide the " + train.size()
+                        + " training rows, got " + rowsPerUnit);
+            }
+        }
+
+        /** Data of one row per example. */
+        public Data(Encoder encoder, EncodedDataset train, EncodedDataset test, VocabularyPrivacy vocabulary) {
+            this(encoder, train, test, vocabulary, 1);
+        }
+
         /** Data whose vocabulary spent no epsilon. */
         public Data(Encoder encoder, EncodedDataset train, EncodedDataset test) {
             this(encoder, train, test, null);
+        }
+
+        /** @return the training examples: privacy units, n of the sampling rate q = batch / n */
+        public int trainExamples() {
+            return train.size() / rowsPerUnit;
         }
     }
 
@@ -183,6 +280,12 @@ public final class TextTrainingRun {
      * frequent tokens in at least {@value #MIN_COUNT} documents, with the same hash buckets, so that
      * the comparison has the private model's shape.
      *
+     * <p>With counterfactual augmentation ({@link DataSpec#counterfactualAugment()}) every training
+     * example is followed by its swapped copy ({@link CounterfactualSwap}, same label), and a vocabulary
+     * built from the training split counts each original document once: its tokens and its copy's
+     * form one document ({@link #vocabularyDocuments}), which contributes at most k distinct tokens
+     * to the private vocabulary like any other, so the vocabulary's epsilon is unchanged.
+     *
      * @throws InputFileException when a vocabulary file cannot be used
      */
     public static Data prepare(TrainConfig c, DatasetSplits splits, List<String> vocabulary, GaussianNoise noise,
@@ -190,6 +293,8 @@ public final class TextTrainingRun {
         TextDataset train = subsample(splits.train(), c);
         Tokenizer tok = Tokenizer.standard();
         DataSpec d = c.data();
+        CounterfactualSwap swap = d.counterfactualAugment() ? CounterfactualSwap.of(counterfactualPairs(d)) : null;
+        List<List<String>> documents = vocabularyDocuments(tok, train, swap);
         TokenIndex index;
         VocabularyPrivacy spent = null;
         if (d.hashed()) {
@@ -198,19 +303,55 @@ public final class TextTrainingRun {
             index = withBuckets(Vocabulary.of(vocabulary), d);
             spent = vp;
         } else if (d.privateVocabulary() && vp != null) {
-            index = withBuckets(DpVocabulary.select(tok.tokenizeAll(train), vp.tokensPerDocument(), vp.sigma(),
+            index = withBuckets(DpVocabulary.select(documents, vp.tokensPerDocument(), vp.sigma(),
                     vp.failureProbability(), c.vocabSize(), noise).vocabulary(), d);
             spent = vp;
         } else if (d.privateVocabulary()) {
-            index = withBuckets(Vocabulary.build(tok.tokenizeAll(train), fittedSize > 0 ? fittedSize : c.vocabSize(),
+            index = withBuckets(Vocabulary.build(documents, fittedSize > 0 ? fittedSize : c.vocabSize(),
                     MIN_COUNT), d);
         } else if ("fitted".equals(d.vocabulary())) {
-            index = Vocabulary.build(tok.tokenizeAll(train), c.vocabSize(), MIN_COUNT);
+            index = Vocabulary.build(documents, c.vocabSize(), MIN_COUNT);
         } else {
             index = withBuckets(VocabularyFile.read(Path.of(d.vocabulary()), tok, c.vocabSize()), d);
         }
         Encoder enc = Encoder.of(tok, index, c.maxLen());
-        return new Data(enc, enc.encode(train), enc.encode(splits.test()), spent);
+        TextDataset rows = swap == null ? train : withCounterfactuals(train, swap);
+        return new Data(enc, enc.encode(rows), enc.encode(splits.test()), spent, d.rowsPerUnit());
+    }
+
+    /** The word pairs of {@code --counterfactual-augment}: the bundled lexicon or the {@code --pairs} file. */
+    static WordPairs counterfactualPairs(DataSpec d) {
+        return DataSpec.BUNDLED_PAIRS.equals(d.counterfactualPairs()) ? WordPairs.english()
+                : WordPairs.load(Path.of(d.counterfactualPairs()));
+    }
+
+    /** Each example followed by its counterfactual copy: the swapped text, the same label, group and id. */
+    static TextDataset withCounterfactuals(TextDataset train, CounterfactualSwap swap) {
+        List<TextExample> rows = new ArrayList<>(2 * train.size());
+        for (TextExample e : train) {
+            rows.add(e);
+            rows.add(new TextExample(swap.swap(e.text()), e.label(), e.group(), e.id()));
+        }
+        return TextDataset.of(rows, train.classNames());
+    }
+
+    /**
+     * The documents a vocabulary is built from: one per training example, its tokens followed by those
+     * of its counterfactual copy when {@code swap} is not null. So the copy adds no document: each
+     * original contributes once (at most k distinct tokens to the private vocabulary).
+     */
+    static List<List<String>> vocabularyDocuments(Tokenizer tok, TextDataset train, CounterfactualSwap swap) {
+        List<List<String>> docs = tok.tokenizeAll(train);
+        if (swap == null) {
+            return docs;
+        }
+        List<List<String>> joined = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            List<String> both = new ArrayList<>(docs.get(i));
+            both.addAll(tok.tokenize(swap.swap(train.get(i).text())));
+            joined.add(both);
+        }
+        return joined;
     }
 
     private static TokenIndex withBuckets(Vocabulary v, DataSpec d) {
@@ -267,13 +408,7 @@ public final class TextTrainingRun {
     }
 
     static Sequential buildModel(TrainConfig c, Backend backend, int vocab, int classes) {
-        SplittableRandom rng = new SplittableRandom(c.seed());
-        return switch (c.model()) {
-            case TrainConfig.BAG -> Models.bag(backend, rng, vocab, c.dim(), c.hidden(), classes);
-            case TrainConfig.ENCODER -> Models.encoder(backend, rng,
-                    new EncoderConfig(vocab, c.maxLen(), c.dim(), c.layers(), c.heads(), c.hidden(), classes));
-            default -> throw new IllegalArgumentException("unknown model '" + c.model() + "'");
-        };
+        return ModelRecipe.of(c, vocab, classes).create(backend);
     }
 
     static Optimizer buildOptimizer(TrainConfig c) {
@@ -351,6 +486,12 @@ public final class TextTrainingRun {
      */
     public static Result trainPrivate(TrainConfig c, DatasetSplits splits, Backend backend, Path checkpointDir,
             Listener listener) {
+        return trainPrivate(c, splits, backend, checkpointDir, listener, LOCAL);
+    }
+
+    /** As {@link #trainPrivate(TrainConfig, DatasetSplits, Backend, Path, Listener)}, the steps on {@code engine}. */
+    public static Result trainPrivate(TrainConfig c, DatasetSplits splits, Backend backend, Path checkpointDir,
+            Listener listener, StepEngine engine) {
         try (CheckpointLock lock = checkpointDir == null ? null : CheckpointLock.acquire(checkpointDir)) {
             Optional<Checkpoint> ck = checkpointDir == null ? Optional.empty() : Checkpoint.load(checkpointDir);
             GaussianNoise noise;
@@ -374,7 +515,7 @@ public final class TextTrainingRun {
                 vp = vocabularyPrivacy(c);
             }
             Data data = prepare(c, splits, ck.map(Checkpoint::vocabulary).orElse(null), noise, vp, 0);
-            return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener);
+            return trainPrivate(c, data, noise, backend, ck, checkpointDir, listener, engine);
         }
     }
 
@@ -385,7 +526,7 @@ public final class TextTrainingRun {
      */
     public static Result trainPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
         GaussianNoise noise = c.insecureSeedNoise() ? GaussianNoise.insecureSeeded(c.seed()) : GaussianNoise.secure();
-        return trainPrivate(c, data, noise, backend, Optional.empty(), null, listener);
+        return trainPrivate(c, data, noise, backend, Optional.empty(), null, listener, LOCAL);
     }
 
     /** The private vocabulary's parameters a checkpoint recorded, or null when it has none. */
@@ -398,7 +539,8 @@ public final class TextTrainingRun {
     }
 
     private static Result trainPrivate(TrainConfig c, Data data, GaussianNoise noise, Backend backend,
-            Optional<Checkpoint> ck, Path checkpointDir, Listener listener) {
+            Optional<Checkpoint> ck, Path checkpointDir, Listener listener, StepEngine engine) {
+        requireUnits(c, data);
         listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
@@ -439,8 +581,10 @@ public final class TextTrainingRun {
             sigma0 = sigma0(c, vp);
         }
 
-        int n = data.train().size();
+        int n = data.trainExamples();
+        int k = data.rowsPerUnit();
         PrivateOptimizer.Builder b = PrivateOptimizer.builder(model, optimizer)
+                .rowsPerUnit(k)
                 .clipping(buildClipping(c))
                 .noiseMultiplier(schedule.sigma(sigma0, Math.min(epochsDone, c.epochs() - 1)))
                 .sampling(c.sampleRate(), n)
@@ -452,7 +596,7 @@ public final class TextTrainingRun {
         } else {
             b.accountant(accountant);
         }
-        int cap = capacity(c);
+        int cap = capacity(c) * k;
         try (PrivateOptimizer opt = b.build(); Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
              Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
             if (ck.isPresent()) {
@@ -461,47 +605,47 @@ public final class TextTrainingRun {
                 opt.restoreProgress(steps, clip);
             }
             listener.start(true, model, sigma0, epochsDone);
-            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(noise, n, c.sampleRate()), batch,
-                    loader(data.train(), vocab, cap));
-            BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
-            int[] testLabels = data.test().labels();
-            List<Double> accs = new ArrayList<>();
-            for (int e = epochsDone; e < c.epochs(); e++) {
-                double sigma = schedule.sigma(sigma0, e);
-                opt.setNoiseMultiplier(sigma);
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, times, accs,
-                        model, evalBatch, testLoader, testLabels);
-                trainNanos += st.nanos();
-                if (checkpointDir != null) {
-                    save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
-                            opt.stepsTaken(), opt.clipNorm(), trainNanos, times.kept());
+            try (Steps loop = engine.start(c, opt, data.train(), vocab, noise, batch)) {
+                BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
+                int[] testLabels = data.test().labels();
+                List<Double> accs = new ArrayList<>();
+                for (int e = epochsDone; e < c.epochs(); e++) {
+                    double sigma = schedule.sigma(sigma0, e);
+                    opt.setNoiseMultiplier(sigma);
+                    EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), sigma, accountant, listener, times, accs,
+                            model, evalBatch, testLoader, testLabels);
+                    trainNanos += st.nanos();
+                    if (checkpointDir != null) {
+                        save(checkpointDir, c, data, noise, accountant, model, optimizer, sigma0, e + 1,
+                                opt.stepsTaken(), opt.clipNorm(), trainNanos, times.kept());
+                    }
+                    // The un-noised training loss is not covered by epsilon: not released.
+                    listener.epochEnd(e, Double.NaN, accs.get(accs.size() - 1), accountant);
                 }
-                // The un-noised training loss is not covered by epsilon: not released.
-                listener.epochEnd(e, Double.NaN, accs.get(accs.size() - 1), accountant);
-            }
-            double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
-            double rdp = PartitionSelection.epsilon(accountant, c.delta(), p);
-            double prv = prvEpsilon(accountant, PartitionSelection.accountantDelta(c.delta(), p))
-                    + PartitionSelection.epsilonCost(p);
-            double vocabEps = 0;
-            RdpAccountant training = new RdpAccountant();
-            List<MechanismRun> h = accountant.history();
-            for (int i = 0; i < h.size(); i++) {
-                MechanismRun r = h.get(i);
-                if (i == 0 && vp != null) {
-                    RdpAccountant v = new RdpAccountant();
-                    v.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
-                    vocabEps = PartitionSelection.epsilon(v, c.delta(), p);
-                } else {
-                    training.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                double acc = Evaluation.accuracy(model, evalBatch, testLoader, testLabels);
+                double rdp = PartitionSelection.epsilon(accountant, c.delta(), p);
+                double prv = prvEpsilon(accountant, PartitionSelection.accountantDelta(c.delta(), p))
+                        + PartitionSelection.epsilonCost(p);
+                double vocabEps = 0;
+                RdpAccountant training = new RdpAccountant();
+                List<MechanismRun> h = accountant.history();
+                for (int i = 0; i < h.size(); i++) {
+                    MechanismRun r = h.get(i);
+                    if (i == 0 && vp != null) {
+                        RdpAccountant v = new RdpAccountant();
+                        v.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                        vocabEps = PartitionSelection.epsilon(v, c.delta(), p);
+                    } else {
+                        training.step(r.noiseMultiplier(), r.sampleRate(), r.steps());
+                    }
                 }
+                if (listener instanceof ModelListener ml) {
+                    ml.trained(model, data, accountant);
+                }
+                return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), times.medianSeconds(),
+                        trainNanos / 1e9, epochsDone, accs, vocabEps, training.getEpsilon(c.delta()),
+                        describeVocabulary(c, data), vocab);
             }
-            if (listener instanceof ModelListener ml) {
-                ml.trained(model, data, accountant);
-            }
-            return new Result(true, acc, rdp, prv, c.delta(), sigma0, opt.stepsTaken(), times.medianSeconds(),
-                    trainNanos / 1e9, epochsDone, accs, vocabEps, training.getEpsilon(c.delta()),
-                    describeVocabulary(c, data), vocab);
         }
     }
 
@@ -510,46 +654,62 @@ public final class TextTrainingRun {
      * accounting (the sampling coins come from a generator seeded with {@code --seed}).
      */
     public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener) {
+        return trainNonPrivate(c, data, backend, listener, LOCAL);
+    }
+
+    /** As {@link #trainNonPrivate(TrainConfig, Data, Backend, Listener)}, the steps on {@code engine}. */
+    public static Result trainNonPrivate(TrainConfig c, Data data, Backend backend, Listener listener,
+            StepEngine engine) {
+        requireUnits(c, data);
         listener.prepared(data);
         int vocab = data.encoder().tokenIndex().size();
         int classes = data.train().numClasses();
         Sequential model = buildModel(c, backend, vocab, classes);
-        int n = data.train().size();
+        int n = data.trainExamples();
+        int k = data.rowsPerUnit();
         GaussianNoise coins = GaussianNoise.insecureSeeded(c.seed());
-        int cap = capacity(c);
+        int cap = capacity(c) * k;
         StepTimes times = new StepTimes(WARMUP_STEPS);
         long trainNanos = 0;
-        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate()
+        try (PrivateOptimizer opt = PrivateOptimizer.builder(model, buildOptimizer(c)).nonPrivate().rowsPerUnit(k)
                 .sampling(c.sampleRate(), n).build();
              Batch batch = Batch.tokens(backend, cap, c.maxLen(), classes);
              Batch evalBatch = Batch.tokens(backend, EVAL_CAPACITY, c.maxLen(), classes)) {
             listener.start(false, model, 0, 0);
-            TrainingLoop loop = new TrainingLoop(opt, new PoissonSampler(coins, n, c.sampleRate()), batch,
-                    loader(data.train(), vocab, cap));
-            BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
-            int[] testLabels = data.test().labels();
-            List<Double> accs = new ArrayList<>();
-            for (int e = 0; e < c.epochs(); e++) {
-                EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, times, accs, model,
-                        evalBatch, testLoader, testLabels);
-                trainNanos += st.nanos();
-                listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
+            try (Steps loop = engine.start(c, opt, data.train(), vocab, coins, batch)) {
+                BatchLoader testLoader = loader(data.test(), vocab, EVAL_CAPACITY);
+                int[] testLabels = data.test().labels();
+                List<Double> accs = new ArrayList<>();
+                for (int e = 0; e < c.epochs(); e++) {
+                    EpochStats st = runEpoch(loop, e, c.stepsPerEpoch(), 0, null, listener, times, accs, model,
+                            evalBatch, testLoader, testLabels);
+                    trainNanos += st.nanos();
+                    listener.epochEnd(e, st.meanLoss(), accs.get(accs.size() - 1), null);
+                }
+                double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
+                        : accs.get(accs.size() - 1);
+                if (listener instanceof ModelListener ml) {
+                    ml.trained(model, data, null);
+                }
+                return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
+                        times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN,
+                        describeVocabulary(c, data), data.encoder().tokenIndex().size());
             }
-            double acc = accs.isEmpty() ? Evaluation.accuracy(model, evalBatch, testLoader, testLabels)
-                    : accs.get(accs.size() - 1);
-            if (listener instanceof ModelListener ml) {
-                ml.trained(model, data, null);
-            }
-            return new Result(false, acc, Double.NaN, Double.NaN, c.delta(), 0, opt.stepsTaken(),
-                    times.medianSeconds(), trainNanos / 1e9, 0, accs, Double.NaN, Double.NaN, describeVocabulary(c, data),
-                    data.encoder().tokenIndex().size());
+        }
+    }
+
+    /** The data was prepared for the configuration's rows per unit (with or without its counterfactual copies). */
+    private static void requireUnits(TrainConfig c, Data data) {
+        if (data.rowsPerUnit() != c.data().rowsPerUnit()) {
+            throw new IllegalArgumentException("the data has " + data.rowsPerUnit() + " rows per example, the "
+                    + "configuration " + c.data().rowsPerUnit() + " (--counterfactual-augment)");
         }
     }
 
     private record EpochStats(long nanos, double meanLoss) {
     }
 
-    private static EpochStats runEpoch(TrainingLoop loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
+    private static EpochStats runEpoch(Steps loop, int epoch, int steps, double sigma, PrivacyAccountant acc,
             Listener listener, StepTimes times, List<Double> accs, Sequential model, Batch evalBatch,
             BatchLoader testLoader, int[] testLabels) {
         listener.epochStart(epoch, steps, sigma);

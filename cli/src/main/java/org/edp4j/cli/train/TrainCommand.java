@@ -16,15 +16,20 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.edp4j.cli.BackendOption;
+import org.edp4j.cli.EngineOptions;
 import org.edp4j.cli.OutputFiles;
+import org.edp4j.cli.input.ParquetFiles;
 import org.edp4j.cli.train.Checkpoint.CheckpointException;
 import org.edp4j.data.SpamAssassin;
 import org.edp4j.dp.StepReport;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.PrivacyAccountant;
+import org.edp4j.spark.SparkEngine;
 import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.CpuBackend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,7 +48,8 @@ import picocli.CommandLine.Spec;
         description = {"Differentially private text classification on your labelled file (--train) or the bundled "
                 + "SpamAssassin corpus (4,717 train / 1,180 test emails), with a non-private comparison.",
                 "Default: bag-of-embeddings model, DP-Adam, epsilon 3 at delta 1e-5 (RDP) in total, vocabulary "
-                + "included, secure noise."})
+                + "included, secure noise.",
+                "--engine spark --master URL: data-parallel DP-SGD on Apache Spark (docs/spark.md)."})
 public final class TrainCommand implements Callable<Integer> {
 
     /** Default target epsilon when neither --target-epsilon nor --noise-multiplier is given. */
@@ -51,6 +57,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "bag",
             description = "Model: bag (embedding + masked mean-pool + MLP) or encoder (transformer: token + position "
@@ -174,6 +183,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(no epsilon: the hash depends on no data); 0 for UNK. Default: 8000.")
     Integer vocabBuckets;
 
+    @Option(names = "--counterfactual-augment",
+            description = "Train every example together with its counterfactual copy (gendered words swapped: he <-> "
+                    + "she, Mr <-> Mrs, John <-> Sarah, ...; edp fairness's lexicon) as ONE privacy unit: the pair "
+                    + "is clipped by the norm of its summed gradient and accounted once, so epsilon is that of the "
+                    + "run without it. A dp vocabulary counts the pair as one document. See docs/fairness.md.")
+    boolean counterfactualAugment;
+
+    @Option(names = "--pairs", paramLabel = "FILE",
+            description = "With --counterfactual-augment: the word pairs to swap, two words per line (the format of "
+                    + "edp fairness --pairs). Default: the bundled English gender lexicon.")
+    Path pairs;
+
     @Option(names = "--save", paramLabel = "FILE.edp",
             description = "Save the private model (parameters, tokenizer, vocabulary, labels, privacy report; no "
                     + "secret) to one checksummed file for edp predict and TextClassifier.")
@@ -228,6 +249,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig config = config();
         checkDataOptions(config);
+        if (counterfactualAugment) {
+            // Read and checked before any work: a bad file exits 2 with FILE:LINE (PairsFileException).
+            TextTrainingRun.counterfactualPairs(config.data());
+        }
         if (sweepEpsilon != null && checkpoint != null) {
             throw usage("--sweep-epsilon cannot be combined with --checkpoint (one checkpoint holds one run)");
         }
@@ -252,6 +277,54 @@ public final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "cpu", "cuda").contains(backend)) {
             throw usage("--backend must be auto, cpu or cuda, got '" + backend + "'");
         }
+        checkEngine();
+        SparkEngine spark = null;
+        try {
+            spark = engine.isSpark() ? engine.start("train") : null;
+            try (AutoCloseable parquet = spark == null ? null : ParquetFiles.install(spark::readParquet)) {
+                return train(config, runs, spark);
+            }
+        } catch (ParameterException | IllegalArgumentException e) {
+            // Bad options and bad files: exit code 2 (Edp's handler).
+            throw e;
+        } catch (Exception e) {
+            return fail(e.getMessage());
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    /** The engine's options, and what the Spark engine does not do (exit 2 before any work). */
+    private void checkEngine() {
+        try {
+            engine.check();
+            for (Path f : new Path[] {trainFile, testFile}) {
+                if (f != null && ParquetFiles.isParquet(f.toString()) && !engine.isSpark()) {
+                    throw new IllegalArgumentException((f == trainFile ? "--train" : "--test") + " " + f
+                            + ": a Parquet file is read by Spark; add --engine spark");
+                }
+            }
+            if (engine.isSpark() && checkpoint != null) {
+                throw new IllegalArgumentException("--checkpoint applies to --engine local (a Spark run's sampling key "
+                        + "is not in the checkpoint)");
+            }
+            if (engine.isSpark() && counterfactualAugment) {
+                throw new IllegalArgumentException("--counterfactual-augment applies to --engine local (the Spark "
+                        + "steps sample and clip one row per example)");
+            }
+            if (engine.isSpark() && "cuda".equals(backend)) {
+                throw new IllegalArgumentException("--backend cuda applies to --engine local: Spark's executors run the "
+                        + "CPU backend");
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** Reads the data and trains every run, its steps on {@code spark} when not null. */
+    private int train(TrainConfig config, List<TrainConfig> runs, SparkEngine spark) {
         // The files are read and checked before any training: a bad file exits 2 with FILE:LINE.
         TrainingData td = TrainingData.load(config, trainFile, testFile, batchSize != null);
         config = td.config();
@@ -269,21 +342,26 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Backend be;
         try {
-            be = BackendOption.resolve(backend);
+            be = spark != null ? CpuBackend.instance() : BackendOption.resolve(backend);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         } catch (IllegalStateException e) {
             return fail(e.getMessage());
         }
+        TextTrainingRun.StepEngine steps = spark == null ? TextTrainingRun.LOCAL : TextTrainingRun.spark(spark);
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         try {
-            err.printf(Locale.ROOT, "edp train: %s model, %s: %d train / %d test texts, %d classes, backend %s%s%n",
-                    config.model(), td.source(), config.trainSize(), td.splits().test().size(),
-                    td.splits().train().numClasses(), be.name(),
+            err.printf(Locale.ROOT, "edp train: %s model, %s: %d train / %d test texts, %d classes, backend %s, "
+                            + "engine %s%s%n", config.model(), td.source(), config.trainSize(), td.splits().test().size(),
+                    td.splits().train().numClasses(), be.name(), engine.describe(spark),
                     config.insecureSeedNoise() ? ", NOISE SEEDED FROM --seed (NOT PRIVATE)" : "");
+            if (config.data().counterfactualAugment()) {
+                err.printf(Locale.ROOT, "counterfactual augmentation (%s): each text is trained with its swapped copy "
+                        + "as one privacy unit of 2 rows%n", pairs == null ? "bundled gender lexicon" : pairs);
+            }
             SavedModelWriter saver = save == null ? null : new SavedModelWriter(td.splits().train().classNames());
             SavedModelWriter plainSaver = saveNonPrivate == null ? null
                     : new SavedModelWriter(td.splits().train().classNames());
@@ -308,7 +386,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 TextTrainingRun.Listener listener = l;
                 tasks.add(turn -> TextTrainingRun.trainPrivate(rc, td.splits(), be, checkpoint,
-                        Lockstep.listener(turn, listener)));
+                        Lockstep.listener(turn, listener), steps));
             }
             TrainConfig plainConfig = config;
             if (compareNonDp) {
@@ -322,7 +400,7 @@ public final class TrainCommand implements Callable<Integer> {
                             plainConfig.data().privateVocabulary() ? fitted : 0);
                     TextTrainingRun.Listener rep = new Reporter(err, plainConfig, "non-DP");
                     return TextTrainingRun.trainNonPrivate(plainConfig, data, be,
-                            Lockstep.listener(turn, plainSaver == null ? rep : plainSaver.listener(rep)));
+                            Lockstep.listener(turn, plainSaver == null ? rep : plainSaver.listener(rep)), steps);
                 });
             }
             List<TextTrainingRun.Result> all = Lockstep.run(tasks);
@@ -337,7 +415,8 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "saved the non-private model to %s (NOT PRIVATE)%n", saveNonPrivate);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = new Report(runs, results, plain, seconds, be.name(), td.summary());
+            Report report = new Report(runs, results, plain, seconds,
+                    spark == null ? be.name() : be.name() + ", engine " + engine.describe(spark), td.summary());
             out.print(report.table());
             out.flush();
             if (json != null) {
@@ -445,12 +524,16 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             ModelDefaults d = ModelDefaults.of(model);
             // Own files: the size is known once they are read; until then only the option ranges are checked.
+            if (pairs != null && !counterfactualAugment) {
+                throw usage("--pairs needs --counterfactual-augment (edp train swaps words only to augment)");
+            }
             DataSpec data = new DataSpec(trainFile == null ? "" : trainFile.toString(),
                     testFile == null ? "" : testFile.toString(), or(testFraction, DataSpec.DEFAULT_TEST_FRACTION),
                     textColumn, labelColumn, vocabulary, or(vocabShare, DataSpec.DEFAULT_VOCAB_SHARE),
                     or(vocabTokensPerDocument, DataSpec.DEFAULT_TOKENS_PER_DOCUMENT),
                     or(vocabBuckets, DataSpec.DEFAULT_VOCAB_BUCKETS),
-                    trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE);
+                    trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE,
+                    !counterfactualAugment ? "" : pairs == null ? DataSpec.BUNDLED_PAIRS : pairs.toString());
             int mt = maxTrain != null ? maxTrain : trainFile == null ? SpamAssassin.TRAIN_SIZE : Integer.MAX_VALUE;
             // TrainingData's rule for a small training split, applied here where its size is known
             // already (the bundled corpus), so that a default batch never fails as a bad --batch-size.

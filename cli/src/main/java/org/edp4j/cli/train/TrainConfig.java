@@ -95,7 +95,7 @@ public record TrainConfig(String model, int vocabSize, int maxLen, int dim, int 
         require(OPTIMIZERS.contains(optimizer), "--optimizer must be one of " + String.join("|", OPTIMIZERS)
                 + ", got '" + optimizer + "'");
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0 and finite, got " + lr);
-        long cap = TextTrainingRun.capacity(batchSize, n);
+        long cap = TextTrainingRun.capacity(batchSize, n) * (long) data.rowsPerUnit(); // rows of a physical batch
         TensorLimit.check("the embedding table ((" + embeddingRowsSource(data) + ") x --dim)",
                 embeddingRows(vocabSize, data), dim);
         TensorLimit.check("the embedded batch (batch capacity x --max-len x --dim)", cap, maxLen, dim);

@@ -5,30 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.edp4j.cli.Edp;
+import org.edp4j.cli.EdpRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AuditCommandTest {
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Edp.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void badArgumentsExitWithCode2AndOneLine() {
@@ -48,7 +32,7 @@ class AuditCommandTest {
             {"audit", "--canaries", "3000", "--canary-repeats", "1,2"},
         };
         for (String[] args : bad) {
-            Run r = run(args);
+            EdpRun r = EdpRun.run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("edp audit: "), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -71,7 +55,7 @@ class AuditCommandTest {
         };
         for (String[] c : cases) {
             String[] args = ("audit " + c[0]).split(" ");
-            Run r = run(args);
+            EdpRun r = EdpRun.run(args);
             assertEquals(2, r.code(), c[0] + ": " + r.err());
             assertEquals(c[1], r.err().strip());
             assertEquals("", r.out());
@@ -83,10 +67,10 @@ class AuditCommandTest {
     void helpPrintsNoWarnings() {
         PrintStream old = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Run r;
+        EdpRun r;
         try {
             System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            r = run("audit", "--help");
+            r = EdpRun.run("audit", "--help");
         } finally {
             System.setErr(old);
         }
@@ -97,7 +81,7 @@ class AuditCommandTest {
 
     @Test
     void unusableCudaSaysWhy() {
-        Run r = run("audit", "--backend", "cuda");
+        EdpRun r = EdpRun.run("audit", "--backend", "cuda");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().startsWith("edp audit: --backend cuda: backend 'cuda' is not usable here"), r.err());
     }
@@ -106,7 +90,7 @@ class AuditCommandTest {
     void smallAuditWritesTableJsonAndPlot(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("audit.json");
         Path png = dir.resolve("leak.png");
-        Run r = run("audit", "--epsilons", "inf,2", "--max-train", "200", "--epochs", "2", "--batch-size", "50",
+        EdpRun r = EdpRun.run("audit", "--epsilons", "inf,2", "--max-train", "200", "--epochs", "2", "--batch-size", "50",
                 "--max-len", "32", "--canaries", "2", "--canary-repeats", "1,3", "--references", "1",
                 "--insecure-seed-noise", "--backend", "cpu", "--json", json.toString(), "--plot", png.toString());
         assertEquals(0, r.code(), r.err());

@@ -6,19 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.edp4j.cli.Edp;
+import org.edp4j.cli.EdpRun;
 import org.edp4j.model.SavedModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code edp train --save --save-non-private} on texts where a gendered phrase tracks the label, then {@code edp fairness}. */
 class FairnessCommandTest {
@@ -27,19 +24,9 @@ class FairnessCommandTest {
     static Path dir;
     static Path privateModel;
     static Path plainModel;
+    static Path augmentedModel;
+    static Path augmentedPlainModel;
     static Path test;
-
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Edp.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Outcome(cl.execute(args), out.toString(), err.toString());
-    }
 
     static final String[][] WORDS = {{"goal", "match", "team", "score", "league"},
         {"recipe", "oven", "flour", "bake", "sugar"}};
@@ -70,11 +57,43 @@ class FairnessCommandTest {
         test = write("test.csv", 200, 0.5, 2);
         privateModel = dir.resolve("private.edp");
         plainModel = dir.resolve("plain.edp");
-        Outcome o = run("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "6",
+        EdpRun o = EdpRun.run("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "6",
                 "--batch-size", "100", "--max-len", "16", "--insecure-seed-noise", "--no-progress", "--backend", "cpu",
                 "--save", privateModel.toString(), "--save-non-private", plainModel.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("saved the non-private model to " + plainModel + " (NOT PRIVATE)"), o.err());
+        augmentedModel = dir.resolve("augmented.edp");
+        augmentedPlainModel = dir.resolve("augmented-plain.edp");
+        EdpRun a = EdpRun.run("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "6",
+                "--batch-size", "100", "--max-len", "16", "--insecure-seed-noise", "--no-progress", "--backend", "cpu",
+                "--counterfactual-augment", "--save", augmentedModel.toString(), "--save-non-private",
+                augmentedPlainModel.toString());
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("counterfactual augmentation (bundled gender lexicon)"), a.err());
+    }
+
+    /**
+     * The mitigation: on a training set where "She said" always means cooking, the models trained with
+     * their counterfactual copies (--counterfactual-augment) move less under the swap than those trained
+     * without, private and not, at the same epsilon.
+     */
+    @Test
+    void augmentedModelsDependLessOnTheGenderedWords() throws Exception {
+        Path json = dir.resolve("augmented.json");
+        EdpRun o = EdpRun.run("fairness", "--model", privateModel.toString(), "--model", augmentedModel.toString(),
+                "--model", plainModel.toString(), "--model", augmentedPlainModel.toString(), "--data", test.toString(),
+                "--json", json.toString());
+        assertEquals(0, o.code(), o.err());
+        JsonNode models = new ObjectMapper().readTree(Files.readString(json)).get("models");
+        for (int biased = 0; biased < 4; biased += 2) {
+            JsonNode b = models.get(biased);
+            JsonNode a = models.get(biased + 1);
+            String both = b + " vs " + a;
+            assertEquals(b.get("epsilon").asText(), a.get("epsilon").asText(), "the same epsilon: " + both);
+            assertTrue(a.get("mean_abs_delta_p").asDouble() < 0.5 * b.get("mean_abs_delta_p").asDouble(), both);
+            assertTrue(a.get("aps").asDouble() < b.get("aps").asDouble(), both);
+            assertTrue(a.get("flips").asInt() <= b.get("flips").asInt(), both);
+        }
     }
 
     @Test
@@ -82,7 +101,7 @@ class FairnessCommandTest {
         SavedModel m = SavedModel.load(plainModel);
         assertFalse(m.privacy().isPrivate());
         assertEquals(Double.POSITIVE_INFINITY, m.privacy().epsilon());
-        Outcome o = run("inspect", plainModel.toString());
+        EdpRun o = EdpRun.run("inspect", plainModel.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("NOT PRIVATE: trained without differential privacy"), o.out());
         assertTrue(SavedModel.load(privateModel).privacy().isPrivate());
@@ -91,7 +110,7 @@ class FairnessCommandTest {
     @Test
     void theTableHasOneColumnPerModelAndTheGroupRows() throws Exception {
         Path json = dir.resolve("fair.json");
-        Outcome o = run("fairness", "--model", privateModel.toString(), "--model", plainModel.toString(), "--data",
+        EdpRun o = EdpRun.run("fairness", "--model", privateModel.toString(), "--model", plainModel.toString(), "--data",
                 test.toString(), "--group-column", "gender", "--json", json.toString());
         assertEquals(0, o.code(), o.err());
         List<String> lines = o.out().lines().toList();
@@ -119,7 +138,7 @@ class FairnessCommandTest {
     void ownPairsReplaceTheLexicon() throws Exception {
         Path pairs = dir.resolve("pairs.tsv");
         Files.writeString(pairs, "# sport words only\ngoal\trecipe\n");
-        Outcome o = run("fairness", "--model", plainModel.toString(), "--data", test.toString(), "--pairs",
+        EdpRun o = EdpRun.run("fairness", "--model", plainModel.toString(), "--data", test.toString(), "--pairs",
                 pairs.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("pairs: " + pairs + " (1 pairs)"), o.out());
@@ -164,7 +183,7 @@ class FairnessCommandTest {
                 withJson[args.length] = "--json";
                 withJson[args.length + 1] = json.toString();
             }
-            Outcome o = run(hasJson ? args : withJson);
+            EdpRun o = EdpRun.run(hasJson ? args : withJson);
             assertEquals(2, o.code(), String.join(" ", args) + ": " + o.err());
             assertTrue(o.err().contains((String) c[1]), o.err());
             assertEquals(1, o.err().strip().lines().count(), o.err());

@@ -5,20 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.edp4j.cli.Edp;
+import org.edp4j.cli.EdpRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** {@code edp federated}: bad options exit 2 before any work; a short run prints, writes JSON and a PNG. */
 class FederatedCommandTest {
@@ -27,19 +24,6 @@ class FederatedCommandTest {
     static final String[] SMALL = {"--max-train", "300", "--devices", "40", "--clients-per-round", "8", "--rounds", "4",
         "--vocab-size", "300", "--max-len", "16", "--dim", "8", "--hidden", "8", "--storage", "3",
         "--insecure-seed-noise", "--no-progress"};
-
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Edp.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
 
     static String[] args(String... more) {
         List<String> a = new ArrayList<>(List.of("federated"));
@@ -91,7 +75,7 @@ class FederatedCommandTest {
     void badOptionsAreOneLineAndExitCode2BeforeAnyWork(String options, String expected) {
         List<String> a = new ArrayList<>(List.of("federated"));
         a.addAll(List.of(options.split(" ")));
-        Outcome o = run(a.toArray(new String[0]));
+        EdpRun o = EdpRun.run(a.toArray(new String[0]));
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(expected), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
@@ -102,7 +86,7 @@ class FederatedCommandTest {
     @Test
     void aDirectoryAsJsonIsRefusedAndNothingIsWritten(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("p.png");
-        Outcome o = run(args("--json", dir.toString(), "--plot", png.toString()));
+        EdpRun o = EdpRun.run(args("--json", dir.toString(), "--plot", png.toString()));
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains("is a directory"), o.err());
         assertFalse(Files.exists(png), "nothing written");
@@ -115,7 +99,7 @@ class FederatedCommandTest {
     void shortRunPrintsTheTableAndWritesJsonAndPng(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
         Path png = dir.resolve("Curve.PNG");
-        Outcome o = run(args("--json", json.toString(), "--plot", png.toString(), "--threads", "2"));
+        EdpRun o = EdpRun.run(args("--json", json.toString(), "--plot", png.toString(), "--threads", "2"));
         assertEquals(0, o.code(), o.err());
         for (String row : List.of("static     uniform  ", "static     activity  ", "continual  uniform  ",
                 "continual  activity  ", "static     uniform, non-DP", "static     activity, non-DP")) {
@@ -148,8 +132,8 @@ class FederatedCommandTest {
         Path one = dir.resolve("one.json");
         Path three = dir.resolve("three.json");
         String[] base = {"--selection", "activity", "--setting", "continual", "--no-compare-nondp"};
-        assertEquals(0, run(concat(args(base), "--threads", "1", "--json", one.toString())).code());
-        assertEquals(0, run(concat(args(base), "--threads", "3", "--json", three.toString())).code());
+        assertEquals(0, EdpRun.run(concat(args(base), "--threads", "1", "--json", one.toString())).code());
+        assertEquals(0, EdpRun.run(concat(args(base), "--threads", "3", "--json", three.toString())).code());
         assertEquals(curves(Files.readString(one)), curves(Files.readString(three)));
     }
 
@@ -186,7 +170,7 @@ class FederatedCommandTest {
     void ownFileWithADeviceColumnRunsOverItsDevices(@TempDir Path dir) throws Exception {
         Path f = deviceFile(dir);
         Path json = dir.resolve("r.json");
-        Outcome o = run("federated", "--train", f.toString(), "--device-column", "user", "--clients-per-round", "4",
+        EdpRun o = EdpRun.run("federated", "--train", f.toString(), "--device-column", "user", "--clients-per-round", "4",
                 "--rounds", "3", "--vocab-size", "64", "--max-len", "12", "--dim", "4", "--hidden", "4",
                 "--insecure-seed-noise", "--no-progress", "--setting", "static", "--json", json.toString());
         assertEquals(0, o.code(), o.err());
@@ -201,14 +185,14 @@ class FederatedCommandTest {
     @Test
     void aFileWithFewerDevicesThanKOrABadRowExits2(@TempDir Path dir) throws Exception {
         Path f = deviceFile(dir);
-        Outcome few = run("federated", "--train", f.toString(), "--device-column", "user", "--clients-per-round", "20",
+        EdpRun few = EdpRun.run("federated", "--train", f.toString(), "--device-column", "user", "--clients-per-round", "20",
                 "--no-progress");
         assertEquals(2, few.code(), few.err());
         assertEquals("edp federated: --clients-per-round must be in [1, 12] (the number of devices), got 20 (12 devices "
                 + "in " + f + ") (see --help)", few.err().strip());
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "user,text,label\nu1,hi,spam\n,yo,ham\n");
-        Outcome empty = run("federated", "--train", bad.toString(), "--device-column", "user", "--no-progress");
+        EdpRun empty = EdpRun.run("federated", "--train", bad.toString(), "--device-column", "user", "--no-progress");
         assertEquals(2, empty.code(), empty.err());
         assertEquals("edp federated: " + bad + ":3: empty device id; expected the id of the device that holds the "
                 + "example (--device-column)", empty.err().strip());

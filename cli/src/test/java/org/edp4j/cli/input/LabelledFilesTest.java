@@ -141,7 +141,8 @@ class LabelledFilesTest {
     @Test
     void unknownFormat() throws Exception {
         Path p = write("data.txt", rows(3));
-        assertEquals(p + ": unknown format; expected a name ending in .csv, .tsv or .jsonl (optionally followed by .gz)",
+        assertEquals(p + ": unknown format; expected a name ending in .csv, .tsv or .jsonl (optionally followed by .gz), "
+                + "or .parquet with --engine spark",
                 fails(p, null));
     }
 

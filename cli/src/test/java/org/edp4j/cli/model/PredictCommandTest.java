@@ -7,18 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.edp4j.cli.Edp;
+import org.edp4j.cli.EdpRun;
 import org.edp4j.model.SavedModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code edp train --save} on a user's file, then {@code edp predict} and {@code edp inspect} on the model. */
 class PredictCommandTest {
@@ -28,24 +25,11 @@ class PredictCommandTest {
     static Path model;
     static String trainOut;
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Edp.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
-    static Outcome runWithStdin(String stdin, String... args) {
+    static EdpRun runWithStdin(String stdin, String... args) {
         InputStream old = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
-            return run(args);
+            return EdpRun.run(args);
         } finally {
             System.setIn(old);
         }
@@ -55,7 +39,7 @@ class PredictCommandTest {
     static void trainAndSave() throws Exception {
         Path train = OwnData.write(dir, "topics.csv", 900, 1);
         model = dir.resolve("topics.edp");
-        Outcome o = run("train", "--train", train.toString(), "--epochs", "8", "--batch-size", "120",
+        EdpRun o = EdpRun.run("train", "--train", train.toString(), "--epochs", "8", "--batch-size", "120",
                 "--max-len", "16", "--vocab-share", "0.5", "--insecure-seed-noise", "--no-progress",
                 "--backend", "cpu", "--save", model.toString());
         assertEquals(0, o.code(), o.err());
@@ -75,7 +59,7 @@ class PredictCommandTest {
         Path in = dir.resolve("new.jsonl");
         Files.writeString(in, "{\"text\": \"the team scored a late goal in the match\"}\n"
                 + "{\"text\": \"bake the flour and sugar in the oven\"}\n{\"text\": \"\"}\n");
-        Outcome o = run("predict", "--model", model.toString(), "--input", in.toString());
+        EdpRun o = EdpRun.run("predict", "--model", model.toString(), "--input", in.toString());
         assertEquals(0, o.code(), o.err());
         List<String> lines = o.out().lines().toList();
         assertEquals(3, lines.size(), o.out());
@@ -87,7 +71,7 @@ class PredictCommandTest {
 
     @Test
     void jsonLinesFromStandardInput() throws Exception {
-        Outcome o = runWithStdin("vote for the party in the election\nfree \"text\", with a comma\n", "predict",
+        EdpRun o = runWithStdin("vote for the party in the election\nfree \"text\", with a comma\n", "predict",
                 "--model", model.toString(), "--json");
         assertEquals(0, o.code(), o.err());
         ObjectMapper m = new ObjectMapper();
@@ -106,7 +90,7 @@ class PredictCommandTest {
     void csvInputWithAnotherTextColumn() throws Exception {
         Path in = dir.resolve("in.csv");
         Files.writeString(in, "body,other\n\"the senate, the vote\",x\n");
-        Outcome o = run("predict", "--model", model.toString(), "--input", in.toString(), "--text-column", "body");
+        EdpRun o = EdpRun.run("predict", "--model", model.toString(), "--input", in.toString(), "--text-column", "body");
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().startsWith("politics\t"), o.out());
     }
@@ -130,7 +114,7 @@ class PredictCommandTest {
             {new String[] {"inspect", corrupt.toString()}, corrupt + ": corrupt"},
         };
         for (Object[] c : cases) {
-            Outcome o = runWithStdin("x\n", (String[]) c[0]);
+            EdpRun o = runWithStdin("x\n", (String[]) c[0]);
             assertEquals(2, o.code(), o.err());
             assertTrue(o.err().contains((String) c[1]), o.err());
             assertEquals(1, o.err().strip().lines().count(), o.err());
@@ -140,7 +124,7 @@ class PredictCommandTest {
 
     @Test
     void inspectShowsShapeLabelsVocabularyAndPrivacy() {
-        Outcome o = run("inspect", model.toString());
+        EdpRun o = EdpRun.run("inspect", model.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("shape      bag: vocabulary"), o.out());
         assertTrue(o.out().contains("labels     cooking, politics, sport"), o.out());

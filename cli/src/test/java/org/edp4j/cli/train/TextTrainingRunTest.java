@@ -239,4 +239,51 @@ class TextTrainingRunTest {
         assertThrows(Checkpoint.CheckpointException.class,
                 () -> Checkpoint.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1), ck));
     }
+
+    /**
+     * Augmentation's data: each example followed by its swapped copy (same label), and the vocabulary
+     * counts each original once: one document per example, its tokens then its copy's.
+     */
+    @Test
+    void counterfactualCopiesFollowTheirExampleAndShareItsVocabularyDocument() {
+        org.edp4j.data.TextDataset train = org.edp4j.data.TextDataset.of(List.of(
+                new org.edp4j.data.TextExample("He said: Mr John called.", 0, "", "a"),
+                new org.edp4j.data.TextExample("no gendered word", 1, "", "b")), List.of("x", "y"));
+        org.edp4j.fairness.CounterfactualSwap swap =
+                org.edp4j.fairness.CounterfactualSwap.of(org.edp4j.fairness.WordPairs.english());
+        org.edp4j.data.TextDataset rows = TextTrainingRun.withCounterfactuals(train, swap);
+        assertEquals(4, rows.size());
+        assertEquals("He said: Mr John called.", rows.get(0).text());
+        assertEquals("She said: Mrs Sarah called.", rows.get(1).text());
+        assertEquals(0, rows.get(1).label());
+        assertEquals("no gendered word", rows.get(3).text());
+        assertEquals(1, rows.get(3).label());
+        org.edp4j.data.Tokenizer tok = org.edp4j.data.Tokenizer.standard();
+        List<List<String>> docs = TextTrainingRun.vocabularyDocuments(tok, train, swap);
+        assertEquals(2, docs.size(), "one document per original example");
+        assertEquals(List.of("he", "said", "mr", "john", "called", "she", "said", "mrs", "sarah", "called"),
+                docs.get(0));
+        assertEquals(tok.tokenizeAll(train), TextTrainingRun.vocabularyDocuments(tok, train, null));
+    }
+
+    /** Data of two rows per example is refused by a configuration without augmentation, and back. */
+    @Test
+    void dataAndConfigurationAgreeOnRowsPerExample() {
+        TrainConfig c = new TrainConfig("bag", 100, 8, 4, 4, 1, 10, 0.1, "flat", Double.NaN, 1.0, 1e-5, "constant",
+                "adam", 0.1, 1, true, 40, 0, 0);
+        org.edp4j.data.Encoder enc = org.edp4j.data.Encoder.of(org.edp4j.data.Tokenizer.standard(),
+                org.edp4j.data.HashedVocabulary.of(50), 8);
+        org.edp4j.data.TextDataset two = org.edp4j.data.TextDataset.of(List.of(
+                new org.edp4j.data.TextExample("a", 0, "", ""), new org.edp4j.data.TextExample("b", 0, "", "")),
+                List.of("x"));
+        TextTrainingRun.Data data = new TextTrainingRun.Data(enc, enc.encode(two), enc.encode(two), null, 2);
+        assertEquals(1, data.trainExamples());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TextTrainingRun.trainNonPrivate(c, data, CpuBackend.instance(), new TextTrainingRun.Listener() {
+                }));
+        assertTrue(e.getMessage().contains("2 rows per example"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TextTrainingRun.Data(enc,
+                enc.encode(org.edp4j.data.TextDataset.of(List.of(new org.edp4j.data.TextExample("a", 0, "", "")),
+                        List.of("x"))), enc.encode(two), null, 2));
+    }
 }

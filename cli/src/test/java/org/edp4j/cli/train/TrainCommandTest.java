@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.edp4j.cli.Edp;
+import org.edp4j.cli.EdpRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** The {@code edp train} command line: bad options, a short end-to-end run, JSON, plot, checkpoint errors. */
 class TrainCommandTest {
@@ -23,19 +20,6 @@ class TrainCommandTest {
     /** A run that takes a second or two: 300 emails, 6 steps per epoch, short sequences. */
     static final String[] SMALL = {"--max-train", "300", "--batch-size", "50", "--max-len", "32",
         "--vocab-size", "500", "--insecure-seed-noise", "--no-progress", "--backend", "cpu"};
-
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Edp.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
 
     static String[] small(String... more) {
         List<String> a = new ArrayList<>(List.of("train"));
@@ -77,11 +61,13 @@ class TrainCommandTest {
         "--save-non-private m.edp --no-compare-nondp|--save-non-private needs the non-private run",
         "--save-non-private m.edp --sweep-epsilon 1,2|--save-non-private keeps one model",
         "--save-non-private /no/such/dir/m.edp|--save-non-private /no/such/dir/m.edp: directory /no/such/dir does not exist",
+        "--pairs p.tsv|--pairs needs --counterfactual-augment",
+        "--counterfactual-augment --pairs /no/such/pairs.tsv|/no/such/pairs.tsv: no such file; expected a word-pairs file",
     })
     void badOptionsAreOneLineAndExitCode2(String args, String expected) {
         List<String> a = new ArrayList<>(List.of("train"));
         a.addAll(List.of(args.split(" ")));
-        Outcome o = run(a.toArray(new String[0]));
+        EdpRun o = EdpRun.run(a.toArray(new String[0]));
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(expected), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
@@ -112,7 +98,7 @@ class TrainCommandTest {
         for (String x : args.split(" ")) {
             a.add(x.equals("''") ? "" : x);
         }
-        Outcome o = run(a.toArray(new String[0]));
+        EdpRun o = EdpRun.run(a.toArray(new String[0]));
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().startsWith("edp train: " + expected), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
@@ -135,7 +121,7 @@ class TrainCommandTest {
             {"--checkpoint", file.toString(), "--checkpoint " + file + ": is a file, not a directory"},
         };
         for (String[] c : cases) {
-            Outcome o = run(small("--epochs", "1", c[0], c[1]));
+            EdpRun o = EdpRun.run(small("--epochs", "1", c[0], c[1]));
             assertEquals(2, o.code(), String.join(" ", c) + ": " + o.err());
             assertEquals("edp train: " + c[2] + " (see --help)", o.err().strip(), o.err());
         }
@@ -149,7 +135,7 @@ class TrainCommandTest {
     void permissionDeniedIsNamed() {
         Path sys = Path.of("/sys");
         assumeTrue(Files.isDirectory(sys) && !canCreateIn(sys), "needs a directory where files cannot be created");
-        Outcome o = run(small("--epochs", "1", "--json", "/sys/r.json"));
+        EdpRun o = EdpRun.run(small("--epochs", "1", "--json", "/sys/r.json"));
         assertEquals(2, o.code(), o.err());
         assertEquals("edp train: --json /sys/r.json: cannot create files in /sys (permission denied) (see --help)",
                 o.err().strip());
@@ -167,7 +153,7 @@ class TrainCommandTest {
     @Test
     void plotKeepsTheNameGiven(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("Accuracy.PNG");
-        Outcome o = run(small("--epochs", "1", "--no-compare-nondp", "--plot", png.toString()));
+        EdpRun o = EdpRun.run(small("--epochs", "1", "--no-compare-nondp", "--plot", png.toString()));
         assertEquals(0, o.code(), o.err());
         try (var listing = Files.list(dir)) {
             assertEquals(List.of(png), listing.toList());
@@ -178,7 +164,7 @@ class TrainCommandTest {
     /** CUDA is not in this jar: say so (exit code 1), not "must be auto, cpu or cuda, got 'cuda'". */
     @Test
     void unusableCudaSaysWhy() {
-        Outcome o = run("train", "--backend", "cuda");
+        EdpRun o = EdpRun.run("train", "--backend", "cuda");
         assertEquals(1, o.code(), o.err());
         assertTrue(o.err().startsWith("edp train: --backend cuda: backend 'cuda' is not usable here: it is not on the "
                 + "class path"), o.err());
@@ -191,7 +177,7 @@ class TrainCommandTest {
      */
     @Test
     void privateRunNeverPrintsItsTrainingLoss() {
-        Outcome o = run(small("--epochs", "2"));
+        EdpRun o = EdpRun.run(small("--epochs", "2"));
         assertEquals(0, o.code(), o.err());
         List<String> dp = o.err().lines().filter(l -> l.startsWith("DP epoch")).toList();
         List<String> plain = o.err().lines().filter(l -> l.startsWith("non-DP epoch")).toList();
@@ -204,7 +190,7 @@ class TrainCommandTest {
     /** The private and non-private runs take turns of one epoch, so their step times are measured side by side. */
     @Test
     void runsTakeTurnsOfOneEpoch() {
-        Outcome o = run(small("--epochs", "3"));
+        EdpRun o = EdpRun.run(small("--epochs", "3"));
         assertEquals(0, o.code(), o.err());
         List<String> epochs = o.err().lines().filter(l -> l.contains(" epoch ")).map(l -> l.substring(0,
                 l.indexOf(':'))).toList();
@@ -216,14 +202,14 @@ class TrainCommandTest {
     @Test
     void checkpointMissingAKeyNamesIt(@TempDir Path dir) throws Exception {
         Path ck = dir.resolve("ck");
-        Outcome first = run(small("--epochs", "2", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        EdpRun first = EdpRun.run(small("--epochs", "2", "--no-compare-nondp", "--checkpoint", ck.toString()));
         assertEquals(0, first.code(), first.err());
         Checkpoint k = Checkpoint.load(ck).orElseThrow();
         java.util.Map<String, String> progress = new java.util.LinkedHashMap<>(k.progress());
         progress.remove("sigma0");
         new Checkpoint(k.config(), progress, k.vocabulary(), k.insecureNoise(), k.noiseKey(), k.accountantState(),
                 k.parameterNames(), k.parameters(), k.optimizerState()).save(ck);
-        Outcome o = run(small("--epochs", "2", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        EdpRun o = EdpRun.run(small("--epochs", "2", "--no-compare-nondp", "--checkpoint", ck.toString()));
         assertEquals(1, o.code(), o.err());
         String last = o.err().strip().lines().reduce((x, y) -> y).orElseThrow();
         assertEquals("edp train: checkpoint " + Checkpoint.file(ck) + " is malformed: its progress lacks 'sigma0'; "
@@ -246,7 +232,7 @@ class TrainCommandTest {
                 "--batch-size must be in [1, 4] (the training set size), got 50"},
         };
         for (Object[] c : cases) {
-            Outcome o = run((String[]) c[0]);
+            EdpRun o = EdpRun.run((String[]) c[0]);
             assertEquals(2, o.code(), o.err());
             assertTrue(o.err().contains((String) c[1]), o.err());
             assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
@@ -257,7 +243,7 @@ class TrainCommandTest {
     @Test
     void shortEndToEndRunWritesTableAndJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
-        Outcome o = run(small("--epochs", "2", "--json", json.toString()));
+        EdpRun o = EdpRun.run(small("--epochs", "2", "--json", json.toString()));
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("test accuracy") && o.out().contains("epsilon total (PRV)")
                 && o.out().contains("vocabulary alone") && o.out().contains("DP-SGD alone")
@@ -271,16 +257,71 @@ class TrainCommandTest {
         assertTrue(o.err().contains("NOT PRIVATE"), "the insecure noise is announced: " + o.err());
     }
 
+    /**
+     * The pair of an example and its swapped copy is one privacy unit: for the same sampling and noise
+     * the run reports the epsilon, steps and vocabulary epsilon of the run without augmentation.
+     */
+    @Test
+    void counterfactualAugmentationReportsTheSameEpsilon(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.json");
+        Path augmented = dir.resolve("augmented.json");
+        EdpRun p = EdpRun.run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+                plain.toString()));
+        EdpRun a = EdpRun.run(small("--epochs", "2", "--noise-multiplier", "0.9", "--no-compare-nondp", "--json",
+                augmented.toString(), "--counterfactual-augment"));
+        assertEquals(0, p.code(), p.err());
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("counterfactual augmentation"), a.err());
+        String pj = Files.readString(plain);
+        String aj = Files.readString(augmented);
+        for (String key : List.of("epsilon", "epsilon_prv", "epsilon_vocabulary", "epsilon_training", "steps",
+                "noise_multiplier")) {
+            assertEquals(field(pj, key), field(aj, key), key + ": " + pj + " vs " + aj);
+        }
+        assertTrue(Double.parseDouble(field(aj, "epsilon")) > 0);
+    }
+
+    /** The value of {@code "key":} in a flat JSON text (the first one). */
+    static String field(String json, String key) {
+        int i = json.indexOf("\"" + key + "\":");
+        assertTrue(i >= 0, key + " in " + json);
+        int from = i + key.length() + 3;
+        int to = from;
+        while (to < json.length() && ",}".indexOf(json.charAt(to)) < 0) {
+            to++;
+        }
+        return json.substring(from, to);
+    }
+
     @Test
     void encoderTrainsPrivatelyAndItsCheckpointHoldsItsShape(@TempDir Path dir) throws Exception {
         Path ck = dir.resolve("ck");
-        Outcome first = run(small(encoder(ck, "1", "--epochs", "1")));
+        EdpRun first = EdpRun.run(small(encoder(ck, "1", "--epochs", "1")));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.err().contains("encoder model"), first.err());
         assertTrue(first.out().contains("test accuracy"), first.out());
-        Outcome other = run(small(encoder(ck, "2", "--epochs", "1")));
+        EdpRun other = EdpRun.run(small(encoder(ck, "2", "--epochs", "1")));
         assertEquals(1, other.code(), other.err());
         assertTrue(other.err().contains("--layers 1 (checkpoint) vs 2 (now)"), other.err());
+    }
+
+    /**
+     * The encoder (every built-in rule: embeddings, LayerNorm, Linear on sequences) trains with units of
+     * two rows and resumes from its checkpoint; the checkpoint records the augmentation, so a run
+     * without it is refused.
+     */
+    @Test
+    void augmentedEncoderResumesOnlyWithTheSameAugmentation(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("ck");
+        EdpRun first = EdpRun.run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("counterfactual augmentation"), first.err());
+        EdpRun resumed = EdpRun.run(small(encoder(ck, "1", "--epochs", "1", "--counterfactual-augment")));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resumed after epoch 1"), resumed.err());
+        EdpRun plain = EdpRun.run(small(encoder(ck, "1", "--epochs", "1")));
+        assertEquals(1, plain.code(), plain.err());
+        assertTrue(plain.err().contains("--counterfactual-augment bundled (checkpoint) vs  (now)"), plain.err());
     }
 
     /** A tiny encoder run: width 8, 2 heads, feed-forward 16, {@code layers} blocks, no comparison. */
@@ -299,7 +340,7 @@ class TrainCommandTest {
     @Test
     void sweepDrawsAPng(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("plot.png");
-        Outcome o = run(small("--epochs", "1", "--sweep-epsilon", "1,4", "--plot", png.toString()));
+        EdpRun o = EdpRun.run(small("--epochs", "1", "--sweep-epsilon", "1,4", "--plot", png.toString()));
         assertEquals(0, o.code(), o.err());
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
@@ -309,10 +350,10 @@ class TrainCommandTest {
     @Test
     void corruptOrMismatchedCheckpointIsRefused(@TempDir Path dir) throws Exception {
         Path ck = dir.resolve("ck");
-        Outcome first = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        EdpRun first = EdpRun.run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
         assertEquals(0, first.code(), first.err());
 
-        Outcome other = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString(), "--seed", "7"));
+        EdpRun other = EdpRun.run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString(), "--seed", "7"));
         assertEquals(1, other.code());
         assertTrue(other.err().contains("was made with other options: --seed 42 (checkpoint) vs 7 (now)"), other.err());
 
@@ -320,14 +361,14 @@ class TrainCommandTest {
         byte[] b = Files.readAllBytes(f);
         b[b.length / 2] ^= 1;
         Files.write(f, b);
-        Outcome corrupt = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        EdpRun corrupt = EdpRun.run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
         assertEquals(1, corrupt.code());
         assertTrue(corrupt.err().contains("is corrupt (SHA-256 checksum mismatch)"), corrupt.err());
         List<String> lines = corrupt.err().strip().lines().toList();
         assertTrue(lines.get(lines.size() - 1).startsWith("edp train: checkpoint "), "one-line error last: " + lines);
 
         Files.write(f, new byte[] {1, 2, 3});
-        Outcome junk = run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
+        EdpRun junk = EdpRun.run(small("--epochs", "1", "--no-compare-nondp", "--checkpoint", ck.toString()));
         assertEquals(1, junk.code());
         assertTrue(junk.err().contains("is not an edp4j checkpoint"), junk.err());
     }
