@@ -816,16 +816,10 @@ public final class PrivateStep implements AutoCloseable {
         throw new IllegalStateException("allFinite(all) was false but each tensor is finite");
     }
 
-    /**
-     * Andrew et al. 2021: {@code b~ = (sum_i (1[||g_i|| <= C] - 1/2) + N(0, sigma_b^2)) / (q n) + 1/2},
-     * then {@code C <- C exp(-eta (b~ - gamma))}.
-     */
+    /** Andrew et al. 2021's update of C ({@link Clipping#nextClipNorm}), its count noise from the step's own stream. */
     private void updateClipNorm(long step) {
-        double sb = clipping.countNoiseStddevFor(expectedBatchSize);
-        double centred = unclippedCount - 0.5 * (unclippedCount + clippedCount);
-        double noisy = centred + sb * noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, step, 0);
-        double fraction = noisy / expectedBatchSize + 0.5;
-        clipNorm = clipNorm * Math.exp(-clipping.quantileLearningRate() * (fraction - clipping.targetQuantile()));
+        clipNorm = clipping.nextClipNorm(clipNorm, unclippedCount, unclippedCount + clippedCount, expectedBatchSize,
+                noise.normal(GaussianNoise.CLIP_QUANTILE_NOISE, step, 0));
     }
 
     // ---------------------------------------------------------------- state

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.edp4j.io.InputFileException;
 
 /**
  * A lexicon of protected-attribute word pairs (he/she, his/her, mr/mrs, john/sarah, ...): the words
@@ -105,20 +106,20 @@ public final class WordPairs {
      *
      * @param file the file; UTF-8
      * @return the lexicon, named by the file
-     * @throws PairsFileException for a missing, unreadable or non-UTF-8 file, and for the first bad line
+     * @throws InputFileException for a missing, unreadable or non-UTF-8 file, and for the first bad line
      */
     public static WordPairs load(Path file) {
         String name = file.toString();
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
-                throw new PairsFileException(name, 0, "is a directory; expected a word-pairs file");
+                throw new InputFileException(name, 0, "is a directory; expected a word-pairs file");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new PairsFileException(name, 0, "no such file; expected a word-pairs file (two words per line)");
+            throw new InputFileException(name, 0, "no such file; expected a word-pairs file (two words per line)");
         } catch (IOException e) {
-            throw new PairsFileException(name, 0, "cannot read it (" + e.getMessage() + ")");
+            throw new InputFileException(name, 0, "cannot read it (" + e.getMessage() + ")");
         }
         String text;
         try {
@@ -132,7 +133,7 @@ public final class WordPairs {
                     line++;
                 }
             }
-            throw new PairsFileException(name, line, "invalid UTF-8; expected UTF-8 text");
+            throw new InputFileException(name, line, "invalid UTF-8; expected UTF-8 text");
         }
         return parse(text, name);
     }
@@ -143,7 +144,7 @@ public final class WordPairs {
      * @param content the text; not null
      * @param name the file's name for messages
      * @return the lexicon
-     * @throws PairsFileException for the first bad line, or when there is no pair
+     * @throws InputFileException for the first bad line, or when there is no pair
      */
     public static WordPairs parse(String content, String name) {
         Objects.requireNonNull(content, "content");
@@ -161,17 +162,17 @@ public final class WordPairs {
             }
             String[] f = line.strip().split("[\\t ]+");
             if (f.length != 2) {
-                throw new PairsFileException(name, lineNo, f.length + " word" + (f.length == 1 ? "" : "s")
+                throw new InputFileException(name, lineNo, f.length + " word" + (f.length == 1 ? "" : "s")
                         + "; expected two words separated by a tab or spaces");
             }
             String a = word(f[0], name, lineNo);
             String b = word(f[1], name, lineNo);
             if (a.equals(b)) {
-                throw new PairsFileException(name, lineNo, "'" + a + "' is paired with itself; expected two different words");
+                throw new InputFileException(name, lineNo, "'" + a + "' is paired with itself; expected two different words");
             }
             for (Pair p : byWord.getOrDefault(a, List.of())) {
                 if (p.first.equals(b) || p.second.equals(b)) {
-                    throw new PairsFileException(name, lineNo, "the pair " + a + "/" + b + " is already on line "
+                    throw new InputFileException(name, lineNo, "the pair " + a + "/" + b + " is already on line "
                             + p.line + "; expected each pair once");
                 }
             }
@@ -181,7 +182,7 @@ public final class WordPairs {
             byWord.computeIfAbsent(b, k -> new ArrayList<>()).add(p);
         }
         if (pairs.isEmpty()) {
-            throw new PairsFileException(name, 0, "no pair; expected lines of two words separated by a tab or spaces");
+            throw new InputFileException(name, 0, "no pair; expected lines of two words separated by a tab or spaces");
         }
         Map<String, String> det = new LinkedHashMap<>();
         Map<String, String> alone = new LinkedHashMap<>();
@@ -195,7 +196,7 @@ public final class WordPairs {
             }
             Pair second = ps.get(1);
             if (ps.size() > 2) {
-                throw new PairsFileException(name, ps.get(2).line, "'" + w + "' is in a third pair (lines "
+                throw new InputFileException(name, ps.get(2).line, "'" + w + "' is in a third pair (lines "
                         + ps.get(0).line + " and " + second.line + " hold the others); expected at most two pairs per word");
             }
             String p1 = other(ps.get(0), w);
@@ -203,7 +204,7 @@ public final class WordPairs {
             boolean d1 = DETERMINERS.contains(p1);
             boolean d2 = DETERMINERS.contains(p2);
             if (d1 == d2) {
-                throw new PairsFileException(name, second.line, "'" + w + "' is already paired with '" + p1
+                throw new InputFileException(name, second.line, "'" + w + "' is already paired with '" + p1
                         + "' on line " + ps.get(0).line + "; a word may have a second partner only when exactly one of "
                         + "the two is a possessive determiner (" + DETERMINERS_TEXT + "), as her: his before a noun, "
                         + "him elsewhere");
@@ -216,7 +217,7 @@ public final class WordPairs {
             String d = det.get(w);
             String s = alone.get(w);
             if (!d.equals(s) && (!det.get(d).equals(w) || !alone.get(s).equals(w))) {
-                throw new PairsFileException(name, byWord.get(w).get(1).line, "'" + w + "' goes to '" + d
+                throw new InputFileException(name, byWord.get(w).get(1).line, "'" + w + "' goes to '" + d
                         + "' before a noun and to '" + s + "' elsewhere, but they go to '" + det.get(d) + "' and '"
                         + alone.get(s) + "'; expected pairs that swap back");
             }
@@ -233,17 +234,17 @@ public final class WordPairs {
         String w = WordCase.lower(raw);
         int n = w.codePointCount(0, w.length());
         if (!w.codePoints().allMatch(Character::isLetterOrDigit)) {
-            throw new PairsFileException(name, line, "'" + raw + "' is not one word; expected letters or digits only "
+            throw new InputFileException(name, line, "'" + raw + "' is not one word; expected letters or digits only "
                     + "(the tokenizer splits a text at every other character)");
         }
         if (n < 2 || n > MAX_WORD_LENGTH) {
-            throw new PairsFileException(name, line, "'" + raw + "' has " + n + " letters; expected 2 to "
+            throw new InputFileException(name, line, "'" + raw + "' has " + n + " letters; expected 2 to "
                     + MAX_WORD_LENGTH + " (one letter cannot tell UPPER from Title case)");
         }
         if (!WordCase.lower(WordCase.upper(w)).equals(w) || !WordCase.lower(WordCase.title(w)).equals(w)
                 || WordCase.of(w) != WordCase.LOWER || WordCase.of(WordCase.title(w)) != WordCase.TITLE
                 || WordCase.of(WordCase.upper(w)) != WordCase.UPPER) {
-            throw new PairsFileException(name, line, "'" + raw + "' does not keep its letters through upper and title "
+            throw new InputFileException(name, line, "'" + raw + "' does not keep its letters through upper and title "
                     + "case; expected a word whose case can be changed and changed back");
         }
         return w;

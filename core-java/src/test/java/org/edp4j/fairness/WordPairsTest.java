@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.edp4j.io.InputFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,7 +92,7 @@ class WordPairsTest {
             throws IOException {
         Path f = dir.resolve("bad.tsv");
         Files.writeString(f, content.replace("\\n", "\n"));
-        PairsFileException e = assertThrows(PairsFileException.class, () -> WordPairs.load(f));
+        InputFileException e = assertThrows(InputFileException.class, () -> WordPairs.load(f));
         assertEquals(line, e.line(), e.getMessage());
         assertTrue(e.getMessage().startsWith(f + (line > 0 ? ":" + line + ": " : ": ")), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
@@ -102,19 +103,19 @@ class WordPairsTest {
     void invalidUtf8MissingFilesAndDirectoriesAreRefused() throws IOException {
         Path f = dir.resolve("latin1.tsv");
         Files.write(f, "he she\nh\u00e9 x\n".getBytes(StandardCharsets.ISO_8859_1));
-        PairsFileException e = assertThrows(PairsFileException.class, () -> WordPairs.load(f));
+        InputFileException e = assertThrows(InputFileException.class, () -> WordPairs.load(f));
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("invalid UTF-8"), e.getMessage());
-        PairsFileException missing = assertThrows(PairsFileException.class, () -> WordPairs.load(dir.resolve("no.tsv")));
+        InputFileException missing = assertThrows(InputFileException.class, () -> WordPairs.load(dir.resolve("no.tsv")));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
-        PairsFileException d = assertThrows(PairsFileException.class, () -> WordPairs.load(dir));
+        InputFileException d = assertThrows(InputFileException.class, () -> WordPairs.load(dir));
         assertTrue(d.getMessage().contains("is a directory"), d.getMessage());
     }
 
     @Test
     void aSecondPartnerThatDoesNotSwapBackIsRefused() {
         // foo -> his before a noun, but his -> her before a noun: foo would not come back
-        PairsFileException e = assertThrows(PairsFileException.class,
+        InputFileException e = assertThrows(InputFileException.class,
                 () -> WordPairs.parse("foo his\nfoo bar\nhis her\n", "x"));
         assertEquals(2, e.line(), e.getMessage());
         assertTrue(e.getMessage().contains("expected pairs that swap back"), e.getMessage());

@@ -31,21 +31,21 @@ import org.edp4j.fl.LocalTraining;
 import org.edp4j.fl.Partition;
 import org.edp4j.fl.Partitions;
 import org.edp4j.fl.Population;
+import org.edp4j.fl.RoundExecutor;
 import org.edp4j.fl.StaticPopulation;
 import org.edp4j.fl.ThreadPoolRoundExecutor;
 import org.edp4j.nn.Batch;
 import org.edp4j.nn.Models;
-import org.edp4j.fl.RoundExecutor;
 import org.edp4j.nn.Sequential;
 import org.edp4j.privacy.NoiseCalibration;
 import org.edp4j.privacy.PrivacyBudget;
 import org.edp4j.privacy.RdpAccountant;
-import org.edp4j.tensor.Backend;
-import org.edp4j.tensor.CpuBackend;
 import org.edp4j.spark.DeviceSetting;
 import org.edp4j.spark.ModelFactory;
 import org.edp4j.spark.SparkEngine;
 import org.edp4j.spark.TokenRows;
+import org.edp4j.tensor.Backend;
+import org.edp4j.tensor.CpuBackend;
 
 /**
  * One federated run of {@code edp federated}: the bundled corpus split over devices, the bag model,
@@ -171,7 +171,7 @@ final class FederatedRun {
      *     {@code --partition}.</li>
      * </ul>
      *
-     * @throws org.edp4j.cli.input.InputFileException for a bad file (exit 2 with FILE:LINE)
+     * @throws org.edp4j.io.InputFileException for a bad file (exit 2 with FILE:LINE)
      */
     static Data prepare(FederatedConfig c) {
         FederatedInput in = c.input();

@@ -11,6 +11,7 @@ import org.edp4j.audit.Permutation;
 import org.edp4j.data.DatasetSplits;
 import org.edp4j.data.TextDataset;
 import org.edp4j.data.TextExample;
+import org.edp4j.io.InputFileException;
 
 /**
  * The user's labelled texts as a train/test split: a training file, and a test file or a seeded,

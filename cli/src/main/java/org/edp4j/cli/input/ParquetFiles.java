@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.edp4j.io.InputFileException;
 
 /**
  * Labelled Parquet files, which the commands read through Spark ({@code --engine spark}): a command

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import org.edp4j.io.InputFileException;
 
 /**
  * Reads a text file strictly: gzip is undone when the file starts with the gzip magic bytes, a

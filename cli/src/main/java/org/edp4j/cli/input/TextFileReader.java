@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.edp4j.io.InputFileException;
 
 /**
  * Reads texts (and labels) from CSV, TSV or JSON Lines, with the parsing done by Jackson

@@ -27,7 +27,6 @@ import org.edp4j.privacy.PrivacyAccountant;
 import org.edp4j.spark.SparkEngine;
 import org.edp4j.tensor.Backend;
 import org.edp4j.tensor.CpuBackend;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -250,7 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = config();
         checkDataOptions(config);
         if (counterfactualAugment) {
-            // Read and checked before any work: a bad file exits 2 with FILE:LINE (PairsFileException).
+            // Read and checked before any work: a bad file exits 2 with FILE:LINE (InputFileException).
             TextTrainingRun.counterfactualPairs(config.data());
         }
         if (sweepEpsilon != null && checkpoint != null) {

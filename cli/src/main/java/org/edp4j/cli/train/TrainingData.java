@@ -39,7 +39,7 @@ record TrainingData(TrainConfig config, DatasetSplits splits, Summary summary) {
      * with q = 0.25).
      *
      * @param batchGiven whether --batch-size was given
-     * @throws org.edp4j.cli.input.InputFileException for a bad file (exit 2 with FILE:LINE)
+     * @throws org.edp4j.io.InputFileException for a bad file (exit 2 with FILE:LINE)
      * @throws IllegalArgumentException when an option does not fit the data (e.g. a batch larger than it)
      */
     static TrainingData load(TrainConfig c, Path train, Path test, boolean batchGiven) {

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import org.edp4j.cli.input.InputFileException;
 import org.edp4j.cli.input.TextDecoder;
 import org.edp4j.data.Tokenizer;
 import org.edp4j.data.Vocabulary;
+import org.edp4j.io.InputFileException;
 
 /**
  * A public vocabulary the user supplies ({@code --vocabulary FILE}): UTF-8 text (optionally gzipped),

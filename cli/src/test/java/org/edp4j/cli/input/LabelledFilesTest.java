@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.edp4j.data.DatasetSplits;
 import org.edp4j.data.TextExample;
+import org.edp4j.io.InputFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

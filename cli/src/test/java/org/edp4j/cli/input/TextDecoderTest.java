@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
+import org.edp4j.io.InputFileException;
 import org.junit.jupiter.api.Test;
 
 class TextDecoderTest {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.edp4j.cli.input.TextFileReader.Format;
 import org.edp4j.cli.input.TextFileReader.Row;
+import org.edp4j.io.InputFileException;
 import org.junit.jupiter.api.Test;
 
 class TextFileReaderTest {

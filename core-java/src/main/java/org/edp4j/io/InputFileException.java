@@ -1,10 +1,12 @@
-package org.edp4j.fairness;
+package org.edp4j.io;
 
 /**
- * A word-pairs file that cannot be used. The message is one line, {@code FILE:LINE: what was wrong;
- * expected what}, or {@code FILE: ...} for the whole file (missing, unreadable, no pair).
+ * An input file that cannot be used (training, test or prediction texts, a vocabulary, word pairs).
+ * The message is one line, {@code FILE:LINE: what was wrong; expected what}, or {@code FILE: ...}
+ * for a problem of the whole file (missing, unreadable, one class only). The {@code edp} commands
+ * print it and exit with code 2 before any training starts.
  */
-public final class PairsFileException extends IllegalArgumentException {
+public final class InputFileException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String file;
@@ -15,7 +17,7 @@ public final class PairsFileException extends IllegalArgumentException {
      * @param line the 1-based line, or 0 for the whole file
      * @param message what was wrong and what was expected
      */
-    public PairsFileException(String file, long line, String message) {
+    public InputFileException(String file, long line, String message) {
         super(file + (line > 0 ? ":" + line : "") + ": " + message);
         this.file = file;
         this.line = line;
