@@ -7,14 +7,16 @@ import java.util.SplittableRandom;
 
 /**
  * Before/after timing of the CPU kernels that were serial loops (the bias and LayerNorm clipped
- * sums, the embedding scatter-add, the row-wise and bias norms): two builds of edp4j-core (or of
+ * sums, the embedding scatter-add, the row-wise and bias norms) and of the workloads' GEMMs (for
+ * changes to their split over threads): two builds of edp4j-core (or of
  * benchmarks.jar, which contains it), each in its own class loader, called through the public
  * Backend API and timed interleaved in one JVM (which build goes first alternates by round), so
  * both see the same load on a shared machine. Also compares the two builds' results bit for bit.
  *
  * <pre>
- * java scripts/KernelsBeforeAfter.java OLD.jar NEW.jar [rounds]
+ * java --add-modules jdk.incubator.vector scripts/KernelsBeforeAfter.java OLD.jar NEW.jar [rounds]
  * </pre>
+ * (without the module both builds run their scalar kernels).
  * Prints, per kernel and shape, each build's median ms per call and the median [q1, q3] of the
  * per-round ratios old / new (above 1: the new build is faster).
  */
@@ -33,6 +35,12 @@ public class KernelsBeforeAfter {
                 new int[0][]),
         new Case("linearNormsRowwise 256 x (784 -> 512)", new int[][] {{256, 784}, {256, 512}, {256}}, new int[0][]),
         new Case("biasNorms 64 x 128 x 128", new int[][] {{64, 128, 128}, {64}}, new int[0][]),
+        // the GEMMs of the workloads (NN, C = A B: A [m, k], B [k, n]): the MLP's first and second
+        // layer at batch 256, the encoder's projections at batch 64 x T 128, a small one near the split grain
+        new Case("gemm 256 x 784 x 512", new int[][] {{256, 784}, {784, 512}, {256, 512}}, new int[0][]),
+        new Case("gemm 256 x 512 x 512", new int[][] {{256, 512}, {512, 512}, {256, 512}}, new int[0][]),
+        new Case("gemm 8192 x 256 x 256", new int[][] {{8192, 256}, {256, 256}, {8192, 256}}, new int[0][]),
+        new Case("gemm 64 x 128 x 128", new int[][] {{64, 128}, {128, 128}, {64, 128}}, new int[0][]),
     };
 
     static final class Build {
@@ -45,6 +53,7 @@ public class KernelsBeforeAfter {
         final Method lnGrad;
         final Method rowwise;
         final Method biasNorms;
+        final Method gemm;
 
         Build(Path jar) throws Exception {
             ClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
@@ -62,6 +71,8 @@ public class KernelsBeforeAfter {
                     t);
             rowwise = cpu.getMethod("linearNormsRowwise", int.class, int.class, int.class, t, t, boolean.class, t);
             biasNorms = cpu.getMethod("biasNorms", int.class, int.class, int.class, t, t);
+            gemm = cpu.getMethod("gemm", boolean.class, boolean.class, int.class, int.class, int.class, float.class, t,
+                    t, float.class, t);
         }
 
         /** Runs case c on tensors x, ints y; returns the output. */
@@ -83,6 +94,11 @@ public class KernelsBeforeAfter {
                     lnGrad.invoke(be, rows, c.shapes()[0][1], rows / c.shapes()[2][0], x[0], x[1], x[2], 0f, x[3],
                             x[4]);
                     return x[3];
+                }
+                case "gemm" -> {
+                    int[][] sh = c.shapes();
+                    gemm.invoke(be, false, false, sh[0][0], sh[1][1], sh[0][1], 1f, x[0], x[1], 0f, x[2]);
+                    return x[2];
                 }
                 case "linearNormsRowwise" -> {
                     rowwise.invoke(be, c.shapes()[0][0], c.shapes()[0][1], c.shapes()[1][1], x[0], x[1], true, x[2]);

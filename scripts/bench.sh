@@ -49,7 +49,7 @@ JMH_CMD=(java -jar "$JAR" 'org.edp4j.jmh.(StepBenchmark|EncoderStepBenchmark|Nai
 echo "running: ${JMH_CMD[*]}"
 "${JMH_CMD[@]}" 2>&1 | tee "$OUT/jmh.log"
 echo "running: step profile ($STEPS pairs)"
-[[ -n "${BENCH_SKIP_PROFILE:-}" ]] || java -cp "$JAR" org.edp4j.jmh.StepProfile "$OUT/step-profile.md" "$STEPS" "${BACKEND%%,*}"
+[[ -n "${BENCH_SKIP_PROFILE:-}" ]] || java --add-modules jdk.incubator.vector -cp "$JAR" org.edp4j.jmh.StepProfile "$OUT/step-profile.md" "$STEPS" "${BACKEND%%,*}"
 
 export B_MODE="$MODE" B_CMD="$ORIG_CMD" B_LOAD="$LOAD_START" B_OPTS="${JMH_OPTS[*]} ${EXTRA[*]:-}"
 export B_DATE="$(date -u +%Y-%m-%dT%H:%MZ)"

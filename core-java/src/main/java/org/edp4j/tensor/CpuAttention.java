@@ -4,70 +4,57 @@ import java.util.Arrays;
 
 /**
  * Multi-head scaled dot-product self-attention on the CPU ({@link Backend#attention},
- * {@link Backend#attentionBackward}).
+ * {@link Backend#attentionBackward}), its products on {@link CpuGemm}'s kernel.
  *
  * <p>Work is split over the {@code B * H} (sample, head) pairs with {@link Parallel#range}; each
- * pair is independent and writes disjoint columns of the outputs. Every product is written in
- * i-k-j order so the innermost loop is an axpy over contiguous memory that the JIT vectorizes,
- * blocked four rows at a time ({@code y += a0 x0 + a1 x1 + a2 x2 + a3 x3}: one load and store of
- * y per four multiply-adds):
+ * pair is independent and writes disjoint columns of the outputs. A pair copies its Q, K and V
+ * ({@code [T, dh]} each, strided inside the rows of {@code qkv}) into contiguous per-thread
+ * scratch, then runs six single-threaded GEMMs ({@link CpuGemm#single}, the Vector API kernel
+ * when it is enabled), about {@code 2 T^2 dh} multiply-adds each:
  * <ul>
- *   <li>scores {@code S_t = sum_j (q_tj / sqrt(dh)) K^T[j, :]} over a transposed copy of K;
- *   <li>{@code out_t = sum_s P_ts v_s} over the unmasked keys s.
+ *   <li>forward: {@code S = Q K^T / sqrt(dh)} (NT) into {@code probs}, the masked softmax of each
+ *       row in place ({@link SoftmaxKernel}: {@link ScalarSoftmax}'s exactly specified exponential,
+ *       lane-wise with the Vector API), {@code O = P V} (NN, the masked keys' terms left out);
+ *   <li>backward: {@code dP = dO V^T} (NT) into {@code dProbs},
+ *       {@code dS = P (dP - rowsum(P dP)) / sqrt(dh)} elementwise, {@code dQ = dS K} (NN),
+ *       {@code dK = dS^T Q} and {@code dV = P^T dO} (TN).
  * </ul>
  * The softmax subtracts the maximum over unmasked keys; masked keys get probability exactly 0,
- * and a sample without any unmasked key gets an all-zero row (never NaN).
+ * and a sample without any unmasked key gets an all-zero row (never NaN). Keys that no query
+ * attends to ({@code P[t, s] = 0} for every t: the masked ones) are left out of the products over
+ * keys (their rows of V and K never reach the output, even if not finite) and get zero gradient.
  *
- * <p>Backward: per query row t, {@code dP_t = dO_t V^T} (stored in {@code scratch}),
- * {@code dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh)} and {@code dQ_t = dS_t K}; then per key s,
- * {@code dK_s = sum_t dS_ts q_t} and {@code dV_s = sum_t P_ts dO_t}. Keys no query attends to
- * (masked: {@code P_ts = 0} for every t) are skipped and get zero gradient.
- *
- * <p>Operands are first copied into per-thread row arrays indexed from 0 (see {@link Scratch});
- * scratch grows once, so a step with fixed shapes allocates nothing.
+ * <p>Scratch grows once per thread, so a step with fixed shapes allocates nothing.
  */
 final class CpuAttention {
-    /**
-     * Per-thread scratch. Rows are separate arrays indexed from 0 on purpose: C2 (JDK 17) does not
-     * vectorize {@code y[yo + i] += a * x[xo + i]} with two unknown offsets (x and y might be one
-     * array), but does vectorize {@code y[i] += a * x[i]} (measured 3.4 vs 12.3 GFMA/s).
-     */
+    /** Per-thread contiguous copies of one (sample, head). */
     private static final class Scratch {
-        float[][] rowsA = new float[0][0]; // [T][dh]: K (forward), Q (backward)
-        float[][] rowsB = new float[0][0]; // [T][dh]: V (forward), K (backward)
-        float[][] rowsC = new float[0][0]; // [T][dh]: dO (backward)
-        float[][] cols = new float[0][0];  // [dh][T]: K^T (forward), V^T (backward)
-        float[][] ds = new float[0][0];    // [T][T]: dS (backward)
-        float[] rowT = new float[0];
-        float[] rowD = new float[0];
-        float[] rowD2 = new float[0];
-        int[] keys = new int[0];
+        float[] q = new float[0];   // [T][dh]: Q (dQ in the backward)
+        float[] k = new float[0];   // [T][dh]: K (dK)
+        float[] v = new float[0];   // [T][dh]: V (dV)
+        float[] g = new float[0];   // [T][dh]: O (forward), dO (backward)
+        float[] ds = new float[0];  // [T][T]: dS
+        float[] keys = new float[0]; // [T]: 1 for a key some query attends to, else 0
 
         void ensure(int seq, int headDim) {
-            rowsA = grow(rowsA, seq, headDim);
-            rowsB = grow(rowsB, seq, headDim);
-            rowsC = grow(rowsC, seq, headDim);
-            cols = grow(cols, headDim, seq);
-            ds = grow(ds, seq, seq);
-            if (rowT.length < seq) {
-                rowT = new float[seq];
-                keys = new int[seq];
+            if (q.length < seq * headDim) {
+                q = new float[seq * headDim];
+                k = new float[seq * headDim];
+                v = new float[seq * headDim];
+                g = new float[seq * headDim];
             }
-            if (rowD.length < headDim) {
-                rowD = new float[headDim];
-                rowD2 = new float[headDim];
+            if (ds.length < seq * seq) {
+                ds = new float[seq * seq];
+                keys = new float[seq];
             }
-        }
-
-        private static float[][] grow(float[][] m, int rows, int cols) {
-            if (m.length >= rows && (m.length == 0 || m[0].length >= cols)) {
-                return m;
-            }
-            return new float[Math.max(rows, m.length)][Math.max(cols, m.length == 0 ? 0 : m[0].length)];
         }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The row softmax of this JVM ({@link ScalarSoftmax}'s definition either way). */
+    static final SoftmaxKernel SOFTMAX = Vectorization.pick(SoftmaxKernel.class, "org.edp4j.tensor.VectorSoftmax",
+            ScalarSoftmax::new);
 
     private CpuAttention() {
     }
@@ -76,87 +63,37 @@ final class CpuAttention {
     static void forward(int batch, int seq, int heads, int headDim, float[] qkv, float[] keyMask, float[] probs,
                         float[] out) {
         final int d = heads * headDim;
-        final int stride = 3 * d;
         final float scale = (float) (1.0 / Math.sqrt(headDim));
         Parallel.range(batch * heads, 1, (p0, p1) -> {
             Scratch w = SCRATCH.get();
             w.ensure(seq, headDim);
-            float[][] kt = w.cols;
-            float[][] v = w.rowsB;
-            float[] srow = w.rowT;
-            float[] orow = w.rowD;
-            int[] keys = w.keys;
             for (int pair = p0; pair < p1; pair++) {
                 int b = pair / heads;
                 int h = pair % heads;
-                int rowBase = b * seq;
-                int maskOff = b * seq;
-                int qCol = h * headDim;
-                int kCol = d + h * headDim;
-                int vCol = 2 * d + h * headDim;
+                int pBase = pair * seq * seq;
                 int nk = 0;
                 for (int s = 0; s < seq; s++) {
-                    if (keyMask[maskOff + s] != 0f) {
-                        keys[nk++] = s;
-                    }
+                    w.keys[s] = keyMask[b * seq + s] != 0f ? 1f : 0f;
+                    nk += (int) w.keys[s];
                 }
-                int pBase = pair * seq * seq;
                 if (nk == 0) {
                     Arrays.fill(probs, pBase, pBase + seq * seq, 0f);
+                    Arrays.fill(w.g, 0, seq * headDim, 0f);
+                } else {
+                    gather(qkv, b, seq, 3 * d, h * headDim, headDim, w.q);
+                    gather(qkv, b, seq, 3 * d, d + h * headDim, headDim, w.k);
+                    gather(qkv, b, seq, 3 * d, 2 * d + h * headDim, headDim, w.v);
+                    // S = Q K^T / sqrt(dh), then each row's masked softmax in place
+                    CpuGemm.single(false, true, seq, seq, headDim, scale, w.q, 0, w.k, 0, probs, pBase, null);
                     for (int t = 0; t < seq; t++) {
-                        int or = (rowBase + t) * d + qCol;
-                        Arrays.fill(out, or, or + headDim, 0f);
+                        SOFTMAX.maskedSoftmax(probs, pBase + t * seq, seq, keyMask, b * seq);
                     }
-                    continue;
+                    // O = P V over the unmasked keys
+                    CpuGemm.single(false, false, seq, headDim, seq, 1f, probs, pBase, w.v, 0, w.g, 0, w.keys);
                 }
-                // K^T [dh][T] and V [T][dh] of this (sample, head).
-                for (int s = 0; s < seq; s++) {
-                    int src = (rowBase + s) * stride;
-                    for (int j = 0; j < headDim; j++) {
-                        kt[j][s] = qkv[src + kCol + j];
-                    }
-                    System.arraycopy(qkv, src + vCol, v[s], 0, headDim);
-                }
-                for (int t = 0; t < seq; t++) {
-                    int q = (rowBase + t) * stride + qCol;
-                    // S_t = sum_j (q_tj / sqrt(dh)) K^T[j, :]
-                    combine(qkv, q, scale, kt, headDim, seq, srow);
-                    int pr = pBase + t * seq;
-                    System.arraycopy(srow, 0, probs, pr, seq);
-                    softmaxRow(probs, pr, keyMask, maskOff, seq);
-                    // out_t = sum over unmasked s of P_ts v_s
-                    combineRows(probs, pr, keys, nk, v, headDim, orow);
-                    System.arraycopy(orow, 0, out, (rowBase + t) * d + qCol, headDim);
-                }
+                scatter(w.g, out, b, seq, d, h * headDim, headDim);
             }
         });
-    }
-
-    /**
-     * Masked softmax of {@code x[off .. off+n)} in place, over the keys with a non-zero mask (at
-     * least one); the others become exactly 0.
-     */
-    private static void softmaxRow(float[] x, int off, float[] mask, int maskOff, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int s = 0; s < n; s++) {
-            if (mask[maskOff + s] != 0f && x[off + s] > max) {
-                max = x[off + s];
-            }
-        }
-        double sum = 0;
-        for (int s = 0; s < n; s++) {
-            if (mask[maskOff + s] != 0f) {
-                float e = (float) Math.exp(x[off + s] - max);
-                x[off + s] = e;
-                sum += e;
-            } else {
-                x[off + s] = 0f;
-            }
-        }
-        float inv = (float) (1.0 / sum); // sum >= 1: the maximum contributes exp(0)
-        for (int s = 0; s < n; s++) {
-            x[off + s] *= inv;
-        }
     }
 
     /** See {@link Backend#attentionBackward}; arguments already checked. */
@@ -168,132 +105,70 @@ final class CpuAttention {
         Parallel.range(batch * heads, 1, (p0, p1) -> {
             Scratch w = SCRATCH.get();
             w.ensure(seq, headDim);
-            float[][] q = w.rowsA;
-            float[][] kr = w.rowsB;
-            float[][] dO = w.rowsC;
-            float[][] vt = w.cols;
-            float[][] ds = w.ds;
-            float[] dprow = w.rowT;
-            float[] acc = w.rowD;
-            float[] acc2 = w.rowD2;
-            int[] keys = w.keys;
+            float[] ds = w.ds;
             for (int pair = p0; pair < p1; pair++) {
                 int b = pair / heads;
                 int h = pair % heads;
-                int rowBase = b * seq;
-                int qCol = h * headDim;
-                int kCol = d + h * headDim;
-                int vCol = 2 * d + h * headDim;
                 int pBase = pair * seq * seq;
-                for (int s = 0; s < seq; s++) {
-                    int src = (rowBase + s) * stride;
-                    System.arraycopy(qkv, src + qCol, q[s], 0, headDim);
-                    System.arraycopy(qkv, src + kCol, kr[s], 0, headDim);
-                    System.arraycopy(gOut, (rowBase + s) * d + qCol, dO[s], 0, headDim);
-                    for (int j = 0; j < headDim; j++) {
-                        vt[j][s] = qkv[src + vCol + j];
-                    }
-                    Arrays.fill(gQkv, src + kCol, src + kCol + headDim, 0f);
-                    Arrays.fill(gQkv, src + vCol, src + vCol + headDim, 0f);
-                }
+                gather(qkv, b, seq, stride, h * headDim, headDim, w.q);
+                gather(qkv, b, seq, stride, d + h * headDim, headDim, w.k);
+                gather(qkv, b, seq, stride, 2 * d + h * headDim, headDim, w.v);
+                gather(gOut, b, seq, d, h * headDim, headDim, w.g);
                 // The keys some query attends to; the others (masked) get P = dS = 0 and no gradient.
-                int nk = 0;
-                for (int s = 0; s < seq; s++) {
-                    for (int t = 0; t < seq; t++) {
-                        if (probs[pBase + t * seq + s] != 0f) {
-                            keys[nk++] = s;
-                            break;
+                Arrays.fill(w.keys, 0, seq, 0f);
+                for (int t = 0; t < seq; t++) {
+                    int pr = pBase + t * seq;
+                    for (int s = 0; s < seq; s++) {
+                        if (probs[pr + s] != 0f) {
+                            w.keys[s] = 1f;
                         }
                     }
                 }
+                // dP = dO V^T
+                CpuGemm.single(false, true, seq, seq, headDim, 1f, w.g, 0, w.v, 0, dProbs, pBase, null);
+                // dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh)
                 for (int t = 0; t < seq; t++) {
                     int pr = pBase + t * seq;
-                    float[] go = dO[t];
-                    // dP_t = dO_t V^T
-                    combine(go, 0, 1f, vt, headDim, seq, dprow);
-                    System.arraycopy(dprow, 0, dProbs, pr, seq);
-                    // dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh)
-                    float dot = (float) CpuBackend.dot(dprow, 0, probs, pr, seq);
-                    float[] dst = ds[t];
+                    float dot = (float) CpuBackend.dot(dProbs, pr, probs, pr, seq);
+                    int o = t * seq;
                     for (int s = 0; s < seq; s++) {
-                        dst[s] = probs[pr + s] * (dprow[s] - dot) * scale;
+                        ds[o + s] = probs[pr + s] * (dProbs[pr + s] - dot) * scale;
                     }
-                    // dQ_t = sum over keys of dS_ts k_s
-                    combineRows(dst, 0, keys, nk, kr, headDim, acc);
-                    System.arraycopy(acc, 0, gQkv, (rowBase + t) * stride + qCol, headDim);
                 }
-                // dK_s = sum_t dS_ts q_t, dV_s = sum_t P_ts dO_t, four queries at a time
-                for (int k = 0; k < nk; k++) {
-                    int s = keys[k];
-                    Arrays.fill(acc, 0, headDim, 0f);
-                    Arrays.fill(acc2, 0, headDim, 0f);
-                    int t = 0;
-                    for (; t + 4 <= seq; t += 4) {
-                        axpy4(headDim, ds[t][s], q[t], ds[t + 1][s], q[t + 1], ds[t + 2][s], q[t + 2], ds[t + 3][s],
-                                q[t + 3], acc);
-                        int pc = pBase + t * seq + s;
-                        axpy4(headDim, probs[pc], dO[t], probs[pc + seq], dO[t + 1], probs[pc + 2 * seq], dO[t + 2],
-                                probs[pc + 3 * seq], dO[t + 3], acc2);
-                    }
-                    for (; t < seq; t++) {
-                        axpy(headDim, ds[t][s], q[t], acc);
-                        axpy(headDim, probs[pBase + t * seq + s], dO[t], acc2);
-                    }
-                    int dst = (rowBase + s) * stride;
-                    System.arraycopy(acc, 0, gQkv, dst + kCol, headDim);
-                    System.arraycopy(acc2, 0, gQkv, dst + vCol, headDim);
-                }
+                // dQ = dS K over the attended keys, dK = dS^T Q, dV = P^T dO; the products over
+                // queries t: a row s of dK, dV that no query attends to is 0 (its dS, P column is 0)
+                CpuGemm.single(false, false, seq, headDim, seq, 1f, ds, 0, w.k, 0, w.v, 0, w.keys);
+                scatter(w.v, gQkv, b, seq, stride, h * headDim, headDim);
+                CpuGemm.single(true, false, seq, headDim, seq, 1f, ds, 0, w.q, 0, w.k, 0, null);
+                zeroUnattended(w.k, w.keys, seq, headDim);
+                scatter(w.k, gQkv, b, seq, stride, d + h * headDim, headDim);
+                CpuGemm.single(true, false, seq, headDim, seq, 1f, probs, pBase, w.g, 0, w.v, 0, null);
+                zeroUnattended(w.v, w.keys, seq, headDim);
+                scatter(w.v, gQkv, b, seq, stride, 2 * d + h * headDim, headDim);
             }
         });
     }
 
-    /**
-     * {@code y[0..n) = sum_{j < m} alpha a[aOff + j] x[j][0..n)}: a row vector times the matrix of
-     * rows {@code x}, four rows per pass over y.
-     */
-    private static void combine(float[] a, int aOff, float alpha, float[][] x, int m, int n, float[] y) {
-        Arrays.fill(y, 0, n, 0f);
-        int j = 0;
-        for (; j + 4 <= m; j += 4) {
-            axpy4(n, a[aOff + j] * alpha, x[j], a[aOff + j + 1] * alpha, x[j + 1], a[aOff + j + 2] * alpha,
-                    x[j + 2], a[aOff + j + 3] * alpha, x[j + 3], y);
-        }
-        for (; j < m; j++) {
-            axpy(n, a[aOff + j] * alpha, x[j], y);
+    /** Rows s with {@code keys[s] == 0} set to exactly 0 (whatever the query rows held). */
+    private static void zeroUnattended(float[] x, float[] keys, int seq, int cols) {
+        for (int s = 0; s < seq; s++) {
+            if (keys[s] == 0f) {
+                Arrays.fill(x, s * cols, (s + 1) * cols, 0f);
+            }
         }
     }
 
-    /**
-     * {@code y[0..n) = sum_{k < nk} c[cOff + keys[k]] x[keys[k]][0..n)}: only the listed rows,
-     * four per pass over y.
-     */
-    private static void combineRows(float[] c, int cOff, int[] keys, int nk, float[][] x, int n, float[] y) {
-        Arrays.fill(y, 0, n, 0f);
-        int k = 0;
-        for (; k + 4 <= nk; k += 4) {
-            int s0 = keys[k];
-            int s1 = keys[k + 1];
-            int s2 = keys[k + 2];
-            int s3 = keys[k + 3];
-            axpy4(n, c[cOff + s0], x[s0], c[cOff + s1], x[s1], c[cOff + s2], x[s2], c[cOff + s3], x[s3], y);
-        }
-        for (; k < nk; k++) {
-            axpy(n, c[cOff + keys[k]], x[keys[k]], y);
+    /** {@code dst[t * cols + j] = src[(b * seq + t) * stride + col + j]} for {@code t < seq}, {@code j < cols}. */
+    private static void gather(float[] src, int b, int seq, int stride, int col, int cols, float[] dst) {
+        for (int t = 0; t < seq; t++) {
+            System.arraycopy(src, (b * seq + t) * stride + col, dst, t * cols, cols);
         }
     }
 
-    /** {@code y[i] += a x[i]} for {@code i < n}. */
-    private static void axpy(int n, float a, float[] x, float[] y) {
-        for (int i = 0; i < n; i++) {
-            y[i] += a * x[i];
-        }
-    }
-
-    /** {@code y[i] += a0 x0[i] + a1 x1[i] + a2 x2[i] + a3 x3[i]} for {@code i < n}: one load and store of y per four rows. */
-    private static void axpy4(int n, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3,
-                              float[] x3, float[] y) {
-        for (int i = 0; i < n; i++) {
-            y[i] += (a0 * x0[i] + a1 * x1[i]) + (a2 * x2[i] + a3 * x3[i]);
+    /** The inverse of {@link #gather}. */
+    private static void scatter(float[] src, float[] dst, int b, int seq, int stride, int col, int cols) {
+        for (int t = 0; t < seq; t++) {
+            System.arraycopy(src, t * cols, dst, (b * seq + t) * stride + col, cols);
         }
     }
 }

@@ -33,18 +33,33 @@ final class CpuUpdates {
         int zo = noise.offset();
         float std = noise.stddev();
         Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double gi = g[go + i];
-                if (z != null) {
-                    gi += (double) std * z[zo + i];
+            // One loop per case, no test inside: C2 compiled the loop with both tests inside to scalar
+            // code (3 ns per parameter for the non-private update of the benchmark models; same arithmetic)
+            if (z == null && v == null) {
+                for (int i = i0; i < i1; i++) {
+                    float wi = w[wo + i];
+                    double gi = (double) g[go + i] * gradScale + (double) weightDecay * wi;
+                    w[wo + i] = (float) (wi - (double) lr * gi);
                 }
-                float wi = w[wo + i];
-                gi = gi * gradScale + (double) weightDecay * wi;
-                if (v != null) {
+            } else if (v == null) {
+                for (int i = i0; i < i1; i++) {
+                    float wi = w[wo + i];
+                    double gi = ((double) g[go + i] + (double) std * z[zo + i]) * gradScale
+                            + (double) weightDecay * wi;
+                    w[wo + i] = (float) (wi - (double) lr * gi);
+                }
+            } else {
+                for (int i = i0; i < i1; i++) {
+                    double gi = g[go + i];
+                    if (z != null) {
+                        gi += (double) std * z[zo + i];
+                    }
+                    float wi = w[wo + i];
+                    gi = gi * gradScale + (double) weightDecay * wi;
                     gi = (double) momentum * v[vo + i] + gi;
                     v[vo + i] = (float) gi;
+                    w[wo + i] = (float) (wi - (double) lr * gi);
                 }
-                w[wo + i] = (float) (wi - (double) lr * gi);
             }
         });
     }

@@ -10,8 +10,12 @@ import java.util.concurrent.RecursiveAction;
  * <p>Ranges smaller than the grain run on the caller's thread: forking costs microseconds, so
  * small loops stay serial.
  *
- * <p>The pool: {@code availableProcessors - 1} daemon threads named {@code edp4j-cpu-*} (the
- * caller is the last thread), the common pool's size, but not the common pool itself: on JDK 17
+ * <p>Threads: the common pool's parallelism plus the caller, or fewer with the system property
+ * {@value #THREADS_PROPERTY} (e.g. {@code -Dedp4j.threads=1}: every loop on the caller's thread; the
+ * benchmarks' one-thread rows use it).
+ *
+ * <p>The pool: {@code threads() - 1} daemon threads named {@code edp4j-cpu-*} (the caller is the
+ * last thread), the common pool's size by default, but not the common pool itself: on JDK 17
  * the common pool's workers erase their thread-locals after every top-level task, so the kernels'
  * per-thread scratch (CpuGemm's packing buffers, 270 KB a thread) was allocated again by every
  * parallel GEMM on a worker (measured with JFR on a private step of a 100-200-10 MLP at batch 64:
@@ -24,7 +28,11 @@ final class Parallel {
         void run(int start, int end);
     }
 
-    private static final int THREADS = Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1);
+    /** System property capping {@link #threads()}. */
+    static final String THREADS_PROPERTY = "edp4j.threads";
+
+    private static final int THREADS = Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1,
+            Integer.getInteger(THREADS_PROPERTY, Integer.MAX_VALUE)));
     private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS - 1, pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setName("edp4j-cpu-" + t.getPoolIndex());
@@ -55,7 +63,39 @@ final class Parallel {
         }
         int per = (n + chunks - 1) / chunks;
         per = (per + align - 1) / align * align;
-        POOL.invoke(new Task(body, 0, n, per));
+        if (per >= n) {
+            body.run(0, n);
+            return;
+        }
+        if (Thread.currentThread() instanceof ForkJoinWorkerThread worker && worker.getPool() == POOL) {
+            new Task(body, 0, n, per).invoke(); // a loop inside a loop: already on one of the pool's threads
+            return;
+        }
+        // The caller runs the first range itself. POOL.invoke(whole task) would not do that: a thread
+        // outside a fork-join pool only waits for it (JDK 17 lets it help only the common pool), so
+        // with one worker (2 cores) both ranges ran one after the other on the worker.
+        Task rest = new Task(body, per, n, per);
+        POOL.execute(rest);
+        Throwable failure = null;
+        try {
+            body.run(0, per);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        try {
+            rest.join();
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure != null) {
+            throw (Error) failure;
+        }
     }
 
     static void range(int n, int grain, RangeBody body) {

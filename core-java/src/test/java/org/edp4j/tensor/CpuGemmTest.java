@@ -2,7 +2,10 @@ package org.edp4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -11,6 +14,26 @@ import org.junit.jupiter.api.Test;
 
 class CpuGemmTest {
     static final double TOL = 1e-5;
+
+    /**
+     * Both kernels: the scalar one always, the Vector API one whenever the module is readable (the
+     * build's surefire argLine adds it, so both run there; a count guard fails if it went missing).
+     */
+    static List<GemmKernel> kernels() {
+        List<GemmKernel> list = new ArrayList<>();
+        list.add(new ScalarGemm());
+        Vectorization.vectorKernel(GemmKernel.class, "org.edp4j.tensor.VectorGemm").ifPresent(list::add);
+        if (Vectorization.moduleReadable()) {
+            assertEquals(2, list.size(), "jdk.incubator.vector is readable but VectorGemm did not load");
+        }
+        return list;
+    }
+
+    @Test
+    void bothKernelsAreTestedWhenTheVectorApiIsReadable() {
+        assertEquals(Vectorization.moduleReadable() ? 2 : 1, kernels().size());
+        assertEquals(Vectorization.enabled() ? "VectorGemm" : "ScalarGemm", CpuGemm.KERNEL.getClass().getSimpleName());
+    }
 
     @Property(tries = 60)
     void gemmMatchesFloat64Reference(@ForAll @IntRange(min = 0, max = 37) int m,
@@ -43,6 +66,13 @@ class CpuGemmTest {
             Tensor tc = be.tensor(c, c.length);
             be.gemm(transA, transB, m, n, k, alpha, ta, tb, beta, tc);
             assertClose(ref, tc.toArray(), k);
+            if (be == CpuBackend.instance()) {
+                for (GemmKernel kernel : kernels()) {
+                    float[] cc = c.clone();
+                    CpuGemm.gemm(kernel, transA, transB, m, n, k, alpha, a, b, beta, cc, null, 1);
+                    assertClose(ref, cc, k);
+                }
+            }
         }
     }
 
@@ -101,7 +131,8 @@ class CpuGemmTest {
     }
 
     /**
-     * Odd shapes on both sides of the blocking (MR 4, KC 128, NC 512) in all four variants, with
+     * Odd shapes on both sides of the blocking (scalar: MR 4, KC 128, NC 512; vector: MR 8, NR 32
+     * with 512-bit vectors, KC 256, MC 192, NC 512) in all four variants, on both kernels, with
      * beta 0 (C full of NaN: must be ignored), 1 and -0.5, against a float64 reference on fresh
      * random inputs.
      */
@@ -111,10 +142,11 @@ class CpuGemmTest {
             {1, 1, 1}, {1, 3, 5}, {3, 1, 5}, {5, 5, 1}, {3, 5, 127}, {5, 3, 129}, {127, 5, 3},
             {129, 3, 5}, {5, 127, 129}, {3, 513, 5}, {1, 513, 129}, {129, 129, 127}, {4, 512, 128},
             {5, 513, 257}, {513, 5, 129}, {127, 129, 513}, {2, 1, 0}, {0, 3, 4}, {3, 0, 4},
+            {8, 32, 256}, {9, 33, 257}, {7, 31, 255}, {193, 65, 513}, {200, 40, 300}, {16, 544, 17},
         };
         SplittableRandom rng = new SplittableRandom(20261124);
-        Backend be = CpuBackend.instance();
         int checked = 0;
+        for (GemmKernel kernel : kernels()) {
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
@@ -142,14 +174,14 @@ class CpuGemmTest {
                             ref[i * n + j] = alpha * acc + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
                         }
                     }
-                    Tensor tc = be.tensor(c, c.length);
-                    be.gemm(transA, transB, m, n, k, alpha, be.tensor(a, a.length), be.tensor(b, b.length), beta, tc);
-                    assertClose(ref, tc.toArray(), k);
+                    CpuGemm.gemm(kernel, transA, transB, m, n, k, alpha, a, b, beta, c, null, 1);
+                    assertClose(ref, c, k);
                 }
                 checked++;
             }
         }
-        assertEquals(shapes.length * 4, checked);
+        }
+        assertEquals(shapes.length * 4 * kernels().size(), checked);
     }
 
     /**
@@ -160,10 +192,10 @@ class CpuGemmTest {
     void scaledOddShapesSkipZeroScaleRowsHoldingNaN() {
         int[][] shapes = { // rows, m, n, rowsPerSample
             {1, 1, 1, 1}, {3, 5, 1, 1}, {5, 3, 127, 5}, {129, 5, 3, 3}, {127, 129, 5, 1}, {513, 3, 129, 19},
-            {257, 129, 513, 1}, {384, 127, 129, 128}, {260, 4, 512, 2},
+            {257, 129, 513, 1}, {384, 127, 129, 128}, {260, 4, 512, 2}, {600, 200, 40, 3}, {256, 784, 33, 1},
         };
         SplittableRandom rng = new SplittableRandom(11);
-        Backend be = CpuBackend.instance();
+        for (GemmKernel kernel : kernels()) {
         for (int[] sh : shapes) {
             int rows = sh[0];
             int m = sh[1];
@@ -197,11 +229,10 @@ class CpuGemmTest {
                         ref[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
                     }
                 }
-                Tensor tc = be.tensor(c, m, n);
-                be.gemmScaledTN(rows, m, n, per, be.tensor(a, rows, m), be.tensor(g, rows, n), be.tensor(s, samples),
-                        beta, tc);
-                assertClose(ref, tc.toArray(), rows);
+                CpuGemm.gemm(kernel, true, false, m, n, rows, 1f, a, g, beta, c, s, per);
+                assertClose(ref, c, rows);
             }
+        }
         }
     }
 
@@ -212,30 +243,67 @@ class CpuGemmTest {
     @Test
     void rowsDoNotDependOnTheSplit() {
         SplittableRandom rng = new SplittableRandom(3);
-        Backend be = CpuBackend.instance();
         int m = 43;
         int n = 600;
         int k = 301;
+        for (GemmKernel kernel : kernels()) {
         for (int variant = 0; variant < 4; variant++) {
             boolean transA = (variant & 1) != 0;
             boolean transB = (variant & 2) != 0;
             float[] a = random(rng, m * k);
             float[] b = random(rng, k * n);
-            Tensor tb = be.tensor(b, b.length);
-            Tensor full = be.zeros(m * n);
-            be.gemm(transA, transB, m, n, k, 0.5f, be.tensor(a, a.length), tb, 0f, full);
-            float[] got = full.toArray();
+            float[] got = new float[m * n];
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.5f, a, b, 0f, got, null, 1);
             for (int i = 0; i < m; i++) {
                 float[] row = new float[k];
                 for (int p = 0; p < k; p++) {
                     row[p] = transA ? a[p * m + i] : a[i * k + p];
                 }
-                Tensor one = be.zeros(n);
-                be.gemm(false, transB, 1, n, k, 0.5f, be.tensor(row, k), tb, 0f, one);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(one.toArray(),
+                float[] one = new float[n];
+                CpuGemm.gemm(kernel, false, transB, 1, n, k, 0.5f, row, b, 0f, one, null, 1);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one,
                         java.util.Arrays.copyOfRange(got, i * n, (i + 1) * n), "row " + i + ", variant " + variant);
             }
         }
+        }
+    }
+
+    /**
+     * The Vector API kernel and the scalar one give the same floats, bit for bit, in every variant,
+     * with and without a scale (zero-scale rows holding NaN), at shapes across both blockings.
+     */
+    @Property(tries = 40)
+    void vectorAndScalarKernelsAgreeBitForBit(@ForAll @IntRange(min = 1, max = 90) int m,
+                                              @ForAll @IntRange(min = 1, max = 140) int n,
+                                              @ForAll @IntRange(min = 1, max = 600) int k,
+                                              @ForAll @IntRange(min = 0, max = 4) int variant,
+                                              @ForAll @IntRange(min = 1, max = 7) int per,
+                                              @ForAll long seed) {
+        List<GemmKernel> ks = kernels();
+        if (ks.size() < 2) {
+            return; // no Vector API in this JVM: nothing to compare (the guard test says so)
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        boolean transA = (variant & 1) != 0 || variant == 4;
+        boolean transB = (variant & 2) != 0 && variant != 4;
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, k * n);
+        float[] scale = null;
+        if (variant == 4) { // the clipped sum: A^T diag(s) B, masked samples poisoned with NaN
+            scale = random(rng, (k + per - 1) / per);
+            for (int q = 0; q < scale.length; q += 2) {
+                scale[q] = 0f;
+                for (int r = q * per; r < Math.min(k, (q + 1) * per); r++) {
+                    a[r * m + rng.nextInt(m)] = Float.NaN;
+                    b[r * n + rng.nextInt(n)] = Float.NaN;
+                }
+            }
+        }
+        float[] c0 = random(rng, m * n);
+        float[] c1 = c0.clone();
+        CpuGemm.gemm(ks.get(0), transA, transB, m, n, k, 0.75f, a, b, -0.5f, c0, scale, per);
+        CpuGemm.gemm(ks.get(1), transA, transB, m, n, k, 0.75f, a, b, -0.5f, c1, scale, per);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c0, c1);
     }
 
     @Test
@@ -253,17 +321,18 @@ class CpuGemmTest {
      * row groups and k across the k-blocks; both bit-identical to {@code gemm} on copies.
      */
     @Property(tries = 40)
-    void singleThreadEntryPointsMatchFloat64(@ForAll @IntRange(min = 1, max = 70) int m,
+    void singleThreadEntryPointsMatchFloat64(@ForAll @IntRange(min = 1, max = 140) int m,
                                              @ForAll @IntRange(min = 1, max = 45) int n,
                                              @ForAll @IntRange(min = 1, max = 300) int k,
                                              @ForAll @IntRange(min = 0, max = 9) int off,
                                              @ForAll long seed) {
+        for (GemmKernel kernel : kernels()) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] a = random(rng, off + k * m + 3);
         float[] b = random(rng, 2 * off + k * n);
         float[] c = new float[m * n + 5];
         java.util.Arrays.fill(c, Float.NaN);
-        CpuGemm.gemmTN(m, n, k, a, off, b, 2 * off, c);
+        CpuGemm.gemmTN(kernel, m, n, k, a, off, b, 2 * off, c);
         double[] ref = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -276,7 +345,7 @@ class CpuGemmTest {
         }
         assertClose(ref, java.util.Arrays.copyOf(c, m * n), k);
         float[] viaGemm = new float[m * n];
-        CpuGemm.gemm(true, false, m, n, k, 1f, java.util.Arrays.copyOfRange(a, off, off + k * m),
+        CpuGemm.gemm(kernel, true, false, m, n, k, 1f, java.util.Arrays.copyOfRange(a, off, off + k * m),
                 java.util.Arrays.copyOfRange(b, 2 * off, 2 * off + k * n), 0f, viaGemm, null, 1);
         org.junit.jupiter.api.Assertions.assertArrayEquals(viaGemm, java.util.Arrays.copyOf(c, m * n));
 
@@ -285,10 +354,10 @@ class CpuGemmTest {
         for (float[] row : g) {
             java.util.Arrays.fill(row, -7f);
         }
-        CpuGemm.gramUpper(a, off, m, k, g);
+        kernel.gramUpper(a, off, m, k, g);
         float[] full = new float[m * m];
         float[] x = java.util.Arrays.copyOfRange(a, off, off + m * k);
-        CpuGemm.gemm(false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
+        CpuGemm.gemm(kernel, false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m + 3; j++) {
                 if (j < (i & -4) || j >= m) {
@@ -302,6 +371,119 @@ class CpuGemmTest {
                 assertClose(new double[] {s}, new float[] {g[i][j]}, k);
                 assertEquals(full[i * m + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
             }
+        }
+        }
+    }
+
+    /**
+     * {@code CpuGemm.single} (attention's entry point: one thread, operands at offsets, C overwritten
+     * whatever it held, an optional per-term scale with zero terms skipped) gives {@code gemm}'s floats
+     * bit for bit on both kernels, A read in place or packed, and writes nothing outside its C.
+     */
+    @Property(tries = 40)
+    void singleAtOffsetsIsGemmBitForBit(@ForAll @IntRange(min = 1, max = 40) int m,
+                                        @ForAll @IntRange(min = 1, max = 200) int n,
+                                        @ForAll @IntRange(min = 1, max = 300) int k,
+                                        @ForAll @IntRange(min = 0, max = 3) int variant,
+                                        @ForAll boolean scaled, @ForAll long seed) {
+        boolean transA = (variant & 1) != 0;
+        boolean transB = (variant & 2) != 0;
+        for (GemmKernel kernel : kernels()) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            float[] a = random(rng, 3 + m * k);
+            float[] b = random(rng, 5 + k * n);
+            float[] scale = scaled ? random(rng, k) : null;
+            if (scaled) {
+                for (int p = 0; p < k; p += 3) {
+                    scale[p] = 0f;
+                }
+            }
+            float[] c = new float[7 + m * n + 4];
+            java.util.Arrays.fill(c, Float.NaN);
+            CpuGemm.single(kernel, transA, transB, m, n, k, 0.5f, a, 3, b, 5, c, 7, scale);
+            float[] want = new float[m * n];
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.5f, java.util.Arrays.copyOfRange(a, 3, a.length),
+                    java.util.Arrays.copyOfRange(b, 5, b.length), 0f, want, scale, 1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, java.util.Arrays.copyOfRange(c, 7, 7 + m * n));
+            for (int x : new int[] {0, 6, 7 + m * n, c.length - 1}) {
+                assertTrue(Float.isNaN(c[x]), "wrote outside C at " + x);
+            }
+        }
+    }
+
+    /**
+     * The threaded entry on views (main's offsets for A, B, C and the scale) on both kernels: against
+     * float64 on fresh random inputs, element by element, with beta 0 over NaN, 1 and -0.5, a scale
+     * per group of {@code per} terms with zero groups holding NaN in A and B, M/N/K off the register
+     * and cache blocks, M large enough to be split across threads; nothing written outside C, and
+     * the same floats as the call on copies at offset 0.
+     */
+    @Property(tries = 40)
+    void gemmAtOffsetsMatchesFloat64OnBothKernels(@ForAll @IntRange(min = 0, max = 300) int m,
+                                                  @ForAll @IntRange(min = 1, max = 70) int n,
+                                                  @ForAll @IntRange(min = 1, max = 90) int groups,
+                                                  @ForAll @IntRange(min = 1, max = 4) int per,
+                                                  @ForAll @IntRange(min = 0, max = 3) int variant,
+                                                  @ForAll @IntRange(min = 0, max = 2) int betaCase,
+                                                  @ForAll @IntRange(min = 0, max = 17) int off,
+                                                  @ForAll long seed) {
+        boolean transA = (variant & 1) != 0;
+        boolean transB = (variant & 2) != 0;
+        int k = groups * per;
+        float beta = new float[] {0f, 1f, -0.5f}[betaCase];
+        int ao = off;
+        int bo = 2 * off + 1;
+        int co = 3 * off + 2;
+        int so = off + 3;
+        for (GemmKernel kernel : kernels()) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            float[] a = random(rng, ao + m * k + 4);
+            float[] b = random(rng, bo + k * n + 4);
+            float[] scale = random(rng, so + groups + 4);
+            for (int q = 0; q < groups; q += 4) {
+                scale[so + q] = 0f;
+                for (int p = q * per; p < (q + 1) * per; p++) {
+                    for (int i = 0; i < m; i++) {
+                        a[ao + (transA ? p * m + i : i * k + p)] = Float.NaN;
+                    }
+                    for (int j = 0; j < n; j++) {
+                        b[bo + (transB ? j * k + p : p * n + j)] = Float.NaN;
+                    }
+                }
+            }
+            float[] c = random(rng, co + m * n + 5);
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, co, co + m * n, Float.NaN);
+            }
+            float[] c0 = c.clone();
+            double[] ref = new double[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) {
+                        double sp = scale[so + p / per];
+                        if (sp == 0) {
+                            continue;
+                        }
+                        double av = a[ao + (transA ? p * m + i : i * k + p)];
+                        double bv = b[bo + (transB ? j * k + p : p * n + j)];
+                        acc += 0.75 * sp * av * bv;
+                    }
+                    ref[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c0[co + i * n + j]);
+                }
+            }
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.75f, a, ao, b, bo, beta, c, co, scale, so, per);
+            assertClose(ref, java.util.Arrays.copyOfRange(c, co, co + m * n), k);
+            for (int x = 0; x < c.length; x++) {
+                if (x < co || x >= co + m * n) {
+                    assertEquals(Float.floatToRawIntBits(c0[x]), Float.floatToRawIntBits(c[x]), "wrote outside C at " + x);
+                }
+            }
+            float[] atZero = java.util.Arrays.copyOfRange(c0, co, co + m * n);
+            CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.75f, java.util.Arrays.copyOfRange(a, ao, a.length),
+                    java.util.Arrays.copyOfRange(b, bo, b.length), beta, atZero,
+                    java.util.Arrays.copyOfRange(scale, so, scale.length), per);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(atZero, java.util.Arrays.copyOfRange(c, co, co + m * n));
         }
     }
 

@@ -12,6 +12,7 @@ import org.edp4j.tensor.UpdateNoise;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -51,6 +52,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code copy}: the reference, a 2.56M-float copy.
  * </ul>
  */
+@Fork(jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -5,6 +5,7 @@ import org.edp4j.dp.noise.GaussianNoise;
 import org.edp4j.tensor.Backends;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * per-example loop. Batch 1024 is left out: it is four times batch 256 by construction and takes
  * seconds per step for {@code text}.
  */
+@Fork(jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

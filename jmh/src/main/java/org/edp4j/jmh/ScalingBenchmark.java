@@ -5,6 +5,7 @@ import org.edp4j.dp.PrivateOptimizer;
 import org.edp4j.tensor.Backends;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * size is swept by {@link StepBenchmark}). {@code shape} is {@code text-s<seq>-w<width>} or
  * {@code mlp-w<width>} (784-width-width-10).
  */
+@Fork(jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

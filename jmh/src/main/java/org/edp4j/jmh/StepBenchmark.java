@@ -5,6 +5,7 @@ import org.edp4j.dp.PrivateOptimizer;
 import org.edp4j.tensor.Backends;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -22,6 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Models: {@code mlp} 784-512-512-10 on dense input; {@code text} Embedding(20,000 x 128), seq 128
  * with padding mask, masked mean-pool, Linear 128-128, Tanh, Linear 128-2 (see {@link Workload}).
  */
+@Fork(jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

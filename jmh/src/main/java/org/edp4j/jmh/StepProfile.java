@@ -36,7 +36,8 @@ import org.edp4j.tensor.UpdateNoise;
  *       over the steps.
  * </ol>
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.edp4j.jmh.StepProfile OUT.md [steps] [backend] [model:batch,...]}.
+ * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar org.edp4j.jmh.StepProfile OUT.md
+ * [steps] [backend] [model:batch,...]} (without the module the scalar kernels run).
  */
 public final class StepProfile {
     private static final String[] STAGES = {"forward+loss", "backward", "norms", "clip factors", "clipped sum",

@@ -2,6 +2,7 @@ package org.edp4j.dp.noise;
 
 import java.security.SecureRandom;
 import java.util.Objects;
+import org.edp4j.tensor.Vectorization;
 
 /**
  * Counter-based, cryptographically secure generator of standard normal (and uniform) variates for DP-SGD,
@@ -54,6 +55,19 @@ import java.util.Objects;
  * ulps) agrees with this stream to about 1e-15 relative, far inside the 1e-6 target; float32 outputs then
  * agree exactly or by one float ulp.
  *
+ * <h2>Speed: the same values with or without the Vector API</h2>
+ * Fills of whole groups of blocks run on a bulk kernel picked once per JVM by
+ * {@link org.edp4j.tensor.Vectorization}. With {@code --add-modules jdk.incubator.vector} it is
+ * {@code VectorNoiseKernel}: ChaCha20 on 16 blocks at once in the lanes of 512-bit int vectors, and
+ * fdlibm's {@code log}, {@code cos}, {@code sin} evaluated lane-wise with the same double operations in the
+ * same order (branches become blends of both sides; the rare lanes where fdlibm takes a branch that is not
+ * vectorized, about one vector in 10^4, are recomputed by the scalar code), so every value is still
+ * StrictMath's, bit for bit: about 6x the scalar kernel's speed on the 2-core AVX-512 build machine
+ * (BENCHMARKS.md). Without the module, {@code ScalarNoiseKernel} runs (ChaCha20 on 64 blocks with
+ * auto-vectorized loops, the transform one block at a time). A partial block at either end of a fill is
+ * computed one block at a time with the same arithmetic, so how a range is split into calls never changes a
+ * value, and neither does the JVM flag.
+ *
  * <h2>Keys and security</h2>
  * {@link #secure()} draws the key from {@link SecureRandom}. {@link #insecureSeeded(long)} derives it from a
  * 64-bit seed and is for tests and reproducibility only: anyone who knows or guesses the seed can subtract
@@ -91,8 +105,15 @@ public final class GaussianNoise {
     /** Elements (normals or uniforms) per ChaCha20 block. */
     public static final int ELEMENTS_PER_BLOCK = 8;
 
-    /** Elements of one bulk fill of {@link ChaCha20#LANES} blocks. */
-    private static final int LANE_ELEMENTS = ELEMENTS_PER_BLOCK * ChaCha20.LANES;
+    /**
+     * The bulk arithmetic of this JVM: the Vector API kernel when {@link Vectorization#enabled()},
+     * else the scalar one; the same values bit for bit either way.
+     */
+    static final NoiseKernel KERNEL = Vectorization.pick(NoiseKernel.class,
+            "org.edp4j.dp.noise.VectorNoiseKernel", ScalarNoiseKernel::new);
+
+    /** Elements of one group of the kernel's blocks: whole groups go through the bulk path. */
+    private static final int GROUP_ELEMENTS = ELEMENTS_PER_BLOCK * KERNEL.blocksPerGroup();
 
     /** The double nearest 2 pi; the GPU must use the same constant. */
     static final double TWO_PI = 2.0 * Math.PI;
@@ -229,23 +250,14 @@ public final class GaussianNoise {
         long e = firstElement;
         int i = offset;
         final int end = offset + length;
-        int[][] lanes = null;
         while (i < end) {
-            if ((e & 7) == 0 && end - i >= LANE_ELEMENTS) {
-                // Bulk: 64 whole blocks at once (SIMD across blocks), same values as one at a time.
-                if (lanes == null) {
-                    lanes = new int[ChaCha20.BLOCK_WORDS][ChaCha20.LANES];
-                }
-                ChaCha20.blocks(key, (int) (e >>> 3), streamId, n1, n2, lanes);
-                for (int l = 0; l < ChaCha20.LANES; l++) {
-                    normals(lanes, l, z);
-                    int o = i + l * ELEMENTS_PER_BLOCK;
-                    for (int k = 0; k < ELEMENTS_PER_BLOCK; k++) {
-                        dst[o + k] = (float) (s * z[k]);
-                    }
-                }
-                i += LANE_ELEMENTS;
-                e += LANE_ELEMENTS;
+            if ((e & 7) == 0 && end - i >= GROUP_ELEMENTS) {
+                // Bulk: whole groups of blocks at once (SIMD across blocks), same values as one at a time.
+                int groups = (end - i) / GROUP_ELEMENTS;
+                int n = groups * GROUP_ELEMENTS;
+                KERNEL.normals(key, (int) (e >>> 3), streamId, n1, n2, n / ELEMENTS_PER_BLOCK, s, dst, i);
+                i += n;
+                e += n;
                 continue;
             }
             ChaCha20.block(key, (int) (e >>> 3), streamId, n1, n2, w);
@@ -368,6 +380,13 @@ public final class GaussianNoise {
         int i = offset;
         final int end = offset + length;
         while (i < end) {
+            if ((e & 7) == 0 && end - i >= GROUP_ELEMENTS) {
+                int n = (end - i) / GROUP_ELEMENTS * GROUP_ELEMENTS;
+                KERNEL.uniforms(key, (int) (e >>> 3), streamId, n1, n2, n / ELEMENTS_PER_BLOCK, dst, i);
+                i += n;
+                e += n;
+                continue;
+            }
             ChaCha20.block(key, (int) (e >>> 3), streamId, n1, n2, w);
             int p = (int) (e & 7);
             int n = Math.min(ELEMENTS_PER_BLOCK - p, end - i);

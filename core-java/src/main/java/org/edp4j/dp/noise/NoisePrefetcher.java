@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * blocks) that the workers claim one at a time; a fill of at most one chunk runs on a single thread. The
  * workers are a <em>dedicated</em> pool of {@code parallelism} daemon threads (named
  * {@code edp4j-noise-prefetch-*}; idle threads exit after 30 s), by default
- * {@link #defaultParallelism()} = {@code max(1, availableProcessors / 4)}. Not
- * {@code ForkJoinPool.commonPool()}: the CPU backend's GEMMs and parallel streams run there, and
- * long-running noise chunks queued in front of their tasks would delay the critical path that the prefetch
- * is meant to stay off. A dedicated, bounded pool leaves sharing the cores to the OS scheduler and caps the
- * interference at {@code parallelism} cores. Generation runs at roughly 4e7 normals per second per core
- * (JMH {@code KernelBenchmark.noiseFill}, BENCHMARKS.md), so one worker keeps up with a step that updates
- * 4e7 parameters in a second; raise {@code parallelism} for bigger models or faster steps.
+ * {@link #defaultParallelism()} = {@code max(1, availableProcessors / 4)}. Not the CPU backend's pool
+ * (the {@code edp4j-cpu-*} threads its GEMMs and other kernels run on) nor {@code ForkJoinPool.commonPool()}
+ * (parallel streams): long-running noise chunks queued in front of their tasks would delay the critical path
+ * that the prefetch is meant to stay off. A dedicated, bounded pool leaves sharing the cores to the OS scheduler and caps the
+ * interference at {@code parallelism} cores. Generation runs at roughly 2e8 normals per second per core
+ * with Java's Vector API enabled ({@code --add-modules jdk.incubator.vector}) and 4e7 without it
+ * (BENCHMARKS.md), so one worker keeps up with a step that updates 2e8 (4e7) parameters in a second;
+ * raise {@code parallelism} for bigger models or faster steps.
  *
  * <h2>Thread-safety</h2>
  * {@link #take(long)} and {@link #close()} are synchronized and may be called from any thread, but the array

@@ -74,8 +74,15 @@
  *       interval: there are no holes at the output's resolution for an attacker to test membership in.</li>
  *   <li><b>No rejection loops.</b> Box–Muller uses exactly one block per 8 normals; generation time does not
  *       depend on the data at all and runs off the critical path (prefetch), so step timing does not reveal
- *       the noise. (fdlibm's {@code log}, {@code sin}, {@code cos} take slightly argument-dependent paths; an
- *       attacker able to time individual noise samples on the training host is out of scope.)</li>
+ *       the noise. (fdlibm's {@code log}, {@code sin}, {@code cos} take slightly argument-dependent paths, and
+ *       the Vector API kernel redoes in scalar code the rare vectors with a lane on a branch it does not
+ *       vectorize; an attacker able to time individual noise samples on the training host is out of
+ *       scope.)</li>
+ *   <li><b>The fast path changes nothing of the above.</b> The Vector API kernel (with
+ *       {@code --add-modules jdk.incubator.vector}) computes the same doubles bit for bit: same 52-bit
+ *       uniforms, same fdlibm arithmetic, same single rounding to float. The float32 paths that would have
+ *       been faster were not taken: their 24-bit uniforms would cap |z| near 5.8 and leave holes 2^-24
+ *       wide in the noise's support.</li>
  * </ul>
  * <b>Residual risk, stated honestly.</b> This is not a proof of privacy in floating point:
  * <ul>

@@ -1,0 +1,519 @@
+package org.edp4j.tensor;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The {@link GemmKernel} written with Java's Vector API ({@code jdk.incubator.vector}), loaded by
+ * {@link Vectorization} only when that module is readable.
+ *
+ * <p>GotoBLAS/BLIS blocking: for every block of {@value #KC} active terms of the shared dimension
+ * and {@value #NC} columns of C, the block of op(B) is packed into panels of {@code NR = 2 x lanes}
+ * columns ({@code KC x NR} floats each, zero-padded, transposed while packing for NT and TT); for
+ * every block of {@value #MC} rows of the thread's range, the block of op(A), multiplied by
+ * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows. The micro-kernel then keeps
+ * an {@code MR x NR} tile of C in 16 vector registers (with 512-bit vectors, 8 x 32 floats) and, for
+ * every term, loads two B vectors, broadcasts each of the 8 A values and does 16 fused
+ * multiply-adds. A tile that sticks out of C (the last rows or columns) runs on a zero-padded copy.
+ *
+ * <p>Measured on the 2-core AMD EPYC (AVX-512) build VM with a throwaway harness, interleaved with
+ * OpenBLAS: 8 x 2 and 8 x 3 vectors ran best; 4 x 4, 6 x 2 and 4 x 3 were 10-30 % slower at some of
+ * the workloads' shapes. 8 x 2 also divides every width of the benchmark models (multiples of 32),
+ * so no tile of theirs needs the padded copy.
+ *
+ * <p>Arithmetic: each accumulator starts from the C value and receives {@code fma(a, b, c)} once per
+ * active term in increasing order, the same as {@link ScalarGemm}: the two kernels agree bit for bit.
+ *
+ * <p>Every method here is kept small enough for C2 to inline all Vector API calls (the JDK 17 Vector
+ * API boxes every vector of a method it could not fully inline, which costs 10-100x).
+ */
+public final class VectorGemm implements GemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the register tile. */
+    private static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    private static final int NR = 2 * L;
+    /** Active terms per k-block: a B panel of KC x NR floats stays in L1. */
+    private static final int KC = 256;
+    /** Rows per A block: MC x KC floats stay in L2. */
+    private static final int MC = 192;
+    /** Columns per B block: KC x NC floats stay in L2. */
+    private static final int NC = 512;
+    /** Column panels up to which A is read in place instead of packed (see {@link #rows}). */
+    private static final int DIRECT_PANELS = 4;
+
+    /** Per-thread packing buffers. */
+    private static final class Scratch {
+        final int[] p = new int[KC];
+        final float[] s = new float[KC];
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * ((NC + NR - 1) / NR * NR)];
+        final float[] tile = new float[MR * NR];
+        private float[] gram = new float[0];
+
+        float[] gram(int n) {
+            if (gram.length < n * n) {
+                gram = new float[n * n];
+            }
+            return gram;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Public for {@link Vectorization#pick}. */
+    public VectorGemm() {
+    }
+
+    @Override
+    public int rowBlock() {
+        return MR;
+    }
+
+    @Override
+    public long minMultiplyAddsPerThread() {
+        return 1L << 20;
+    }
+
+    @Override
+    public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
+                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale) {
+        Scratch w = SCRATCH.get();
+        int kc = even(k, KC, 1);
+        int ncMax = even(n, NC, NR);
+        int mcMax = even(i1 - i0, MC, MR);
+        for (int p0 = 0; p0 < k; p0 += kc) {
+            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + kc), alpha, scale, so, rowsPerScale, w.p, w.s);
+            if (kk == 0) {
+                continue;
+            }
+            // Without a scale every term of the block is active with the factor alpha, and the kernel
+            // can read A where it is (row stride, term stride). That pays when n is small (A is reused
+            // by at most DIRECT_PANELS column panels; attention: n = 64 or 128), where packing A cost
+            // as much as the products; for wider C the packed panel is faster (one-thread, thread CPU
+            // time: 150-165 against 105-120 GFLOP/s at 8192x256x256, 1024^3 and 256x784x512).
+            boolean direct = scale == null && n <= DIRECT_PANELS * NR;
+            int rs = transA ? 1 : k;
+            int ts = transA ? m : 1;
+            for (int j0 = 0; j0 < n; j0 += ncMax) {
+                int nc = Math.min(ncMax, n - j0);
+                packB(transB, b, bo, n, k, j0, nc, kk, w);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    if (direct) {
+                        blockDirect(a, ao + p0 * ts, rs, ts, alpha, kk, ic, mc, j0, nc, c, co, n, w);
+                    } else {
+                        packA(transA, a, ao, m, k, ic, mc, kk, w);
+                        block(kk, ic, mc, j0, nc, c, co, n, -1, w);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The block size for a dimension of {@code total}: as many blocks as {@code max} needs, made as
+     * even as possible and rounded up to a multiple of {@code unit} (k = 784 gives 4 k-blocks of 196
+     * rather than 3 of 256 and one of 16, whose C tiles would be loaded and stored for 16 terms).
+     */
+    private static int even(int total, int max, int unit) {
+        int blocks = Math.max(1, (total + max - 1) / max);
+        int size = (total + blocks - 1) / blocks;
+        return Math.min(max, (size + unit - 1) / unit * unit);
+    }
+
+    /**
+     * Every tile of the packed A block (rows {@code [ic, ic + mc)}) times the packed B block
+     * (columns {@code [j0, j0 + nc)}), C at {@code c[co + i ldc + j]}; with {@code upper >= 0}, only
+     * tiles holding some column {@code j >= i} (the Gram matrix's upper part).
+     */
+    private static void block(int kk, int ic, int mc, int j0, int nc, float[] c, int co, int ldc, int upper,
+                              Scratch w) {
+        for (int jp = 0; jp < nc; jp += NR) {
+            int cols = Math.min(NR, nc - jp);
+            int j = j0 + jp;
+            for (int ip = 0; ip < mc; ip += MR) {
+                int i = ic + ip;
+                if (upper >= 0 && j + NR <= i) {
+                    continue;
+                }
+                int rows = Math.min(MR, mc - ip);
+                if (rows == MR && cols == NR) {
+                    kernel(kk, w.a, ip * kk, w.b, jp * kk, c, co + i * ldc + j, ldc);
+                } else {
+                    edgeTile(kk, ip, jp, rows, cols, c, co + i * ldc + j, ldc, w);
+                }
+            }
+        }
+    }
+
+    /**
+     * As {@link #block} with A read in place: {@code op(A)[i, p0 + q] = a[a0 + i rs + q ts]}, times
+     * alpha. A tile that sticks out of C runs on the row panel packed (zero-padded) into
+     * {@code w.a} and a padded copy of its C part.
+     */
+    private static void blockDirect(float[] a, int a0, int rs, int ts, float alpha, int kk, int ic, int mc, int j0,
+                                    int nc, float[] c, int co, int ldc, Scratch w) {
+        for (int ip = 0; ip < mc; ip += MR) {
+            int i = ic + ip;
+            int rows = Math.min(MR, mc - ip);
+            boolean packed = false;
+            for (int jp = 0; jp < nc; jp += NR) {
+                int cols = Math.min(NR, nc - jp);
+                int j = j0 + jp;
+                if (rows == MR && cols == NR) {
+                    kernelDirect(kk, a, a0 + i * rs, rs, ts, alpha, w.b, jp * kk, c, co + i * ldc + j, ldc);
+                } else {
+                    if (!packed) {
+                        float[] ap = w.a;
+                        for (int q = 0; q < kk; q++) {
+                            for (int r = 0; r < MR; r++) {
+                                ap[q * MR + r] = r < rows ? a[a0 + (i + r) * rs + q * ts] * alpha : 0f;
+                            }
+                        }
+                        packed = true;
+                    }
+                    edgeTile(kk, 0, jp, rows, cols, c, co + i * ldc + j, ldc, w);
+                }
+            }
+        }
+    }
+
+    /** A tile that sticks out of C: run on a zero-padded copy, copy the valid part back. */
+    private static void edgeTile(int kk, int ip, int jp, int rows, int cols, float[] c, int co, int ldc, Scratch w) {
+        float[] t = w.tile;
+        // at most one vector of columns (the head of a 10-class classifier, say): the one-vector kernel
+        int width = cols <= L ? L : NR;
+        Arrays.fill(t, 0, MR * width, 0f);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, co + r * ldc, t, r * width, cols);
+        }
+        if (width == L) {
+            kernelNarrow(kk, w.a, ip * kk, w.b, jp * kk, t);
+        } else {
+            kernel(kk, w.a, ip * kk, w.b, jp * kk, t, 0, NR);
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * width, c, co + r * ldc, cols);
+        }
+    }
+
+    /**
+     * {@link #kernel} on one vector of columns: the MR x L tile at {@code t[r L + j]} += the packed A
+     * panel times the first L columns of the packed B panel.
+     */
+    private static void kernelNarrow(int kk, float[] ap, int ao, float[] bp, int bo, float[] t) {
+        FloatVector c0 = FloatVector.fromArray(S, t, 0);
+        FloatVector c1 = FloatVector.fromArray(S, t, L);
+        FloatVector c2 = FloatVector.fromArray(S, t, 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, t, 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, t, 4 * L);
+        FloatVector c5 = FloatVector.fromArray(S, t, 5 * L);
+        FloatVector c6 = FloatVector.fromArray(S, t, 6 * L);
+        FloatVector c7 = FloatVector.fromArray(S, t, 7 * L);
+        int a = ao;
+        int b = bo;
+        for (int q = 0; q < kk; q++, a += MR, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            c0 = b0.fma(FloatVector.broadcast(S, ap[a]), c0);
+            c1 = b0.fma(FloatVector.broadcast(S, ap[a + 1]), c1);
+            c2 = b0.fma(FloatVector.broadcast(S, ap[a + 2]), c2);
+            c3 = b0.fma(FloatVector.broadcast(S, ap[a + 3]), c3);
+            c4 = b0.fma(FloatVector.broadcast(S, ap[a + 4]), c4);
+            c5 = b0.fma(FloatVector.broadcast(S, ap[a + 5]), c5);
+            c6 = b0.fma(FloatVector.broadcast(S, ap[a + 6]), c6);
+            c7 = b0.fma(FloatVector.broadcast(S, ap[a + 7]), c7);
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L);
+        c7.intoArray(t, 7 * L);
+    }
+
+    /**
+     * Packs op(B)[p_q, j0 + (0, nc)] for the active terms into panels of NR columns: panel
+     * {@code jp / NR} at {@code w.b[jp * kk ..]}, term q's NR floats at {@code + q * NR}, zero past
+     * column nc.
+     */
+    private static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int nc, int kk, Scratch w) {
+        float[] bp = w.b;
+        int[] ps = w.p;
+        for (int jp = 0; jp < nc; jp += NR) {
+            int cols = Math.min(NR, nc - jp);
+            int base = jp * kk;
+            if (!transB && cols == NR) {
+                // two vector moves per term (System.arraycopy of 32 floats cost as much as 10 % of the GEMM)
+                int src = bo + j0 + jp;
+                for (int q = 0; q < kk; q++) {
+                    int from = src + ps[q] * n;
+                    int to = base + q * NR;
+                    FloatVector.fromArray(S, b, from).intoArray(bp, to);
+                    FloatVector.fromArray(S, b, from + L).intoArray(bp, to + L);
+                }
+            } else if (!transB) {
+                for (int q = 0; q < kk; q++) {
+                    System.arraycopy(b, bo + ps[q] * n + j0 + jp, bp, base + q * NR, cols);
+                }
+            } else {
+                // B stored [n, k]: row j of storage holds column j of op(B).
+                for (int x = 0; x < cols; x++) {
+                    int src = bo + (j0 + jp + x) * k;
+                    for (int q = 0; q < kk; q++) {
+                        bp[base + q * NR + x] = b[src + ps[q]];
+                    }
+                }
+            }
+            if (cols < NR) {
+                for (int q = 0; q < kk; q++) {
+                    Arrays.fill(bp, base + q * NR + cols, base + (q + 1) * NR, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code s_q op(A)[ic + r, p_q]} into panels of MR rows: panel {@code ip / MR} at
+     * {@code w.a[ip * kk ..]}, term q's MR values at {@code + q * MR}, zero past row mc.
+     */
+    private static void packA(boolean transA, float[] a, int ao, int m, int k, int ic, int mc, int kk, Scratch w) {
+        float[] ap = w.a;
+        int[] ps = w.p;
+        float[] ss = w.s;
+        for (int ip = 0; ip < mc; ip += MR) {
+            int rows = Math.min(MR, mc - ip);
+            int base = ip * kk;
+            if (transA) {
+                // A stored [k, m]: the MR values of a term are contiguous.
+                for (int q = 0; q < kk; q++) {
+                    int src = ao + ps[q] * m + ic + ip;
+                    float s = ss[q];
+                    int dst = base + q * MR;
+                    for (int r = 0; r < rows; r++) {
+                        ap[dst + r] = a[src + r] * s;
+                    }
+                }
+            } else if (rows == MR) {
+                // eight rows of A read side by side, the panel written in order
+                int s0 = ao + (ic + ip) * k;
+                int s1 = s0 + k;
+                int s2 = s1 + k;
+                int s3 = s2 + k;
+                int s4 = s3 + k;
+                int s5 = s4 + k;
+                int s6 = s5 + k;
+                int s7 = s6 + k;
+                for (int q = 0, dst = base; q < kk; q++, dst += MR) {
+                    int p = ps[q];
+                    float s = ss[q];
+                    ap[dst] = a[s0 + p] * s;
+                    ap[dst + 1] = a[s1 + p] * s;
+                    ap[dst + 2] = a[s2 + p] * s;
+                    ap[dst + 3] = a[s3 + p] * s;
+                    ap[dst + 4] = a[s4 + p] * s;
+                    ap[dst + 5] = a[s5 + p] * s;
+                    ap[dst + 6] = a[s6 + p] * s;
+                    ap[dst + 7] = a[s7 + p] * s;
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    int src = ao + (ic + ip + r) * k;
+                    for (int q = 0; q < kk; q++) {
+                        ap[base + q * MR + r] = a[src + ps[q]] * ss[q];
+                    }
+                }
+            }
+            if (rows < MR) {
+                for (int q = 0; q < kk; q++) {
+                    Arrays.fill(ap, base + q * MR + rows, base + (q + 1) * MR, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: the MR x NR tile of C at {@code c[co + r ldc + j]} (r &lt; 8, j &lt; 2 lanes)
+     * += the packed A panel at {@code ap[ao ..]} (kk x MR) times the packed B panel at
+     * {@code bp[bo ..]} (kk x NR), one fused multiply-add per term.
+     */
+    private static void kernel(int kk, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        int r1 = co + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
+        int r6 = r5 + ldc;
+        int r7 = r6 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, co);
+        FloatVector c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1);
+        FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2);
+        FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3);
+        FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4);
+        FloatVector c41 = FloatVector.fromArray(S, c, r4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5);
+        FloatVector c51 = FloatVector.fromArray(S, c, r5 + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, r6);
+        FloatVector c61 = FloatVector.fromArray(S, c, r6 + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, r7);
+        FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
+        int a = ao;
+        int b = bo;
+        for (int q = 0; q < kk; q++, a += MR, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(S, ap[a + 6]);
+            c60 = b0.fma(x, c60);
+            c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(S, ap[a + 7]);
+            c70 = b0.fma(x, c70);
+            c71 = b1.fma(x, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
+    }
+
+    /**
+     * {@link #kernel} with A read in place: row r, term q at {@code a[a0 + r rs + q ts]}, multiplied
+     * by alpha (the value the packed panel would hold).
+     */
+    private static void kernelDirect(int kk, float[] a, int a0, int rs, int ts, float alpha, float[] bp, int bo,
+                                     float[] c, int co, int ldc) {
+        int r1 = co + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
+        int r6 = r5 + ldc;
+        int r7 = r6 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, co);
+        FloatVector c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1);
+        FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2);
+        FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3);
+        FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4);
+        FloatVector c41 = FloatVector.fromArray(S, c, r4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5);
+        FloatVector c51 = FloatVector.fromArray(S, c, r5 + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, r6);
+        FloatVector c61 = FloatVector.fromArray(S, c, r6 + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, r7);
+        FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
+        int x0 = a0;
+        int b = bo;
+        for (int q = 0; q < kk; q++, x0 += ts, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, a[x0] * alpha);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[x0 + 1 * rs] * alpha);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[x0 + 2 * rs] * alpha);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[x0 + 3 * rs] * alpha);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[x0 + 4 * rs] * alpha);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[x0 + 5 * rs] * alpha);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(S, a[x0 + 6 * rs] * alpha);
+            c60 = b0.fma(x, c60);
+            c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(S, a[x0 + 7 * rs] * alpha);
+            c70 = b0.fma(x, c70);
+            c71 = b1.fma(x, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
+    }
+
+    /**
+     * The Gram matrix's tiles that hold a column {@code j >= i}, into a flat n x n scratch, then rows
+     * copied out from column {@code i - i % 4} on (the contract of {@link CpuGemm#gramUpper}).
+     */
+    @Override
+    public void gramUpper(float[] x, int xo, int n, int k, float[][] c) {
+        Scratch w = SCRATCH.get();
+        float[] g = w.gram(n);
+        Arrays.fill(g, 0, n * n, 0f);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + KC), 1f, null, 0, 1, w.p, w.s);
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int nc = Math.min(NC, n - j0);
+                packB(true, x, xo, n, k, j0, nc, kk, w);
+                for (int ic = 0; ic < Math.min(n, j0 + nc); ic += MC) {
+                    int mc = Math.min(MC, n - ic);
+                    packA(false, x, xo, n, k, ic, mc, kk, w);
+                    block(kk, ic, mc, j0, nc, g, 0, n, 0, w);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int from = i & -4;
+            System.arraycopy(g, i * n + from, c[i], from, n - from);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.edp4j.tensor;
+
+/**
+ * The single-threaded arithmetic behind {@link CpuGemm}: {@link ScalarGemm} (plain Java that C2
+ * auto-vectorizes) or {@code VectorGemm} (Java's Vector API), picked once by {@link Vectorization}.
+ *
+ * <p>Contract shared by both, so that they agree bit for bit: every element of C receives one fused
+ * multiply-add {@code c = fma(alpha * scale_p * op(A)[i,p], op(B)[p,j], c)} per active term p of the
+ * shared dimension, in increasing p, starting from the value C holds; a term whose factor
+ * {@code alpha * scale_p} is exactly 0 is not active (NaN in its rows of A or B never reaches C).
+ */
+interface GemmKernel {
+    /**
+     * Rows {@code [i0, i1)} of {@code C += alpha op(A) op(B)} (with the optional scale, see
+     * {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} at
+     * {@code c[co ..]}, the scale at {@code scale[so ..]}. A, B, scale: not modified; c: rows
+     * {@code [i0, i1)} modified.
+     */
+    void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
+              float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale);
+
+    /** See {@link CpuGemm#gramUpper}. */
+    void gramUpper(float[] x, int xo, int n, int k, float[][] c);
+
+    /** Rows of C per micro-kernel call: a thread's share of the rows starts at a multiple of it. */
+    int rowBlock();
+
+    /** Multiply-adds below which a product is not split across threads (handing work over costs microseconds). */
+    long minMultiplyAddsPerThread();
+}

@@ -1,0 +1,117 @@
+package org.edp4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Both {@link SoftmaxKernel}s against a float64 softmax, against each other (bit for bit), and the exponential. */
+class SoftmaxKernelTest {
+
+    static List<SoftmaxKernel> kernels() {
+        List<SoftmaxKernel> list = new ArrayList<>();
+        list.add(new ScalarSoftmax());
+        Vectorization.vectorKernel(SoftmaxKernel.class, "org.edp4j.tensor.VectorSoftmax").ifPresent(list::add);
+        if (Vectorization.moduleReadable()) {
+            assertEquals(2, list.size(), "jdk.incubator.vector is readable but VectorSoftmax did not load");
+        }
+        return list;
+    }
+
+    /** Within 2 float ulps of the exact value down to float's normal range, and to the subnormals' grid below. */
+    @Test
+    void theExponentialIsWithinTwoUlpsAndExactAtZero() {
+        assertEquals(1f, ScalarSoftmax.exp(0f));
+        assertEquals(1f, ScalarSoftmax.exp(-0f));
+        assertTrue(Float.isNaN(ScalarSoftmax.exp(Float.NaN)));
+        assertEquals(0f, ScalarSoftmax.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, ScalarSoftmax.exp(-200f));
+        SplittableRandom rng = new SplittableRandom(1);
+        int checked = 0;
+        for (int i = 0; i < 400_000; i++) {
+            float d = (float) (-rng.nextDouble() * (i % 2 == 0 ? 1 : 104));
+            double want = Math.exp(d);
+            float got = ScalarSoftmax.exp(d);
+            double tol = want >= Float.MIN_NORMAL ? 2 * Math.ulp((float) want) : Float.MIN_VALUE;
+            assertEquals(want, got, tol, "exp(" + d + ")");
+            checked++;
+        }
+        assertEquals(400_000, checked);
+    }
+
+    @Property(tries = 200)
+    void rowsMatchFloat64AndTheKernelsAgreeBitForBit(@ForAll @IntRange(min = 1, max = 300) int n,
+                                                     @ForAll @IntRange(min = 0, max = 9) int off,
+                                                     @ForAll @IntRange(min = 0, max = 3) int maskKind,
+                                                     @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[off + n + 3];
+        float[] mask = new float[n + 1];
+        for (int s = 0; s < n; s++) {
+            x[off + s] = (float) ((rng.nextDouble() * 2 - 1) * (maskKind == 3 ? 200 : 8));
+            mask[1 + s] = maskKind == 0 || rng.nextInt(3) != 0 ? 1f : 0f;
+            if (maskKind == 2 && mask[1 + s] == 0f) {
+                x[off + s] = Float.NaN; // a masked key's score never matters
+            }
+        }
+        int forced = rng.nextInt(n); // at least one key unmasked
+        mask[1 + forced] = 1f;
+        x[off + forced] = 0.5f;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < n; s++) {
+            if (mask[1 + s] != 0f) {
+                max = Math.max(max, x[off + s]);
+            }
+        }
+        double sum = 0;
+        for (int s = 0; s < n; s++) {
+            if (mask[1 + s] != 0f) {
+                sum += Math.exp(x[off + s] - max);
+            }
+        }
+        float[] first = null;
+        for (SoftmaxKernel k : kernels()) {
+            float[] y = x.clone();
+            k.maskedSoftmax(y, off, n, mask, 1);
+            for (int s = 0; s < n; s++) {
+                double want = mask[1 + s] != 0f ? Math.exp(x[off + s] - max) / sum : 0;
+                // float rounding of the result and of the sum's inverse (2^-23), plus the definition's
+                // float subtraction x - max (half an ulp of it, times the exponential's slope)
+                double diffUlp = mask[1 + s] != 0f ? Math.ulp((float) (x[off + s] - max)) : 0;
+                double tol = want * (4e-7 + diffUlp) + 1e-37;
+                assertEquals(want, y[off + s], tol, "element " + s);
+                if (mask[1 + s] == 0f) {
+                    assertEquals(0, Float.floatToRawIntBits(y[off + s]), "masked keys are +0");
+                }
+            }
+            assertArrayEquals(Arrays.copyOfRange(x, 0, off), Arrays.copyOfRange(y, 0, off));
+            assertArrayEquals(Arrays.copyOfRange(x, off + n, x.length), Arrays.copyOfRange(y, off + n, y.length));
+            if (first == null) {
+                first = y;
+            } else {
+                assertArrayEquals(first, y, k.getClass().getSimpleName() + " differs from ScalarSoftmax");
+            }
+        }
+    }
+
+    @Test
+    void aNaNScoreOfAnUnmaskedKeyGivesNaNEverywhereOnBothKernels() {
+        for (SoftmaxKernel k : kernels()) {
+            float[] x = new float[40];
+            Arrays.fill(x, 1f);
+            x[17] = Float.NaN;
+            float[] mask = new float[40];
+            Arrays.fill(mask, 1f);
+            k.maskedSoftmax(x, 0, 40, mask, 0);
+            assertTrue(Float.isNaN(x[3]) && Float.isNaN(x[17]), k.getClass().getSimpleName());
+        }
+    }
+}
