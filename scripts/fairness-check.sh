@@ -18,12 +18,12 @@ out="$root/data/fairness/out"
 python3 "$root/data/fairness/make-biased-spam.py" "$out"
 cd "$out"
 for set in biased unbiased; do
-  java -jar "$jar" train --train "$set-train.csv" --test test.csv --max-len 64 --no-progress \
+  java --add-modules jdk.incubator.vector -jar "$jar" train --train "$set-train.csv" --test test.csv --max-len 64 --no-progress \
     --save "$set.edp" --save-non-private "$set-nondp.edp" --json "$set-train.json" | tee "$set-train.txt"
 done
-java -jar "$jar" train --train biased-train.csv --test test.csv --max-len 64 --no-progress \
+java --add-modules jdk.incubator.vector -jar "$jar" train --train biased-train.csv --test test.csv --max-len 64 --no-progress \
   --counterfactual-augment --save biased-augmented.edp --save-non-private biased-augmented-nondp.edp \
   --json biased-augmented-train.json | tee biased-augmented-train.txt
-java -jar "$jar" fairness --model biased.edp --model biased-augmented.edp --model biased-nondp.edp \
+java --add-modules jdk.incubator.vector -jar "$jar" fairness --model biased.edp --model biased-augmented.edp --model biased-nondp.edp \
   --model biased-augmented-nondp.edp --model unbiased.edp --model unbiased-nondp.edp --data test.csv \
   --group-column gender --json fairness.json | tee fairness.txt

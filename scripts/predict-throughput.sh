@@ -15,7 +15,7 @@ jar="${EDP_JAR:-cli/target/edp.jar}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/edp4j-predict.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 if [[ ! -f "$model" ]]; then
-  java -jar "$jar" train --no-progress --no-compare-nondp --save "$model" > /dev/null
+  java --add-modules jdk.incubator.vector -jar "$jar" train --no-progress --no-compare-nondp --save "$model" > /dev/null
 fi
 unzip -p "$jar" org/edp4j/data/spam-assassin.tsv.gz | gunzip | python3 -c '
 import csv, json, sys
@@ -30,6 +30,6 @@ echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $n texts, $
 for threads in 1 "$(nproc)"; do
   for rep in 1 2 3; do
     /usr/bin/time -f "  wall %e s for the whole command (JVM start and reading included)" \
-      java -jar "$jar" predict --model "$model" --input "$work/texts.jsonl" --threads "$threads" > /dev/null
+      java --add-modules jdk.incubator.vector -jar "$jar" predict --model "$model" --input "$work/texts.jsonl" --threads "$threads" > /dev/null
   done
 done

@@ -17,7 +17,7 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run() {
   # shellcheck disable=SC2086
-  java $opts -cp "$cp" org.edp4j.spark.bench.ScaleBenchmark --devices 1000000 --rounds "$rounds" --warmup "$warmup" \
+  java --add-modules jdk.incubator.vector $opts -cp "$cp" org.edp4j.spark.bench.ScaleBenchmark --devices 1000000 --rounds "$rounds" --warmup "$warmup" \
     --partitions 8 "$@"
 }
 # local[1] against local[2] at K = 1000: one Spark context per JVM, so the two take turns, three times each.

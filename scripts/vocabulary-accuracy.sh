@@ -21,7 +21,7 @@ done
 
 run() {   # name, options...
   local name="$1"; shift
-  java -jar "$jar" train --no-progress --json "$out/$name.json" "$@" > "$out/$name.txt" 2> "$out/$name.log"
+  java --add-modules jdk.incubator.vector -jar "$jar" train --no-progress --json "$out/$name.json" "$@" > "$out/$name.txt" 2> "$out/$name.log"
 }
 
 for corpus in spam sotu; do
