@@ -3,7 +3,8 @@
 #
 #   scripts/bench.sh [--quick] [--no-build] [--backend cpu[,cuda]] [-- extra JMH options]
 #
-#   --quick      1 fork, 3 x 1 s warm-up, 5 x 1 s measurement; step profile ~30 steps each (~15-20 min on 2 cores)
+#   --quick      1 fork, 4 x 2 s warm-up (3 x 1 s left the text private step still compiling), 5 x 1 s
+#                measurement; step profile ~30 steps each (~20-25 min on 2 cores)
 #                default: 3 forks, 5 x 2 s warm-up, 10 x 2 s measurement; profile ~100 steps each
 #   --no-build   use the existing jmh/target/benchmarks.jar
 #   --backend    value(s) of the JMH @Param backend (default cpu; add cuda where a GPU is present)
@@ -32,7 +33,7 @@ JAR=jmh/target/benchmarks.jar
 OUT=bench-results
 mkdir -p "$OUT"
 if [[ $QUICK -eq 1 ]]; then
-  MODE=quick; JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s); STEPS=${BENCH_PROFILE_STEPS:-30}
+  MODE=quick; JMH_OPTS=(-f 1 -wi 4 -w 2s -i 5 -r 1s); STEPS=${BENCH_PROFILE_STEPS:-30}
 else
   MODE=full; JMH_OPTS=(-f 3 -wi 5 -w 2s -i 10 -r 2s); STEPS=${BENCH_PROFILE_STEPS:-100}
 fi
