@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import org.edp4j.dp.noise.GaussianNoise;
-import org.edp4j.dp.noise.NoisePrefetcher;
 import org.edp4j.nn.Parameter;
 import org.edp4j.nn.PerSampleRule;
 import org.edp4j.privacy.PrivacyAccountant;
@@ -125,19 +124,18 @@ public final class PrivateStep implements AutoCloseable {
     private final List<List<PerSampleRule>> clippingGroups;
     private final List<Parameter> parameters;
     private final List<Tensor> gradients;
-    private final long[] noiseOffsets;
+    /** The stream layout of the gradient noise and its prefetch. */
+    private final StepNoise stepNoise;
     private final Optimizer optimizer;
     private final Clipping clipping;
     private final boolean isPrivate;
     private final double sampleRate;
     private final double expectedBatchSize;
     private final GaussianNoise noise;
-    private final int[] noiseKey;
     private final PrivacyAccountant accountant;
     private final PrivacyBudget budget;
     private final NonFinitePolicy nonFinitePolicy;
     private final int rowsPerUnit;
-    private NoisePrefetcher prefetcher;
 
     private double noiseMultiplier;
     private double clipNorm;
@@ -155,7 +153,6 @@ public final class PrivateStep implements AutoCloseable {
     private double lastBatchLoss;
     private double stepNoiseStd;
     private double stepClipNorm;
-    private float[] stepNormals;
 
     private Tensor rowMask;
     /** The mask of the units: {@link #rowMask} itself with one row per unit, else {@link #ownUnitMask}. */
@@ -182,7 +179,6 @@ public final class PrivateStep implements AutoCloseable {
         this.noiseMultiplier = b.noiseMultiplier;
         this.clipNorm = b.clipping.clipNorm();
         this.noise = b.noise != null ? b.noise : (isPrivate ? GaussianNoise.secure() : null);
-        this.noiseKey = noise == null ? null : noise.key();
         this.budget = b.budget;
         this.accountant = b.budget != null ? b.budget.accountant()
                 : (b.accountant != null ? b.accountant : (isPrivate ? new RdpAccountant() : null));
@@ -203,22 +199,11 @@ public final class PrivateStep implements AutoCloseable {
         } else {
             this.clippingGroups = List.of(rules);
         }
-        this.noiseOffsets = new long[ps.size()];
-        long off = 0;
-        for (int i = 0; i < ps.size(); i++) {
-            noiseOffsets[i] = off;
-            off += ps.get(i).size();
-        }
-        if (off > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("models above 2^31-1 parameters are not supported, got " + off);
-        }
         if (isPrivate) {
             // Fail early if the adaptive split of the noise is impossible.
             clipping.gradientNoiseMultiplier(noiseMultiplier, expectedBatchSize);
-            if (!backend.drawsNoise()) {
-                prefetcher = new NoisePrefetcher(noise, GaussianNoise.GRADIENT_NOISE, (int) off);
-            }
         }
+        this.stepNoise = new StepNoise(ps, noise, GaussianNoise.GRADIENT_NOISE, isPrivate && !backend.drawsNoise());
         if (optimizer != null) {
             optimizer.attach(parameters);
         }
@@ -657,7 +642,7 @@ public final class PrivateStep implements AutoCloseable {
         try {
             if (stepNoiseStd != 0) {
                 for (int i = 0; i < parameters.size(); i++) {
-                    backend.addNoiseAndScale(gradients.get(i), noiseOf(i), 1f);
+                    backend.addNoiseAndScale(gradients.get(i), stepNoise.of(i), 1f);
                 }
             }
         } catch (RuntimeException e) {
@@ -753,8 +738,7 @@ public final class PrivateStep implements AutoCloseable {
         try {
             float gradScale = (float) (1.0 / expectedBatchSize);
             for (int i = 0; i < parameters.size(); i++) {
-                UpdateNoise un = stepNoiseStd == 0 ? UpdateNoise.NONE : noiseOf(i);
-                optimizer.update(i, parameters.get(i), un, gradScale, stepsTaken + 1);
+                optimizer.update(i, parameters.get(i), stepNoise.of(i), gradScale, stepsTaken + 1);
             }
             phase = Phase.UPDATED;
         } catch (RuntimeException e) {
@@ -788,13 +772,8 @@ public final class PrivateStep implements AutoCloseable {
         }
         stepClipNorm = clipNorm;
         stepNoiseStd = isPrivate ? clipping.gradientNoiseMultiplier(noiseMultiplier, expectedBatchSize) * clipNorm : 0;
-        stepNormals = stepNoiseStd != 0 && prefetcher != null ? prefetcher.take(stepsTaken) : null;
+        stepNoise.begin(stepsTaken, stepNoiseStd);
         phase = Phase.NOISED;
-    }
-
-    private UpdateNoise noiseOf(int i) {
-        return new UpdateNoise((float) stepNoiseStd, stepNormals, (int) noiseOffsets[i], noiseKey,
-                GaussianNoise.GRADIENT_NOISE, stepsTaken, noiseOffsets[i]);
     }
 
     private void requirePhase(Phase expected, String message) {
@@ -877,7 +856,7 @@ public final class PrivateStep implements AutoCloseable {
 
     /** Where parameter i's noise starts in the step's stream: the sizes of the parameters before it. */
     public long noiseOffset(int i) {
-        return noiseOffsets[i];
+        return stepNoise.offset(i);
     }
 
     /** Steps taken so far (the nonce of the next step's noise). */
@@ -980,9 +959,7 @@ public final class PrivateStep implements AutoCloseable {
     /** Stops the noise prefetch worker. */
     @Override
     public void close() {
-        if (prefetcher != null) {
-            prefetcher.close();
-        }
+        stepNoise.close();
     }
 
     /** Configuration of a {@link PrivateStep}. */
