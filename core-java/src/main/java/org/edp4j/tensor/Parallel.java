@@ -1,25 +1,37 @@
 package org.edp4j.tensor;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a loop over {@code [0, n)} into ranges run on edp4j's own fork-join pool.
+ * Splits a loop over {@code [0, n)} into ranges run on the caller and edp4j's own worker threads.
  *
- * <p>Ranges smaller than the grain run on the caller's thread: forking costs microseconds, so
- * small loops stay serial.
+ * <p>Ranges smaller than the grain run on the caller's thread: handing work over costs microseconds,
+ * so small loops stay serial.
  *
  * <p>Threads: the common pool's parallelism plus the caller, or fewer with the system property
  * {@value #THREADS_PROPERTY} (e.g. {@code -Dedp4j.threads=1}: every loop on the caller's thread; the
- * benchmarks' one-thread rows use it).
+ * benchmarks' one-thread rows use it). The workers are {@code threads() - 1} daemon threads named
+ * {@code edp4j-cpu-*}, started once and kept, so the kernels' per-thread scratch (CpuGemm's packing
+ * buffers, 270 KB a thread) lives as long as they do.
  *
- * <p>The pool: {@code threads() - 1} daemon threads named {@code edp4j-cpu-*} (the caller is the
- * last thread), the common pool's size by default, but not the common pool itself: on JDK 17
- * the common pool's workers erase their thread-locals after every top-level task, so the kernels'
- * per-thread scratch (CpuGemm's packing buffers, 270 KB a thread) was allocated again by every
- * parallel GEMM on a worker (measured with JFR on a private step of a 100-200-10 MLP at batch 64:
- * about 160 MB/s of scratch on the one worker of a 2-core machine).
+ * <p>How a loop runs. The caller publishes the loop, wakes the workers that are parked, and claims
+ * ranges itself, starting with the first; the workers claim the others. Ranges are claimed, not
+ * assigned: when a worker is slow to wake (a parked thread takes 50-150 microseconds to run again on
+ * the 2-core VM of BENCHMARKS.md, measured), the caller runs the ranges nobody has started instead of
+ * waiting, so a loop is never slower than the caller alone by more than one range. A worker that
+ * finishes spins for {@value #SPIN_MICROS} microseconds before parking: the loops of a training step
+ * follow each other closely, and a spinning worker takes the next one within about a microsecond.
+ * While background work is announced ({@link BackgroundWork}, e.g. the noise prefetch) the workers
+ * park at once instead, leaving the gaps between loops to it.
+ *
+ * <p>One loop at a time: a loop started inside a loop (on the caller or a worker) or by a second
+ * thread while one is running runs on its caller's thread alone. Every range runs even if another
+ * throws; the first throwable is rethrown on the caller once all ranges have finished, later ones
+ * attached to it as suppressed.
  */
 final class Parallel {
     /** A loop body over {@code [start, end)}. */
@@ -31,19 +43,28 @@ final class Parallel {
     /** System property capping {@link #threads()}. */
     static final String THREADS_PROPERTY = "edp4j.threads";
 
+    /** How long an idle worker spins before parking (see the class comment). */
+    static final long SPIN_MICROS = 200;
+
     private static final int THREADS = Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1,
             Integer.getInteger(THREADS_PROPERTY, Integer.MAX_VALUE)));
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS - 1, pool -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("edp4j-cpu-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-    }, null, false) : null;
+    private static final Worker[] WORKERS = new Worker[THREADS - 1];
+    /** Held while a loop runs on more than one thread. */
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    /** The loop the workers should join; null between loops. */
+    private static volatile Loop current;
+
+    static {
+        for (int i = 0; i < WORKERS.length; i++) {
+            WORKERS[i] = new Worker(i);
+            WORKERS[i].start();
+        }
+    }
 
     private Parallel() {
     }
 
-    /** Number of threads a loop may use (the pool plus the caller). */
+    /** Number of threads a loop may use (the workers plus the caller). */
     static int threads() {
         return THREADS;
     }
@@ -63,34 +84,25 @@ final class Parallel {
         }
         int per = (n + chunks - 1) / chunks;
         per = (per + align - 1) / align * align;
-        if (per >= n) {
-            body.run(0, n);
+        if (per >= n || Thread.currentThread() instanceof Worker || !BUSY.compareAndSet(false, true)) {
+            body.run(0, n); // one range, or a loop inside a loop or beside another one: this thread alone
             return;
         }
-        if (Thread.currentThread() instanceof ForkJoinWorkerThread worker && worker.getPool() == POOL) {
-            new Task(body, 0, n, per).invoke(); // a loop inside a loop: already on one of the pool's threads
-            return;
-        }
-        // The caller runs the first range itself. POOL.invoke(whole task) would not do that: a thread
-        // outside a fork-join pool only waits for it (JDK 17 lets it help only the common pool), so
-        // with one worker (2 cores) both ranges ran one after the other on the worker.
-        Task rest = new Task(body, per, n, per);
-        POOL.execute(rest);
-        Throwable failure = null;
+        Loop loop = new Loop(body, n, per);
         try {
-            body.run(0, per);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        try {
-            rest.join();
-        } catch (RuntimeException | Error e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
+            current = loop;
+            for (Worker w : WORKERS) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
+                }
             }
+            loop.claim();
+            loop.awaitAll();
+        } finally {
+            current = null;
+            BUSY.set(false);
         }
+        Throwable failure = loop.failure.get();
         if (failure instanceof RuntimeException e) {
             throw e;
         } else if (failure != null) {
@@ -102,30 +114,87 @@ final class Parallel {
         range(n, grain, 1, body);
     }
 
-    private static final class Task extends RecursiveAction {
-        private final RangeBody body;
-        private final int start;
-        private final int end;
-        private final int per;
+    /** One parallel loop: its ranges, claimed by the threads one at a time. */
+    private static final class Loop {
+        final RangeBody body;
+        final int n;
+        final int per;
+        final int ranges;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Task(RangeBody body, int start, int end, int per) {
+        Loop(RangeBody body, int n, int per) {
             this.body = body;
-            this.start = start;
-            this.end = end;
+            this.n = n;
             this.per = per;
+            this.ranges = (n + per - 1) / per;
+        }
+
+        /** Runs ranges until none is left to claim. */
+        void claim() {
+            int r;
+            while ((r = next.getAndIncrement()) < ranges) {
+                int start = r * per;
+                try {
+                    body.run(start, Math.min(n, start + per));
+                } catch (RuntimeException | Error e) {
+                    if (!failure.compareAndSet(null, e)) {
+                        failure.get().addSuppressed(e);
+                    }
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+
+        /** Waits for the ranges other threads claimed (all are claimed when the caller gets here). */
+        void awaitAll() {
+            int spins = 0;
+            while (finished.get() < ranges) {
+                if (++spins < 1 << 14) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the worker holding the last range was descheduled
+                }
+            }
+        }
+    }
+
+    /** A worker: joins each published loop, spins a while between loops, then parks. */
+    private static final class Worker extends Thread {
+        volatile boolean parked;
+
+        Worker(int index) {
+            super("edp4j-cpu-" + index);
+            setDaemon(true);
         }
 
         @Override
-        protected void compute() {
-            if (end - start <= per) {
-                body.run(start, end);
-                return;
+        public void run() {
+            Loop seen = null;
+            long spinNanos = SPIN_MICROS * 1000;
+            long idleSince = System.nanoTime();
+            while (true) {
+                Loop loop = current;
+                if (loop != null && loop != seen) {
+                    seen = loop;
+                    loop.claim();
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < spinNanos && !BackgroundWork.active()) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    // re-read after announcing: a loop published before this read is seen here, one published
+                    // after it finds parked == true and unparks this thread
+                    loop = current;
+                    if (loop == null || loop == seen) {
+                        LockSupport.park(Parallel.class);
+                    }
+                    parked = false;
+                    idleSince = System.nanoTime();
+                }
             }
-            int mid = start + per;
-            Task rest = new Task(body, mid, end, per);
-            rest.fork();
-            body.run(start, mid);
-            rest.join();
         }
     }
 }

@@ -113,6 +113,75 @@ class ParallelTest {
         }
     }
 
+    /** A loop started inside a loop runs on the thread that started it, whole: no deadlock, nothing lost. */
+    @Test
+    void aLoopInsideALoopRunsOnItsOwnThread() {
+        int n = 8;
+        Set<String> mixed = ConcurrentHashMap.newKeySet();
+        AtomicIntegerArray seen = new AtomicIntegerArray(n * n);
+        Parallel.range(n, 1, (i0, i1) -> {
+            Thread outer = Thread.currentThread();
+            for (int i = i0; i < i1; i++) {
+                int row = i;
+                Parallel.range(n, 1, (j0, j1) -> {
+                    if (Thread.currentThread() != outer) {
+                        mixed.add(row + ": " + Thread.currentThread().getName());
+                    }
+                    for (int j = j0; j < j1; j++) {
+                        seen.incrementAndGet(row * n + j);
+                    }
+                });
+            }
+        });
+        assertTrue(mixed.isEmpty(), mixed.toString());
+        for (int x = 0; x < n * n; x++) {
+            assertEquals(1, seen.get(x), "element " + x);
+        }
+    }
+
+    /**
+     * Loops from several threads at once: one gets the workers, the others run on their own threads;
+     * every index of every loop runs exactly once.
+     */
+    @Test
+    void concurrentLoopsFromSeveralThreadsCoverEverything() throws Exception {
+        int callers = 4;
+        int n = 20_000;
+        AtomicIntegerArray seen = new AtomicIntegerArray(callers * n);
+        Thread[] threads = new Thread[callers];
+        for (int c = 0; c < callers; c++) {
+            int base = c * n;
+            threads[c] = new Thread(() -> {
+                for (int rep = 0; rep < 50; rep++) {
+                    Parallel.range(n, 1, (i0, i1) -> {
+                        for (int i = i0; i < i1; i++) {
+                            seen.incrementAndGet(base + i);
+                        }
+                    });
+                }
+            });
+            threads[c].start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        for (int x = 0; x < callers * n; x++) {
+            assertEquals(50, seen.get(x), "element " + x);
+        }
+    }
+
+    /** After the workers have parked (idle longer than their spin), a loop still runs every range once. */
+    @Test
+    void aLoopAfterTheWorkersParkedRunsEveryRange() {
+        for (int rep = 0; rep < 20; rep++) {
+            sleep(2);
+            AtomicIntegerArray seen = new AtomicIntegerArray(2);
+            Parallel.range(2, 1, (i0, i1) -> seen.incrementAndGet(i0));
+            assertEquals(1, seen.get(0));
+            assertEquals(1, seen.get(1));
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

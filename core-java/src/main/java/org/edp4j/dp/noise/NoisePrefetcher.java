@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.edp4j.tensor.BackgroundWork;
 
 /**
  * Generates a step's Gaussian noise off the critical path, with double buffering.
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (the {@code edp4j-cpu-*} threads its GEMMs and other kernels run on) nor {@code ForkJoinPool.commonPool()}
  * (parallel streams): long-running noise chunks queued in front of their tasks would delay the critical path
  * that the prefetch is meant to stay off. A dedicated, bounded pool leaves sharing the cores to the OS scheduler and caps the
- * interference at {@code parallelism} cores. Generation runs at roughly 2e8 normals per second per core
+ * interference at {@code parallelism} cores; while it fills, it is announced as {@link BackgroundWork}, so the CPU
+ * backend's idle threads park between the step's loops instead of spinning and leave it those gaps. Generation runs at roughly 2e8 normals per second per core
  * with Java's Vector API enabled ({@code --add-modules jdk.incubator.vector}) and 4e7 without it
  * (BENCHMARKS.md), so one worker keeps up with a step that updates 2e8 (4e7) parameters in a second;
  * raise {@code parallelism} for bigger models or faster steps.
@@ -245,18 +247,19 @@ public final class NoisePrefetcher implements AutoCloseable {
             this.done = new CountDownLatch(threads);
         }
 
+        /**
+         * A worker's share: chunks claimed one at a time, announced as {@link BackgroundWork} so that the CPU
+         * backend's idle threads leave it the cores between the step's loops.
+         */
         void work() {
+            BackgroundWork.begin();
             try {
-                float[] dst = buffers[bufferIndex];
-                int c;
-                while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
-                    int first = c * CHUNK;
-                    filler.fill(step, first, dst, first, Math.min(CHUNK, n - first));
-                }
+                claimChunks();
             } catch (Throwable t) {
                 error.compareAndSet(null, t);
                 cancelled = true;
             } finally {
+                BackgroundWork.end();
                 done.countDown();
             }
         }
@@ -268,15 +271,20 @@ public final class NoisePrefetcher implements AutoCloseable {
          */
         void help() {
             try {
-                float[] dst = buffers[bufferIndex];
-                int c;
-                while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
-                    int first = c * CHUNK;
-                    filler.fill(step, first, dst, first, Math.min(CHUNK, n - first));
-                }
+                claimChunks();
             } catch (Throwable t) {
                 error.compareAndSet(null, t);
                 cancelled = true;
+            }
+        }
+
+        /** Fills the chunks this thread claims, until none is left or the fill is cancelled. */
+        private void claimChunks() {
+            float[] dst = buffers[bufferIndex];
+            int c;
+            while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
+                int first = c * CHUNK;
+                filler.fill(step, first, dst, first, Math.min(CHUNK, n - first));
             }
         }
 
