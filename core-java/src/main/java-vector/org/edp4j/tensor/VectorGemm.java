@@ -73,16 +73,22 @@ public final class VectorGemm implements GemmKernel {
     }
 
     @Override
+    public int columnBlock() {
+        return NR;
+    }
+
+    @Override
     public long minMultiplyAddsPerThread() {
         return 1L << 20;
     }
 
     @Override
-    public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale) {
+    public void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int m, int n, int k,
+                     float alpha, float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so,
+                     int rowsPerScale) {
         Scratch w = SCRATCH.get();
         int kc = even(k, KC, 1);
-        int ncMax = even(n, NC, NR);
+        int ncMax = even(j1 - j0, NC, NR);
         int mcMax = even(i1 - i0, MC, MR);
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + kc), alpha, scale, so, rowsPerScale, w.p, w.s);
@@ -94,19 +100,19 @@ public final class VectorGemm implements GemmKernel {
             // by at most DIRECT_PANELS column panels; attention: n = 64 or 128), where packing A cost
             // as much as the products; for wider C the packed panel is faster (one-thread, thread CPU
             // time: 150-165 against 105-120 GFLOP/s at 8192x256x256, 1024^3 and 256x784x512).
-            boolean direct = scale == null && n <= DIRECT_PANELS * NR;
+            boolean direct = scale == null && j1 - j0 <= DIRECT_PANELS * NR;
             int rs = transA ? 1 : k;
             int ts = transA ? m : 1;
-            for (int j0 = 0; j0 < n; j0 += ncMax) {
-                int nc = Math.min(ncMax, n - j0);
-                packB(transB, b, bo, n, k, j0, nc, kk, w);
+            for (int jc = j0; jc < j1; jc += ncMax) {
+                int nc = Math.min(ncMax, j1 - jc);
+                packB(transB, b, bo, n, k, jc, nc, kk, w);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     if (direct) {
-                        blockDirect(a, ao + p0 * ts, rs, ts, alpha, kk, ic, mc, j0, nc, c, co, n, w);
+                        blockDirect(a, ao + p0 * ts, rs, ts, alpha, kk, ic, mc, jc, nc, c, co, n, w);
                     } else {
                         packA(transA, a, ao, m, k, ic, mc, kk, w);
-                        block(kk, ic, mc, j0, nc, c, co, n, -1, w);
+                        block(kk, ic, mc, jc, nc, c, co, n, -1, w);
                     }
                 }
             }

@@ -13,7 +13,9 @@ import java.util.Arrays;
  *   <li>{@code NT}, {@code TT}: B stored {@code [n,k]}; it is transposed while it is packed.
  * </ul>
  *
- * <p>Each thread owns a range of rows of C and runs a {@link GemmKernel} on it: {@code VectorGemm}
+ * <p>Each thread owns a range of rows of C, or of columns when C is wider than tall (each thread packs
+ * the part of op(B) its columns need, so the larger operand is packed once, not once per thread), and
+ * runs a {@link GemmKernel} on its tile: {@code VectorGemm}
  * (packed panels and an 8-row register-blocked micro-kernel written with Java's Vector API) when
  * {@link Vectorization#enabled()}, else {@link ScalarGemm} (a 4-row micro-kernel that C2
  * auto-vectorizes). The kernel is picked once per JVM.
@@ -65,29 +67,54 @@ final class CpuGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        int block = kernel.rowBlock();
-        long perRow = Math.max(1L, (long) n * Math.max(1, k));
         long minWork = kernel.minMultiplyAddsPerThread();
-        int grain = (int) Math.max(block, Math.min(m, minWork / perRow));
-        if ((long) m * perRow < 2 * minWork) {
-            grain = m;
+        long work = (long) m * n * Math.max(1, k);
+        boolean splitColumns = n > m && work >= 2 * minWork;
+        if (!splitColumns) {
+            int block = kernel.rowBlock();
+            long perRow = Math.max(1L, (long) n * Math.max(1, k));
+            int grain = (int) Math.max(block, Math.min(m, minWork / perRow));
+            if (work < 2 * minWork) {
+                grain = m;
+            }
+            Parallel.range(m, grain, block, (i0, i1) -> {
+                scaleBlock(c, co, i0, i1, 0, n, n, beta);
+                if (k > 0 && alpha != 0f) {
+                    kernel.tile(transA, transB, i0, i1, 0, n, m, n, k, alpha, a, ao, b, bo, c, co, scale, so,
+                            rowsPerScale);
+                }
+            });
+            return;
         }
-        Parallel.range(m, grain, block, (i0, i1) -> {
-            scaleRows(c, co, i0, i1, n, beta);
+        // Each thread packs the part of op(B) its tile needs and the whole of op(A) (or the other way
+        // round), so a wide C (n > m) is split by columns: op(B), the larger operand, is packed once.
+        // The mlp's forward and input-gradient products are such (256 x 784 x 512, 256 x 512 x 784).
+        int block = kernel.columnBlock();
+        long perColumn = (long) m * Math.max(1, k);
+        int grain = (int) Math.max(block, Math.min(n, minWork / perColumn));
+        Parallel.range(n, grain, block, (j0, j1) -> {
+            scaleBlock(c, co, 0, m, j0, j1, n, beta);
             if (k > 0 && alpha != 0f) {
-                kernel.rows(transA, transB, i0, i1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so, rowsPerScale);
+                kernel.tile(transA, transB, 0, m, j0, j1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so,
+                        rowsPerScale);
             }
         });
     }
 
-    private static void scaleRows(float[] c, int co, int i0, int i1, int n, float beta) {
-        int from = co + i0 * n;
-        int to = co + i1 * n;
-        if (beta == 0f) {
-            Arrays.fill(c, from, to, 0f);
-        } else if (beta != 1f) {
-            for (int x = from; x < to; x++) {
-                c[x] *= beta;
+    /** {@code C[i, j] *= beta} on rows {@code [i0, i1)}, columns {@code [j0, j1)} (0 when beta is 0). */
+    private static void scaleBlock(float[] c, int co, int i0, int i1, int j0, int j1, int n, float beta) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = i0; i < i1; i++) {
+            int from = co + i * n + j0;
+            int to = co + i * n + j1;
+            if (beta == 0f) {
+                Arrays.fill(c, from, to, 0f);
+            } else {
+                for (int x = from; x < to; x++) {
+                    c[x] *= beta;
+                }
             }
         }
     }
@@ -124,7 +151,7 @@ final class CpuGemm {
                        float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale) {
         Arrays.fill(c, co, co + m * n, 0f);
         if (m > 0 && n > 0 && k > 0 && alpha != 0f) {
-            kernel.rows(transA, transB, 0, m, m, n, k, alpha, a, ao, b, bo, c, co, scale, 0, 1);
+            kernel.tile(transA, transB, 0, m, 0, n, m, n, k, alpha, a, ao, b, bo, c, co, scale, 0, 1);
         }
     }
 

@@ -11,19 +11,23 @@ package org.edp4j.tensor;
  */
 interface GemmKernel {
     /**
-     * Rows {@code [i0, i1)} of {@code C += alpha op(A) op(B)} (with the optional scale, see
-     * {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]}, C {@code [m, n]} at
-     * {@code c[co ..]}, the scale at {@code scale[so ..]}. A, B, scale: not modified; c: rows
-     * {@code [i0, i1)} modified.
+     * The tile of rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C += alpha op(A) op(B)}
+     * (with the optional scale, see {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]},
+     * C {@code [m, n]} at {@code c[co ..]}, the scale at {@code scale[so ..]}. A, B, scale: not modified;
+     * c: that tile modified. Each element's arithmetic is the same whatever tile it is computed in, so
+     * splitting C by rows or by columns across threads gives the same bits.
      */
-    void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-              float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale);
+    void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int m, int n, int k, float alpha,
+               float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale);
 
     /** See {@link CpuGemm#gramUpper}. */
     void gramUpper(float[] x, int xo, int n, int k, float[][] c);
 
     /** Rows of C per micro-kernel call: a thread's share of the rows starts at a multiple of it. */
     int rowBlock();
+
+    /** Columns of C per packed panel of B: a thread's share of the columns starts at a multiple of it. */
+    int columnBlock();
 
     /** Multiply-adds below which a product is not split across threads (handing work over costs microseconds). */
     long minMultiplyAddsPerThread();

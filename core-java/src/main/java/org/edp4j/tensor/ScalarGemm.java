@@ -49,6 +49,12 @@ final class ScalarGemm implements GemmKernel {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** Any width works for the scalar loops; 16 floats keep a thread's columns on their own cache lines. */
+    @Override
+    public int columnBlock() {
+        return 16;
+    }
+
     @Override
     public int rowBlock() {
         return MR;
@@ -60,8 +66,9 @@ final class ScalarGemm implements GemmKernel {
     }
 
     @Override
-    public void rows(boolean transA, boolean transB, int i0, int i1, int m, int n, int k, float alpha,
-                     float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale) {
+    public void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int m, int n, int k,
+                     float alpha, float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so,
+                     int rowsPerScale) {
         Scratch w = SCRATCH.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
@@ -69,27 +76,27 @@ final class ScalarGemm implements GemmKernel {
             if (kk == 0) {
                 continue;
             }
-            for (int j0 = 0; j0 < n; j0 += NC) {
-                int nc = Math.min(n, j0 + NC) - j0;
-                packB(transB, b, bo, n, k, j0, nc, kk, w);
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(j1, jc + NC) - jc;
+                packB(transB, b, bo, n, k, jc, nc, kk, w);
                 int i = i0;
                 for (; i + MR <= i1; i += MR) {
                     packA(transA, a, ao, m, k, i, MR, kk, w);
                     float[][] cr = w.c;
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(c, co + (i + r) * n + j0, cr[r], 0, nc);
+                        System.arraycopy(c, co + (i + r) * n + jc, cr[r], 0, nc);
                     }
                     block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, 0, nc);
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(cr[r], 0, c, co + (i + r) * n + j0, nc);
+                        System.arraycopy(cr[r], 0, c, co + (i + r) * n + jc, nc);
                     }
                 }
                 for (; i < i1; i++) {
                     packA(transA, a, ao, m, k, i, 1, kk, w);
                     float[] cr = w.c[0];
-                    System.arraycopy(c, co + i * n + j0, cr, 0, nc);
+                    System.arraycopy(c, co + i * n + jc, cr, 0, nc);
                     block1(cr, w.b, w.a, kk, 0, nc);
-                    System.arraycopy(cr, 0, c, co + i * n + j0, nc);
+                    System.arraycopy(cr, 0, c, co + i * n + jc, nc);
                 }
             }
         }

@@ -269,6 +269,49 @@ class CpuGemmTest {
     }
 
     /**
+     * A product wider than tall is split across threads by columns: the same floats, bit for bit, as
+     * the whole product on one thread, in every variant, with and without a scale (zero-scale terms
+     * holding NaN), C starting full of NaN (beta 0) and at shapes whose split falls inside a panel.
+     */
+    @Test
+    void wideProductsSplitByColumnsEqualTheOneThreadProduct() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int[][] shapes = {{8, 784, 400}, {43, 600, 301}, {256, 512, 17}, {5, 2003, 260}, {200, 233, 300}};
+        for (GemmKernel kernel : kernels()) {
+            for (int[] shape : shapes) {
+                int m = shape[0];
+                int n = shape[1];
+                int k = shape[2];
+                assertTrue((long) m * n * k >= 2 * kernel.minMultiplyAddsPerThread() || Parallel.threads() == 1,
+                        "shape too small to be split: " + java.util.Arrays.toString(shape));
+                for (int variant = 0; variant < 8; variant++) {
+                    boolean transA = (variant & 1) != 0;
+                    boolean transB = (variant & 2) != 0;
+                    float[] scale = null;
+                    float[] a = random(rng, m * k);
+                    float[] b = random(rng, k * n);
+                    if ((variant & 4) != 0) {
+                        scale = random(rng, k);
+                        for (int p = 0; p < k; p += 7) {
+                            scale[p] = 0f;
+                            for (int i = 0; i < m; i++) {
+                                a[transA ? p * m + i : i * k + p] = Float.NaN;
+                            }
+                        }
+                    }
+                    float[] split = new float[m * n];
+                    java.util.Arrays.fill(split, Float.NaN);
+                    CpuGemm.gemm(kernel, transA, transB, m, n, k, 0.75f, a, 0, b, 0, 0f, split, 0, scale, 0, 1);
+                    float[] one = new float[m * n];
+                    CpuGemm.single(kernel, transA, transB, m, n, k, 0.75f, a, 0, b, 0, one, 0, scale);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(one, split,
+                            java.util.Arrays.toString(shape) + ", variant " + variant);
+                }
+            }
+        }
+    }
+
+    /**
      * The Vector API kernel and the scalar one give the same floats, bit for bit, in every variant,
      * with and without a scale (zero-scale rows holding NaN), at shapes across both blockings.
      */
