@@ -139,8 +139,9 @@ final class Parallel {
                 try {
                     body.run(start, Math.min(n, start + per));
                 } catch (RuntimeException | Error e) {
-                    if (!failure.compareAndSet(null, e)) {
-                        failure.get().addSuppressed(e);
+                    Throwable first = failure.compareAndExchange(null, e);
+                    if (first != null && first != e) { // the same instance twice: addSuppressed would throw
+                        first.addSuppressed(e);
                     }
                 } finally {
                     finished.incrementAndGet();

@@ -170,6 +170,25 @@ class ParallelTest {
         }
     }
 
+    /**
+     * Every range throwing the same exception instance: that instance reaches the caller (not an
+     * IllegalArgumentException from suppressing it in itself), and the workers survive it: the next
+     * loop still runs two ranges at the same time.
+     */
+    @Test
+    void theSameExceptionFromEveryRangeReachesTheCallerAndTheWorkersSurvive() {
+        IllegalStateException shared = new IllegalStateException("shared");
+        for (int rep = 0; rep < 20; rep++) {
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> Parallel.range(1000, 1, (i0, i1) -> {
+                        sleep(1);
+                        throw shared;
+                    }));
+            assertSame(shared, thrown);
+        }
+        theCallerRunsOneRangeWhileAWorkerRunsTheOther();
+    }
+
     /** After the workers have parked (idle longer than their spin), a loop still runs every range once. */
     @Test
     void aLoopAfterTheWorkersParkedRunsEveryRange() {
