@@ -67,35 +67,24 @@ final class CpuGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        long minWork = kernel.minMultiplyAddsPerThread();
-        long work = (long) m * n * Math.max(1, k);
-        boolean splitColumns = n > m && work >= 2 * minWork;
-        if (!splitColumns) {
-            int block = kernel.rowBlock();
-            long perRow = Math.max(1L, (long) n * Math.max(1, k));
-            int grain = (int) Math.max(block, Math.min(m, minWork / perRow));
-            if (work < 2 * minWork) {
-                grain = m;
-            }
-            Parallel.range(m, grain, block, (i0, i1) -> {
-                scaleBlock(c, co, i0, i1, 0, n, n, beta);
-                if (k > 0 && alpha != 0f) {
-                    kernel.tile(transA, transB, i0, i1, 0, n, m, n, k, alpha, a, ao, b, bo, c, co, scale, so,
-                            rowsPerScale);
-                }
-            });
-            return;
-        }
         // Each thread packs the part of op(B) its tile needs and the whole of op(A) (or the other way
         // round), so a wide C (n > m) is split by columns: op(B), the larger operand, is packed once.
         // The mlp's forward and input-gradient products are such (256 x 784 x 512, 256 x 512 x 784).
-        int block = kernel.columnBlock();
-        long perColumn = (long) m * Math.max(1, k);
-        int grain = (int) Math.max(block, Math.min(n, minWork / perColumn));
-        Parallel.range(n, grain, block, (j0, j1) -> {
-            scaleBlock(c, co, 0, m, j0, j1, n, beta);
+        long minWork = kernel.minMultiplyAddsPerThread();
+        long work = (long) m * n * Math.max(1, k);
+        boolean byColumns = n > m && work >= 2 * minWork;
+        int extent = byColumns ? n : m;
+        int block = byColumns ? kernel.columnBlock() : kernel.rowBlock();
+        long perIndex = Math.max(1L, (long) (byColumns ? m : n) * Math.max(1, k));
+        int grain = work < 2 * minWork ? extent : (int) Math.max(block, Math.min(extent, minWork / perIndex));
+        Parallel.range(extent, grain, block, (x0, x1) -> {
+            int i0 = byColumns ? 0 : x0;
+            int i1 = byColumns ? m : x1;
+            int j0 = byColumns ? x0 : 0;
+            int j1 = byColumns ? x1 : n;
+            scaleBlock(c, co, i0, i1, j0, j1, n, beta);
             if (k > 0 && alpha != 0f) {
-                kernel.tile(transA, transB, 0, m, j0, j1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so,
+                kernel.tile(transA, transB, i0, i1, j0, j1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so,
                         rowsPerScale);
             }
         });
