@@ -22,7 +22,7 @@ import org.edp4j.tensor.Backend;
  */
 public record ModelShape(String kind, int vocab, int maxLen, int dim, int hidden, int layers, int heads, int classes) {
 
-    /** Bag of embeddings: Embedding, masked mean-pool, Linear, Tanh, Linear. */
+    /** Bag of embeddings: EmbeddingBag (the masked mean of the token embeddings), Linear, Tanh, Linear. */
     public static final String BAG = "bag";
     /** Pre-LayerNorm transformer encoder. */
     public static final String ENCODER = "encoder";

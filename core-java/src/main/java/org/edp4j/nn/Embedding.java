@@ -32,17 +32,11 @@ public final class Embedding implements Layer {
      * @throws IllegalArgumentException for a size out of range, or {@code vocab * dim > 2^31 - 1}
      */
     public Embedding(Backend backend, int vocab, int dim, float std, SplittableRandom rng) {
-        if (vocab <= 0 || dim <= 0) {
-            throw new IllegalArgumentException("Embedding sizes must be > 0, got vocab=" + vocab + ", dim=" + dim);
-        }
-        if (!(std >= 0)) {
-            throw new IllegalArgumentException("std must be >= 0, got " + std);
-        }
+        this.table = Init.normalTable(backend, "Embedding", "vocab", vocab, dim, std, rng,
+                "embedding table [vocab, dim]");
         this.backend = backend;
         this.vocab = vocab;
         this.dim = dim;
-        int size = Init.size("embedding table [vocab, dim]", vocab, dim);
-        this.table = new Parameter("table", backend.tensor(Init.normal(rng, size, std), vocab, dim));
         this.rule = new EmbeddingRule(table);
     }
 

@@ -1,6 +1,7 @@
 package org.edp4j.nn;
 
 import java.util.SplittableRandom;
+import org.edp4j.tensor.Backend;
 
 /** Parameter initialization (not security relevant: the privacy guarantee holds for any init). */
 final class Init {
@@ -21,6 +22,29 @@ final class Init {
                     + " values, more than 2^31 - 1 = " + Integer.MAX_VALUE + ", the most one tensor holds");
         }
         return (int) n;
+    }
+
+    /**
+     * The {@code [rows, dim]} "table" parameter of an embedding layer, entries drawn from
+     * {@code N(0, std^2)}.
+     *
+     * @param layer the layer's name, for the messages, e.g. {@code "Embedding"}
+     * @param rowsName the rows' name, e.g. {@code "vocab"}
+     * @param what the table, for {@link #size}'s message
+     * @throws IllegalArgumentException for {@code rows} or {@code dim} not &gt; 0, {@code std} not
+     *     &gt;= 0, or a table of more than {@code 2^31 - 1} values
+     */
+    static Parameter normalTable(Backend backend, String layer, String rowsName, int rows, int dim, float std,
+                                 SplittableRandom rng, String what) {
+        if (rows <= 0 || dim <= 0) {
+            throw new IllegalArgumentException(layer + " sizes must be > 0, got " + rowsName + "=" + rows + ", dim="
+                    + dim);
+        }
+        if (!(std >= 0)) {
+            throw new IllegalArgumentException("std must be >= 0, got " + std);
+        }
+        int size = size(what, rows, dim);
+        return new Parameter("table", backend.tensor(normal(rng, size, std), rows, dim));
     }
 
     /** {@code n} values uniform in {@code [-bound, bound)}. */

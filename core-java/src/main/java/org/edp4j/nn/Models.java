@@ -28,13 +28,13 @@ public final class Models {
     }
 
     /**
-     * Bag of embeddings: Embedding(vocab, dim), masked mean-pool, Linear(dim, hidden), Tanh,
-     * Linear(hidden, classes).
+     * Bag of embeddings: EmbeddingBag(vocab, dim) (the mean of the real tokens' embeddings, as
+     * Embedding then MaskedMeanPool without their {@code [B, T, dim]} rows), Linear(dim, hidden),
+     * Tanh, Linear(hidden, classes).
      */
     public static Sequential bag(Backend backend, SplittableRandom rng, int vocab, int dim, int hidden, int classes) {
         return Sequential.of(backend,
-                new Embedding(backend, vocab, dim, 1f, rng),
-                new MaskedMeanPool(backend),
+                new EmbeddingBag(backend, vocab, dim, 1f, rng),
                 new Linear(backend, dim, hidden, true, rng),
                 ActivationLayer.tanh(backend),
                 new Linear(backend, hidden, classes, true, rng));

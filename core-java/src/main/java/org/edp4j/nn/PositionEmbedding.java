@@ -32,18 +32,11 @@ public final class PositionEmbedding implements Layer {
      * @throws IllegalArgumentException for a size out of range, or {@code maxLen * dim > 2^31 - 1}
      */
     public PositionEmbedding(Backend backend, int maxLen, int dim, float std, SplittableRandom rng) {
-        if (maxLen <= 0 || dim <= 0) {
-            throw new IllegalArgumentException("PositionEmbedding sizes must be > 0, got maxLen=" + maxLen + ", dim="
-                    + dim);
-        }
-        if (!(std >= 0)) {
-            throw new IllegalArgumentException("std must be >= 0, got " + std);
-        }
+        this.table = Init.normalTable(backend, "PositionEmbedding", "maxLen", maxLen, dim, std, rng,
+                "position embedding [maxLen, dim]");
         this.backend = backend;
         this.maxLen = maxLen;
         this.dim = dim;
-        int size = Init.size("position embedding [maxLen, dim]", maxLen, dim);
-        this.table = new Parameter("table", backend.tensor(Init.normal(rng, size, std), maxLen, dim));
         this.rule = new PositionEmbeddingRule(table);
     }
 

@@ -242,6 +242,29 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void embeddingBagMean(int batch, int seq, int d, Tensor table, IntTensor tokens, Tensor mask,
+                                       Tensor out) {
+        sizes("embeddingBagMean", "batch", batch, "seq", seq, "d", d);
+        check("tokens", tokens, (long) batch * seq);
+        check("mask", mask, (long) batch * seq);
+        check("out", out, (long) batch * d);
+        implEmbeddingBagMean(batch, seq, d, vocab("table", table, d), table, tokens, mask, out);
+    }
+
+    @Override
+    public final void embeddingBagScatterAddScaled(int batch, int seq, int d, int rowsPerSample, IntTensor tokens,
+                                                   Tensor mask, Tensor g, Tensor scale, float beta,
+                                                   Tensor gradTable) {
+        sizes("embeddingBagScatterAddScaled", "batch", batch, "seq", seq, "d", d);
+        check("tokens", tokens, (long) batch * seq);
+        check("mask", mask, (long) batch * seq);
+        check("g", g, (long) batch * d);
+        checkScale(batch, rowsPerSample, scale);
+        implEmbeddingBagScatterAddScaled(batch, seq, d, vocab("gradTable", gradTable, d), rowsPerSample, tokens,
+                mask, g, scale, beta, gradTable);
+    }
+
+    @Override
     public final void layerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y,
                                 Tensor xhat, Tensor rstd) {
         sizes("layerNorm", "rows", rows, "d", d);
@@ -290,6 +313,15 @@ public abstract class AbstractBackend implements Backend {
 
     protected abstract void implMaskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask,
                                                        Tensor gx);
+
+    /** @param vocab the table's rows: {@code table.size() / d} (0 when d is 0) */
+    protected abstract void implEmbeddingBagMean(int batch, int seq, int d, int vocab, Tensor table, IntTensor tokens,
+                                                 Tensor mask, Tensor out);
+
+    /** @param vocab the table's rows: {@code gradTable.size() / d} (0 when d is 0) */
+    protected abstract void implEmbeddingBagScatterAddScaled(int batch, int seq, int d, int vocab, int rowsPerSample,
+                                                             IntTensor tokens, Tensor mask, Tensor g, Tensor scale,
+                                                             float beta, Tensor gradTable);
 
     protected abstract void implLayerNorm(int rows, int d, float eps, Tensor x, Tensor gamma, Tensor beta, Tensor y,
                                           Tensor xhat, Tensor rstd);
@@ -424,6 +456,21 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void embeddingBagNorms(int units, int rowsPerUnit, int seq, int d, IntTensor tokens, Tensor mask,
+                                        Tensor g, Tensor out) {
+        sizes("embeddingBagNorms", "units", units, "seq", seq, "d", d);
+        if (rowsPerUnit <= 0) {
+            throw new IllegalArgumentException("embeddingBagNorms: rowsPerUnit must be > 0, got " + rowsPerUnit);
+        }
+        long batch = (long) units * rowsPerUnit;
+        check("tokens", tokens, batch * seq);
+        check("mask", mask, batch * seq);
+        check("g", g, batch * d);
+        check("out", out, units);
+        implEmbeddingBagNorms(units, rowsPerUnit, seq, d, tokens, mask, g, out);
+    }
+
+    @Override
     public final void layerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out) {
         sizes("layerNormNorms", "batch", batch, "seq", seq, "d", d);
         check("gy", gy, (long) batch * seq * d);
@@ -450,6 +497,9 @@ public abstract class AbstractBackend implements Backend {
                                                   Tensor out);
 
     protected abstract void implEmbeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out);
+
+    protected abstract void implEmbeddingBagNorms(int units, int rowsPerUnit, int seq, int d, IntTensor tokens,
+                                                  Tensor mask, Tensor g, Tensor out);
 
     protected abstract void implLayerNormNorms(int batch, int seq, int d, Tensor gy, Tensor xhat, Tensor out);
 

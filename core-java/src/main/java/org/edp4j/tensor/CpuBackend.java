@@ -186,6 +186,21 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void implEmbeddingBagMean(int batch, int seq, int d, int vocab, Tensor table, IntTensor tokens,
+                                        Tensor mask, Tensor out) {
+        CpuEmbedding.bagMean(batch, seq, d, vocab, d(table), o(table), i(tokens), o(tokens), d(mask), o(mask), d(out),
+                o(out));
+    }
+
+    @Override
+    protected void implEmbeddingBagScatterAddScaled(int batch, int seq, int d, int vocab, int rowsPerSample,
+                                                    IntTensor tokens, Tensor mask, Tensor g, Tensor scale, float beta,
+                                                    Tensor gradTable) {
+        CpuEmbedding.bagScatterAddScaled(batch, seq, d, vocab, rowsPerSample, i(tokens), o(tokens), d(mask), o(mask),
+                d(g), o(g), d(scale), o(scale), beta, d(gradTable), o(gradTable));
+    }
+
+    @Override
     protected void implMaskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
         CpuPooling.maskedMeanPool(batch, seq, d, d(x), o(x), d(mask), o(mask), d(out), o(out));
     }
@@ -277,6 +292,13 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected void implEmbeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
         CpuEmbedding.norms(batch, seq, d, i(tokens), o(tokens), d(g), o(g), d(out), o(out));
+    }
+
+    @Override
+    protected void implEmbeddingBagNorms(int units, int rowsPerUnit, int seq, int d, IntTensor tokens, Tensor mask,
+                                         Tensor g, Tensor out) {
+        CpuEmbedding.bagNorms(units, rowsPerUnit, seq, d, i(tokens), o(tokens), d(mask), o(mask), d(g), o(g), d(out),
+                o(out));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Arrays;
  */
 final class CpuScratch {
     private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<double[]> DOUBLES = ThreadLocal.withInitial(() -> new double[0]);
     private static final ThreadLocal<int[]> HASH = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> SLOTS = ThreadLocal.withInitial(() -> new int[0]);
 
@@ -21,6 +22,16 @@ final class CpuScratch {
         if (s.length < n) {
             s = new float[n];
             FLOATS.set(s);
+        }
+        return s;
+    }
+
+    /** At least {@code n} doubles of this thread's scratch (contents undefined). */
+    static double[] doubles(int n) {
+        double[] s = DOUBLES.get();
+        if (s.length < n) {
+            s = new double[n];
+            DOUBLES.set(s);
         }
         return s;
     }

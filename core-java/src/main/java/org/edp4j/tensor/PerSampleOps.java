@@ -52,6 +52,20 @@ public interface PerSampleOps {
                                    Tensor scale, float beta, Tensor gradTable);
 
     /**
+     * Clipped sum of an embedding bag ({@link TensorOps#embeddingBagMean}) from the gradient
+     * {@code g} {@code [batch, d]} of its output: {@code gradTable = beta * gradTable;
+     * gradTable[tokens[b,t], :] += scale[b / rowsPerSample] * (w_bt * g[b, :])} with
+     * {@code w_bt = mask[b,t] / max(1, sum_t mask[b,t])}, over the positions with {@code w_bt != 0}
+     * of the samples with a non-zero scale (the other ids are not read). The
+     * {@code [batch, seq, d]} gradient of the looked-up rows is never formed. Modifies gradTable only.
+     *
+     * @throws IllegalArgumentException for an id outside {@code [0, vocab)} at a position it adds
+     *     (a device backend reports it at its next synchronization)
+     */
+    void embeddingBagScatterAddScaled(int batch, int seq, int d, int rowsPerSample, IntTensor tokens, Tensor mask,
+                                      Tensor g, Tensor scale, float beta, Tensor gradTable);
+
+    /**
      * Clipped sums of LayerNorm's parameters:
      * {@code gGamma = sum_r s_r gy[r] * xhat[r] + beta * gGamma}, {@code gBeta = sum_r s_r gy[r] + beta * gBeta}.
      * Modifies gGamma and gBeta only.
@@ -85,6 +99,15 @@ public interface PerSampleOps {
      * {@code out[i] += sum_{t,s: tok_it = tok_is} g_it . g_is}.
      */
     void embeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out);
+
+    /**
+     * Embedding bag ({@link TensorOps#embeddingBagMean}), per unit of {@code rowsPerUnit}
+     * consecutive samples: {@code out[u] += sum_v ||sum_{b in u, t: tokens[b,t] = v} w_bt g[b, :]||^2}
+     * with {@code w_bt = mask[b,t] / max(1, sum_t mask[b,t])}; {@code g} is {@code [units * rowsPerUnit, d]}.
+     * One sample per unit costs {@code O(seq + d)} a sample ({@code ||g_b||^2 sum_v (sum_t w_bt)^2}).
+     */
+    void embeddingBagNorms(int units, int rowsPerUnit, int seq, int d, IntTensor tokens, Tensor mask, Tensor g,
+                           Tensor out);
 
     /**
      * LayerNorm's parameters, direct:

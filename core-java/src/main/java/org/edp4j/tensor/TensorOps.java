@@ -118,6 +118,17 @@ public interface TensorOps {
     void maskedMeanPoolBackward(int batch, int seq, int d, Tensor gOut, Tensor mask, Tensor gx);
 
     /**
+     * Embedding bag: {@link #maskedMeanPool} of {@link #embeddingLookup}, without their
+     * {@code [batch, seq, d]} rows: {@code out[b, :] = sum_t mask[b,t] table[tokens[b,t], :] /
+     * max(1, sum_t mask[b,t])}, the table {@code [vocab, d]}, tokens and mask {@code [batch, seq]}.
+     * Modifies out only.
+     *
+     * @throws IllegalArgumentException for an id outside {@code [0, vocab)}, padding's included
+     *     (a device backend reports it at its next synchronization)
+     */
+    void embeddingBagMean(int batch, int seq, int d, Tensor table, IntTensor tokens, Tensor mask, Tensor out);
+
+    /**
      * LayerNorm over the last dimension: {@code xhat = (x - mean) * rstd},
      * {@code y = gamma * xhat + beta}; stores {@code xhat} {@code [rows, d]} and {@code rstd} {@code [rows]}.
      */

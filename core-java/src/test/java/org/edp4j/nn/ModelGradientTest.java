@@ -118,6 +118,37 @@ class ModelGradientTest {
         }
     }
 
+    /** The bag model ({@link Models#bag}: EmbeddingBag, Linear, Tanh, Linear) against the float64 reference. */
+    @Property(tries = 30)
+    void bagModels(@ForAll @IntRange(min = 1, max = 5) int capacity,
+                   @ForAll @IntRange(min = 0, max = 5) int count,
+                   @ForAll @IntRange(min = 1, max = 7) int seq,
+                   @ForAll @IntRange(min = 2, max = 9) int vocab,
+                   @ForAll @IntRange(min = 1, max = 6) int dim,
+                   @ForAll @IntRange(min = 1, max = 6) int hidden,
+                   @ForAll long seed) {
+        int real = Math.min(count, capacity);
+        for (Backend be : TestBackends.all()) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            Sequential model = Models.bag(be, rng, vocab, dim, hidden, 3);
+            int[] tok = new int[real * seq];
+            int[][] rows = new int[real][seq];
+            int[] y = new int[real];
+            for (int i = 0; i < real; i++) {
+                int len = rng.nextInt(seq + 1); // 0 real tokens is legal: the bag gives 0
+                for (int t = 0; t < seq; t++) {
+                    int id = t < len ? 1 + rng.nextInt(vocab - 1) : Batch.PAD;
+                    tok[i * seq + t] = id;
+                    rows[i][t] = id;
+                }
+                y[i] = rng.nextInt(3);
+            }
+            Batch batch = Batch.tokens(be, capacity, seq, 3);
+            batch.loadTokens(tok, y, identity(real), real, vocab);
+            check(model, batch, Reference.run(model, null, rows, y), real, rng);
+        }
+    }
+
     /** Forward, backward, then flat norms, per-layer norms and the clipped sum against the reference. */
     static void check(Sequential model, Batch batch, Reference ref, int real, SplittableRandom rng) {
         Backend be = model.backend();

@@ -160,12 +160,9 @@ final class Reference {
                 }
                 h = y;
             } else if (l instanceof Embedding emb) {
-                double[] e = values.get(index(emb.table()));
-                int d = emb.table().value().dim(1);
-                h = new double[tok.length][d];
-                for (int t = 0; t < tok.length; t++) {
-                    System.arraycopy(e, tok[t] * d, h[t], 0, d);
-                }
+                h = lookup(values.get(index(emb.table())), emb.table().value().dim(1), tok);
+            } else if (l instanceof EmbeddingBag bag) {
+                h = meanPool(lookup(values.get(index(bag.table())), bag.table().value().dim(1), tok), tok);
             } else if (l instanceof PositionEmbedding pos) {
                 double[] e = values.get(index(pos.table()));
                 int d = h[0].length;
@@ -192,20 +189,7 @@ final class Reference {
                 }
                 h = y;
             } else if (l instanceof MaskedMeanPool) {
-                double cnt = 0;
-                double[] y = new double[h[0].length];
-                for (int t = 0; t < h.length; t++) {
-                    if (tok[t] != Batch.PAD) {
-                        cnt++;
-                        for (int j = 0; j < y.length; j++) {
-                            y[j] += h[t][j];
-                        }
-                    }
-                }
-                for (int j = 0; j < y.length; j++) {
-                    y[j] /= Math.max(1, cnt);
-                }
-                h = new double[][] {y};
+                h = meanPool(h, tok);
             } else if (l instanceof ActivationLayer a) {
                 Activation f = activationOf(a);
                 double[][] y = new double[h.length][h[0].length];
@@ -258,6 +242,62 @@ final class Reference {
         return h;
     }
 
+    /** Rows {@code e[tok[t], :]} of a {@code [vocab, d]} table. */
+    private static double[][] lookup(double[] e, int d, int[] tok) {
+        double[][] h = new double[tok.length][d];
+        for (int t = 0; t < tok.length; t++) {
+            System.arraycopy(e, tok[t] * d, h[t], 0, d);
+        }
+        return h;
+    }
+
+    /** The mean of the rows of the real (non-padding) tokens, one row. */
+    private static double[][] meanPool(double[][] h, int[] tok) {
+        double cnt = 0;
+        double[] y = new double[h[0].length];
+        for (int t = 0; t < h.length; t++) {
+            if (tok[t] != Batch.PAD) {
+                cnt++;
+                for (int j = 0; j < y.length; j++) {
+                    y[j] += h[t][j];
+                }
+            }
+        }
+        for (int j = 0; j < y.length; j++) {
+            y[j] /= Math.max(1, cnt);
+        }
+        return new double[][] {y};
+    }
+
+    /** The gradient of {@link #meanPool}'s rows from that of its one output row. */
+    private static double[][] meanPoolBackward(double[][] g, int[] tok) {
+        double cnt = 0;
+        for (int t : tok) {
+            cnt += t != Batch.PAD ? 1 : 0;
+        }
+        double[][] gx = new double[tok.length][g[0].length];
+        for (int t = 0; t < tok.length; t++) {
+            if (tok[t] != Batch.PAD) {
+                for (int j = 0; j < gx[t].length; j++) {
+                    gx[t][j] = g[0][j] / Math.max(1, cnt);
+                }
+            }
+        }
+        return gx;
+    }
+
+    /** The gradient of a {@code [vocab, d]} table from that of its looked-up rows. */
+    private static double[] scatter(double[][] g, int[] tok, int vocab) {
+        int d = g[0].length;
+        double[] ge = new double[vocab * d];
+        for (int t = 0; t < tok.length; t++) {
+            for (int j = 0; j < d; j++) {
+                ge[tok[t] * d + j] += g[t][j];
+            }
+        }
+        return ge;
+    }
+
     /** Back-propagates g through layers (last to first), writing parameter gradients into pg. */
     private double[][] backward(List<Layer> layers, double[][] g, List<double[]> values, Tape tape, double[][] pg) {
         int[] tok = tape.tok;
@@ -291,14 +331,10 @@ final class Reference {
                 }
                 g = gx;
             } else if (l instanceof Embedding emb) {
-                int d = emb.table().value().dim(1);
-                double[] ge = new double[emb.vocab() * d];
-                for (int t = 0; t < tok.length; t++) {
-                    for (int j = 0; j < d; j++) {
-                        ge[tok[t] * d + j] += g[t][j];
-                    }
-                }
-                pg[index(emb.table())] = ge;
+                pg[index(emb.table())] = scatter(g, tok, emb.vocab());
+                g = null;
+            } else if (l instanceof EmbeddingBag bag) {
+                pg[index(bag.table())] = scatter(meanPoolBackward(g, tok), tok, bag.vocab());
                 g = null;
             } else if (l instanceof PositionEmbedding pos) {
                 int d = g[0].length;
@@ -325,19 +361,7 @@ final class Reference {
                 }
                 g = gx;
             } else if (l instanceof MaskedMeanPool) {
-                double cnt = 0;
-                for (int t : tok) {
-                    cnt += t != Batch.PAD ? 1 : 0;
-                }
-                double[][] gx = new double[a.length][a[0].length];
-                for (int t = 0; t < a.length; t++) {
-                    if (tok[t] != Batch.PAD) {
-                        for (int j = 0; j < gx[t].length; j++) {
-                            gx[t][j] = g[0][j] / Math.max(1, cnt);
-                        }
-                    }
-                }
-                g = gx;
+                g = meanPoolBackward(g, tok);
             } else if (l instanceof ActivationLayer act) {
                 Activation f = activationOf(act);
                 double[][] gx = new double[a.length][a[0].length];

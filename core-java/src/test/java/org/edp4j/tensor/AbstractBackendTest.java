@@ -35,6 +35,14 @@ class AbstractBackendTest {
         refused("copy: source [3, 4] and destination [4, 2] differ in size", () -> be.copy(a, b));
         refused("tensor 'table' [7] is not a [vocab, 2] matrix",
                 () -> be.embeddingLookup(1, 2, be.zeros(7), be.intZeros(1), be.zeros(2)));
+        refused("tensor 'mask' [2, 4] has 8 elements, expected 6",
+                () -> be.embeddingBagMean(2, 3, 2, be.zeros(5, 2), be.intZeros(2, 3), be.zeros(2, 4), be.zeros(2, 2)));
+        refused("rowsPerSample 2 must be > 0 and divide rows 3", () -> be.embeddingBagScatterAddScaled(3, 1, 2, 2,
+                be.intZeros(3, 1), be.zeros(3, 1), be.zeros(3, 2), be.zeros(1), 0f, be.zeros(5, 2)));
+        refused("embeddingBagNorms: rowsPerUnit must be > 0, got 0",
+                () -> be.embeddingBagNorms(2, 0, 1, 2, be.intZeros(2), be.zeros(2), be.zeros(2, 2), be.zeros(2)));
+        refused("tensor 'g' [2, 2] has 4 elements, expected 8",
+                () -> be.embeddingBagNorms(2, 2, 1, 2, be.intZeros(4), be.zeros(4), be.zeros(2, 2), be.zeros(2)));
     }
 
     @ParameterizedTest

@@ -169,6 +169,12 @@ class CpuViewsTest {
                 });
         sameOnViews("embeddingNorms", new int[][] {{b * t, d}, {b}}, new int[][] {{b * t}},
                 (f, i) -> be.embeddingNorms(b, t, d, i[0], f[0], f[1]));
+        sameOnViews("embeddingBag", new int[][] {{3, d}, {b, t}, {b, d}, {b, d}, {b}, {3, d}, {b}},
+                new int[][] {{b * t}}, (f, i) -> {
+                    be.embeddingBagMean(b, t, d, f[0], i[0], f[1], f[2]);
+                    be.embeddingBagScatterAddScaled(b, t, d, 1, i[0], f[1], f[3], f[4], 0.5f, f[5]);
+                    be.embeddingBagNorms(b, 1, t, d, i[0], f[1], f[3], f[6]);
+                });
         sameOnViews("pool", new int[][] {{b, t, d}, {b, t}, {b, d}, {b, t, d}}, new int[0][], (f, i) -> {
             be.maskedMeanPool(b, t, d, f[0], f[1], f[2]);
             be.maskedMeanPoolBackward(b, t, d, f[2], f[1], f[3]);

@@ -426,6 +426,32 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
                 beta, p(gradTable), bad, stream), "embeddingScatterAddScaled");
     }
 
+    /*
+     * The embedding bag's three ops are the unfused pairs, through the scratch buffer holding the
+     * [batch, seq, d] rows that the CPU's fused kernels avoid: correct on the GPU with kernels that
+     * exist (fused CUDA kernels are future work; none of this has run on a GPU yet).
+     */
+
+    @Override
+    protected void implEmbeddingBagMean(int batch, int seq, int d, int vocab, Tensor table, IntTensor tokens,
+                                        Tensor mask, Tensor out) {
+        int n = batch * seq;
+        long rows = scratch((long) n * d);
+        queued(edp4j_embedding_lookup(n, d, vocab, p(table), p(tokens), rows, bad, stream), "embeddingBagMean");
+        queued(edp4j_masked_mean_pool(batch, seq, d, rows, p(mask), p(out), stream), "embeddingBagMean");
+    }
+
+    @Override
+    protected void implEmbeddingBagScatterAddScaled(int batch, int seq, int d, int vocab, int rowsPerSample,
+                                                    IntTensor tokens, Tensor mask, Tensor g, Tensor scale, float beta,
+                                                    Tensor gradTable) {
+        long rows = scratch((long) batch * seq * d);
+        queued(edp4j_masked_mean_pool_backward(batch, seq, d, p(g), p(mask), rows, stream),
+                "embeddingBagScatterAddScaled");
+        queued(edp4j_embedding_scatter_add_scaled(batch * seq, d, vocab, rowsPerSample * seq, p(tokens), rows,
+                p(scale), beta, p(gradTable), bad, stream), "embeddingBagScatterAddScaled");
+    }
+
     @Override
     protected void implMaskedMeanPool(int batch, int seq, int d, Tensor x, Tensor mask, Tensor out) {
         queued(edp4j_masked_mean_pool(batch, seq, d, p(x), p(mask), p(out), stream), "maskedMeanPool");
@@ -507,6 +533,16 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     @Override
     protected void implEmbeddingNorms(int batch, int seq, int d, IntTensor tokens, Tensor g, Tensor out) {
         queued(edp4j_embedding_norms(batch, seq, d, p(tokens), p(g), p(out), stream), "embeddingNorms");
+    }
+
+    @Override
+    protected void implEmbeddingBagNorms(int units, int rowsPerUnit, int seq, int d, IntTensor tokens, Tensor mask,
+                                         Tensor g, Tensor out) {
+        int batch = units * rowsPerUnit;
+        long rows = scratch((long) batch * seq * d);
+        queued(edp4j_masked_mean_pool_backward(batch, seq, d, p(g), p(mask), rows, stream), "embeddingBagNorms");
+        queued(edp4j_embedding_norms(units, rowsPerUnit * seq, d, p(tokens), rows, p(out), stream),
+                "embeddingBagNorms");
     }
 
     @Override

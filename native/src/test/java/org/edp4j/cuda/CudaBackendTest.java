@@ -342,6 +342,37 @@ class CudaBackendTest {
         covered("maskedMeanPoolBackward");
     }
 
+    @Test
+    void embeddingBagMeanNormsAndScatter() {
+        for (int[] cs : new int[][] {{6, 9, 37, 13, 1}, {8, 50, 64, 1000, 2}, {1, 1, 3, 5, 1}}) { // B, T, d, vocab, k
+            int batch = cs[0], seq = cs[1], d = cs[2], vocab = cs[3], k = cs[4];
+            String what = Arrays.toString(cs);
+            P table = rand(vocab, d);
+            IP tok = ints(batch * seq, vocab);
+            float[] mv = mask(batch * seq, 0.3).c.toArray();
+            Arrays.fill(mv, 0, seq, 0f); // one sample all padding
+            P m = of(mv, batch, seq);
+            P out = rand(batch, d);
+            CPU.embeddingBagMean(batch, seq, d, table.c, tok.c, m.c, out.c);
+            gpu.embeddingBagMean(batch, seq, d, table.g, tok.g, m.g, out.g);
+            same("embeddingBagMean " + what, out);
+            P g = rand(batch, d);
+            P o = rand(batch / k);
+            CPU.embeddingBagNorms(batch / k, k, seq, d, tok.c, m.c, g.c, o.c);
+            gpu.embeddingBagNorms(batch / k, k, seq, d, tok.g, m.g, g.g, o.g);
+            same("embeddingBagNorms " + what, o);
+            P scale = mask(batch / k, 0.3);
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                CPU.embeddingBagScatterAddScaled(batch, seq, d, k, tok.c, m.c, g.c, scale.c, beta, table.c);
+                gpu.embeddingBagScatterAddScaled(batch, seq, d, k, tok.g, m.g, g.g, scale.g, beta, table.g);
+                same("embeddingBagScatterAddScaled beta=" + beta + " " + what, table);
+            }
+        }
+        covered("embeddingBagMean");
+        covered("embeddingBagNorms");
+        covered("embeddingBagScatterAddScaled");
+    }
+
     /** grid.y is limited to 65,535: the pooling kernels stride over larger batches. */
     @Test
     void maskedMeanPoolBeyondTheGridYLimit() {
