@@ -103,8 +103,8 @@ public final class VectorNoiseKernel implements NoiseKernel {
 
     /** Per-thread scratch of one group. */
     private static final class Scratch {
-        /** Keystream, word-major: word w of block b at {@code w * G + b}; H spare ints at the end. */
-        final int[] words = new int[16 * G + H];
+        /** Keystream, word-major: word w of block b at {@code w * G + b}. */
+        final int[] words = new int[16 * G];
         /** r, cos t, sin t of pair i of block h H + b at {@code (h * 4 + i) * H + b}. */
         final double[] rad = new double[V * H];
         final double[] cos = new double[V * H];
@@ -334,11 +334,10 @@ public final class VectorNoiseKernel implements NoiseKernel {
             int o = v * H;
             // u1 = U(x_k), k = 2 (v % 4), as in the class comment; written out in each stage because one
             // more level of calls puts some Vector API intrinsics past C2's inlining depth (they then box).
-            // Blocks [h H, h H + H) are loaded as the low lanes of a vector that starts at them (the words
-            // array has H spare ints at its end): convertShape(I2L, part 1) would slice through a
-            // shuffle that JDK 17 runs in plain Java inside these methods.
+            // Blocks [h H, h H + H) are part h of the int vector (convertShape part 1 slices it): loading
+            // a vector that starts at them and converting part 0 instead was slower on JDK 17 (166-178M
+            // against 212-228M normals/s, scripts in BENCHMARKS.md 2026-11-30 16:30).
             int k1 = 2 * (v % 4);
-            int h1 = (v / 4) * H;
             IntVector lo1 = IntVector.fromArray(I, words, 2 * k1 * G);
             IntVector hi1 = IntVector.fromArray(I, words, (2 * k1 + 1) * G);
             LongVector x1 = ((LongVector) hi1.convertShape(I2L, L, v / 4)).lanewise(LSHL, 32)
@@ -396,7 +395,6 @@ public final class VectorNoiseKernel implements NoiseKernel {
             int o = v * H;
             // u2 = U(x_k), k = 2 (v % 4) + 1, written out (see logStage)
             int k2 = 2 * (v % 4) + 1;
-            int h2 = (v / 4) * H;
             IntVector lo2 = IntVector.fromArray(I, words, 2 * k2 * G);
             IntVector hi2 = IntVector.fromArray(I, words, (2 * k2 + 1) * G);
             LongVector x2 = ((LongVector) hi2.convertShape(I2L, L, v / 4)).lanewise(LSHL, 32)
