@@ -53,6 +53,14 @@ public final class Vectorization {
     }
 
     /**
+     * For edp4j's own packages: one line about the kernels to the reporter ({@link #setReporter}),
+     * e.g. that a Vector API kernel runs far below its speed.
+     */
+    public static void report(String message) {
+        reporter.accept(message);
+    }
+
+    /**
      * For edp4j's own packages: an instance of {@code vectorClass} (a class of the caller's package
      * compiled against the Vector API, with a public no-argument constructor) when {@link #enabled()},
      * else the scalar kernel from {@code scalar}. Never throws: a vector class that cannot be loaded

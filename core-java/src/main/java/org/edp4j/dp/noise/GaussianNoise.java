@@ -112,6 +112,14 @@ public final class GaussianNoise {
     static final NoiseKernel KERNEL = Vectorization.pick(NoiseKernel.class,
             "org.edp4j.dp.noise.VectorNoiseKernel", ScalarNoiseKernel::new);
 
+    /** Whether the bulk kernel's speed is watched: the Vector API kernel's is. */
+    private static final boolean WATCHED = !(KERNEL instanceof ScalarNoiseKernel);
+
+    /** The speed check, made on the first large fill (null without thread CPU time). */
+    private static final class Speed {
+        static final KernelSpeedCheck CHECK = speedCheck();
+    }
+
     /** Elements of one group of the kernel's blocks: whole groups go through the bulk path. */
     private static final int GROUP_ELEMENTS = ELEMENTS_PER_BLOCK * KERNEL.blocksPerGroup();
 
@@ -255,7 +263,17 @@ public final class GaussianNoise {
                 // Bulk: whole groups of blocks at once (SIMD across blocks), same values as one at a time.
                 int groups = (end - i) / GROUP_ELEMENTS;
                 int n = groups * GROUP_ELEMENTS;
-                KERNEL.normals(key, (int) (e >>> 3), streamId, n1, n2, n / ELEMENTS_PER_BLOCK, s, dst, i);
+                KernelSpeedCheck speed = WATCHED && n >= KernelSpeedCheck.TIMED_FILL ? Speed.CHECK : null;
+                if (speed != null) {
+                    long start = speed.now();
+                    KERNEL.normals(key, (int) (e >>> 3), streamId, n1, n2, n / ELEMENTS_PER_BLOCK, s, dst, i);
+                    String slow = speed.observe(n, start);
+                    if (slow != null) {
+                        Vectorization.report(slow);
+                    }
+                } else {
+                    KERNEL.normals(key, (int) (e >>> 3), streamId, n1, n2, n / ELEMENTS_PER_BLOCK, s, dst, i);
+                }
                 i += n;
                 e += n;
                 continue;
@@ -471,6 +489,19 @@ public final class GaussianNoise {
         if (firstElement < 0 || firstElement > MAX_ELEMENTS - length) {
             throw new IllegalArgumentException("The 'firstElement' must satisfy 0 <= firstElement <= 2^35 - length = "
                     + (MAX_ELEMENTS - length) + ", got " + firstElement);
+        }
+    }
+
+    /** The speed check on this thread's CPU time, or null where the JVM does not measure it. */
+    private static KernelSpeedCheck speedCheck() {
+        try {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            if (!mx.isCurrentThreadCpuTimeSupported()) {
+                return null;
+            }
+            return new KernelSpeedCheck(mx::getCurrentThreadCpuTime);
+        } catch (LinkageError | UnsupportedOperationException | SecurityException e) {
+            return null; // a runtime without java.management: no check
         }
     }
 }
