@@ -134,7 +134,7 @@ public class StepBeforeAfter {
             }
         }
         System.out.printf("%s %s batch %d, %d rounds after %d warm-up rounds, %d threads%n", mode, model, batch, rounds,
-                warm, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
+                warm, Integer.getInteger("edp4j.threads", Runtime.getRuntime().availableProcessors()));
         for (int b = 0; b < 2; b++) {
             if (mode.equals("ratio")) {
                 System.out.printf("%s: private %.2f ms, non-private %.2f ms, private / non-private %.3f [%.3f, %.3f]%n",
