@@ -130,7 +130,8 @@ final class CpuEmbedding {
      * round it, so the sum has their bits (they also add the {@code f * 0} of padding positions,
      * which changes only a {@code -0} entry); the {@code [B, T, d]} pooled gradient is never
      * written. The ids of the positions used are checked first, so a bad one throws before the
-     * table changes. Serial, as {@link #scatterAddScaled}.
+     * table changes. The threads split the table's rows (each scans every position and adds those
+     * of its rows, in the same order as one thread: the same bits for any thread count).
      */
     static void bagScatterAddScaled(int batch, int seq, int d, int vocab, int rowsPerSample, int[] tok, int tko,
                                     float[] m, int mo, float[] g, int go, float[] s, int so, float beta, float[] grad,
@@ -144,25 +145,32 @@ final class CpuEmbedding {
                 }
             }
         }
-        CpuElementwise.betaScale(grad, gro, vocab * d, beta);
+        float[] inv = new float[batch];
         for (int b = 0; b < batch; b++) {
-            float f = s[so + b / rowsPerSample];
-            if (f == 0f) {
-                continue;
-            }
-            float inv = inverseCount(m, mo + b * seq, seq);
-            int src = go + b * d;
-            for (int t = 0; t < seq; t++) {
-                float w = m[mo + b * seq + t] * inv;
-                if (w == 0f) {
+            inv[b] = inverseCount(m, mo + b * seq, seq);
+        }
+        // rows per range: enough that a range's share of the positions outweighs scanning them all
+        Parallel.range(vocab, Math.max(1, vocab / 64), (v0, v1) -> {
+            CpuElementwise.betaScale(grad, gro + v0 * d, (v1 - v0) * d, beta);
+            for (int b = 0; b < batch; b++) {
+                float f = s[so + b / rowsPerSample];
+                if (f == 0f) {
                     continue;
                 }
-                int dst = gro + tok[tko + b * seq + t] * d;
-                for (int j = 0; j < d; j++) {
-                    grad[dst + j] += f * (w * g[src + j]);
+                int src = go + b * d;
+                for (int t = 0; t < seq; t++) {
+                    int id = tok[tko + b * seq + t];
+                    float w = m[mo + b * seq + t] * inv[b];
+                    if (id < v0 || id >= v1 || w == 0f) {
+                        continue;
+                    }
+                    int dst = gro + id * d;
+                    for (int j = 0; j < d; j++) {
+                        grad[dst + j] += f * (w * g[src + j]);
+                    }
                 }
             }
-        }
+        });
     }
 
     /**
