@@ -8,7 +8,7 @@ import org.edp4j.tensor.Tensor;
  * A learned offset {@code y = x + b} on {@code [B, p]} or {@code [B, T, p]} (initialized to 0).
  * Per-sample squared norm, direct ({@code ||sum_t g_it||^2}), and clipped sum: {@link BiasRule}'s.
  */
-public final class Bias implements Layer {
+public final class Bias implements RuleLayer {
     private final Backend backend;
     private final int dim;
     private final Parameter bias;
@@ -44,29 +44,15 @@ public final class Bias implements Layer {
         return g;
     }
 
+    /** The per-sample rule of this layer's parameters (its norms and clipped sums are the rule's). */
+    @Override
+    public BiasRule rule() {
+        return rule;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(bias);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        rule.addSquaredNorms(sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        rule.clippedSum(factors, beta);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
-        rule.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
-        rule.clippedSum(factors, rowsPerUnit, beta);
     }
 
     @Override

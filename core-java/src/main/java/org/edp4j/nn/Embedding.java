@@ -12,7 +12,7 @@ import org.edp4j.tensor.Tensor;
  * <p>Per-sample squared gradient norm (the ghost norm with the token-equality mask) and clipped
  * sum (scatter-add): {@link EmbeddingRule}'s, with the batch's token ids.
  */
-public final class Embedding implements Layer {
+public final class Embedding implements RuleLayer {
     private final Backend backend;
     private final int vocab;
     private final int dim;
@@ -67,29 +67,15 @@ public final class Embedding implements Layer {
         return null;
     }
 
+    /** The per-sample rule of this layer's parameters (its norms and clipped sums are the rule's). */
+    @Override
+    public EmbeddingRule rule() {
+        return rule;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(table);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        rule.addSquaredNorms(sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        rule.clippedSum(factors, beta);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
-        rule.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
-        rule.clippedSum(factors, rowsPerUnit, beta);
     }
 
     @Override

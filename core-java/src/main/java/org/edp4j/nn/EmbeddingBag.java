@@ -16,7 +16,7 @@ import org.edp4j.tensor.Tensor;
  * <p>Per-sample squared gradient norm and clipped sum: {@link EmbeddingBagRule}'s, {@code O(T + d)}
  * a sample for the norm.
  */
-public final class EmbeddingBag implements Layer {
+public final class EmbeddingBag implements RuleLayer {
     private final Backend backend;
     private final int vocab;
     private final int dim;
@@ -73,29 +73,15 @@ public final class EmbeddingBag implements Layer {
         return null;
     }
 
+    /** The per-sample rule of this layer's parameters (its norms and clipped sums are the rule's). */
+    @Override
+    public EmbeddingBagRule rule() {
+        return rule;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(table);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        rule.addSquaredNorms(sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        rule.clippedSum(factors, beta);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
-        rule.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
-        rule.clippedSum(factors, rowsPerUnit, beta);
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.edp4j.tensor.Tensor;
  * <p>Per-sample squared norm, direct (the parameters are small), and clipped sums:
  * {@link LayerNormRule}'s.
  */
-public final class LayerNorm implements Layer {
+public final class LayerNorm implements RuleLayer {
     private final Backend backend;
     private final int dim;
     private final float eps;
@@ -65,29 +65,15 @@ public final class LayerNorm implements Layer {
         return gradIn;
     }
 
+    /** The per-sample rule of this layer's parameters (its norms and clipped sums are the rule's). */
+    @Override
+    public LayerNormRule rule() {
+        return rule;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(gamma, beta);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        rule.addSquaredNorms(sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float b) {
-        rule.clippedSum(factors, b);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
-        rule.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, int rowsPerUnit, float b) {
-        rule.clippedSum(factors, rowsPerUnit, b);
     }
 
     @Override

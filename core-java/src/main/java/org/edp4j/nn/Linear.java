@@ -21,7 +21,7 @@ import org.edp4j.tensor.Tensor;
  *
  * <p>Clipped sum: {@code dW = A^T diag(c) G}, one GEMM with the row scaling fused in.
  */
-public final class Linear implements Layer {
+public final class Linear implements RuleLayer {
 
     private final Backend backend;
     private final int in;
@@ -63,6 +63,7 @@ public final class Linear implements Layer {
     }
 
     /** The per-sample rule of this layer's weight and bias. */
+    @Override
     public LinearRule rule() {
         return rule;
     }
@@ -101,26 +102,6 @@ public final class Linear implements Layer {
     @Override
     public List<Parameter> parameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        rule.addSquaredNorms(sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        rule.clippedSum(factors, beta);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
-        rule.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
-        rule.clippedSum(factors, rowsPerUnit, beta);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.edp4j.tensor.Tensor;
  * distinct) and clipped sum (scatter-add into row t): {@link PositionEmbeddingRule}'s, whose
  * cached position ids the forward looks up too.
  */
-public final class PositionEmbedding implements Layer {
+public final class PositionEmbedding implements RuleLayer {
     private final Backend backend;
     private final int maxLen;
     private final int dim;
@@ -69,29 +69,15 @@ public final class PositionEmbedding implements Layer {
         return g;
     }
 
+    /** The per-sample rule of this layer's parameters (its norms and clipped sums are the rule's). */
+    @Override
+    public PositionEmbeddingRule rule() {
+        return rule;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(table);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        rule.addSquaredNorms(sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        rule.clippedSum(factors, beta);
-    }
-
-    @Override
-    public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
-        rule.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, int rowsPerUnit, float beta) {
-        rule.clippedSum(factors, rowsPerUnit, beta);
     }
 
     @Override
