@@ -180,7 +180,7 @@ final class CpuEmbedding {
      * {@code out[u] += sum_v ||sum_{(b,t): tok[b,t] = v} w_bt g_b||^2}. One sample per unit, that is
      * {@code ||g_b||^2 sum_v (sum_{t: tok[b,t] = v} w_bt)^2}: O(T + d) a sample. Several, the
      * weighted rows of each distinct token are added up first, as {@link #norms}: O(k T d) a unit.
-     * Positions of weight 0 (padding) take no part; their ids are not read.
+     * Positions of weight 0 (padding) take no part (their ids may be anything).
      */
     static void bagNorms(int units, int rowsPerUnit, int seq, int d, int[] tok, int tko, float[] m, int mo, float[] g,
                          int go, float[] out, int oo) {
