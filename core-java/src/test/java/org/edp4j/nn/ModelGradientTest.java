@@ -100,21 +100,7 @@ class ModelGradientTest {
                     bias,
                     new MaskedMeanPool(be),
                     shrink(new Linear(be, width, 3, true, rng)));
-            int[] tok = new int[real * seq];
-            int[][] rows = new int[real][seq];
-            int[] y = new int[real];
-            for (int i = 0; i < real; i++) {
-                int len = rng.nextInt(seq + 1); // 0 real tokens is legal: the pool gives 0
-                for (int t = 0; t < seq; t++) {
-                    int id = t < len ? 1 + rng.nextInt(vocab - 1) : Batch.PAD;
-                    tok[i * seq + t] = id;
-                    rows[i][t] = id;
-                }
-                y[i] = rng.nextInt(3);
-            }
-            Batch batch = Batch.tokens(be, capacity, seq, 3);
-            batch.loadTokens(tok, y, identity(real), real, vocab);
-            check(model, batch, Reference.run(model, null, rows, y), real, rng);
+            checkOnTokens(model, be, rng, capacity, real, seq, vocab);
         }
     }
 
@@ -131,22 +117,31 @@ class ModelGradientTest {
         for (Backend be : TestBackends.all()) {
             SplittableRandom rng = new SplittableRandom(seed);
             Sequential model = Models.bag(be, rng, vocab, dim, hidden, 3);
-            int[] tok = new int[real * seq];
-            int[][] rows = new int[real][seq];
-            int[] y = new int[real];
-            for (int i = 0; i < real; i++) {
-                int len = rng.nextInt(seq + 1); // 0 real tokens is legal: the bag gives 0
-                for (int t = 0; t < seq; t++) {
-                    int id = t < len ? 1 + rng.nextInt(vocab - 1) : Batch.PAD;
-                    tok[i * seq + t] = id;
-                    rows[i][t] = id;
-                }
-                y[i] = rng.nextInt(3);
-            }
-            Batch batch = Batch.tokens(be, capacity, seq, 3);
-            batch.loadTokens(tok, y, identity(real), real, vocab);
-            check(model, batch, Reference.run(model, null, rows, y), real, rng);
+            checkOnTokens(model, be, rng, capacity, real, seq, vocab);
         }
+    }
+
+    /**
+     * {@link #check} on a batch of {@code real} random token rows (each of a random length, 0 real
+     * tokens included: the pool or bag gives 0), 3 classes.
+     */
+    static void checkOnTokens(Sequential model, Backend be, SplittableRandom rng, int capacity, int real, int seq,
+                              int vocab) {
+        int[] tok = new int[real * seq];
+        int[][] rows = new int[real][seq];
+        int[] y = new int[real];
+        for (int i = 0; i < real; i++) {
+            int len = rng.nextInt(seq + 1);
+            for (int t = 0; t < seq; t++) {
+                int id = t < len ? 1 + rng.nextInt(vocab - 1) : Batch.PAD;
+                tok[i * seq + t] = id;
+                rows[i][t] = id;
+            }
+            y[i] = rng.nextInt(3);
+        }
+        Batch batch = Batch.tokens(be, capacity, seq, 3);
+        batch.loadTokens(tok, y, identity(real), real, vocab);
+        check(model, batch, Reference.run(model, null, rows, y), real, rng);
     }
 
     /** Forward, backward, then flat norms, per-layer norms and the clipped sum against the reference. */
