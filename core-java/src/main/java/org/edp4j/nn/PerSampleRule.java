@@ -50,7 +50,7 @@ import org.edp4j.tensor.Tensor;
  * serves steps of one row per unit (the default methods refuse more, unless it has no parameters).
  *
  * <p>Built-in rules: {@link LinearRule} (rowwise, ghost or direct), {@link EmbeddingRule},
- * {@link PositionEmbeddingRule}, {@link LayerNormRule}, {@link BiasRule} and
+ * {@link EmbeddingBagRule}, {@link PositionEmbeddingRule}, {@link LayerNormRule}, {@link BiasRule} and
  * {@link MaterializedRule} (per-sample gradients the caller has formed). Every {@link Layer} is
  * a rule too.
  */
