@@ -6,7 +6,7 @@
  * added to a {@code [B]} vector without materializing per-sample gradients, and the clipped sum
  * {@code sum_i c_i grad_i} written into their gradient buffers. Each layer kind's rule lives in one
  * class, checked against float64 per-example gradients by the test beside it:
- * {@link org.edp4j.nn.LinearRule}, {@link org.edp4j.nn.EmbeddingRule},
+ * {@link org.edp4j.nn.LinearRule}, {@link org.edp4j.nn.EmbeddingRule}, {@link org.edp4j.nn.EmbeddingBagRule},
  * {@link org.edp4j.nn.PositionEmbeddingRule}, {@link org.edp4j.nn.LayerNormRule},
  * {@link org.edp4j.nn.BiasRule}, and {@link org.edp4j.nn.MaterializedRule} for per-sample
  * gradients a caller forms itself. A caller with its own layers registers these rules with
@@ -23,6 +23,7 @@
  *   <tr><td>Linear on [B, T, d], ghost</td><td>{@code sum_{t,s} (a_it.a_is)(g_it.g_is)}</td><td>{@code T^2 (d + p) / 2} (tiles {@code s >= t})</td></tr>
  *   <tr><td>Linear on [B, T, d], direct</td><td>{@code ||A_i^T G_i||_F^2}</td><td>{@code T d p}</td></tr>
  *   <tr><td>Embedding</td><td>{@code sum_{t,s: tok_t = tok_s} g_it.g_is}</td><td>{@code T d} (grouping)</td></tr>
+ *   <tr><td>EmbeddingBag (masked mean, weights {@code w_t})</td><td>{@code ||g_i||^2 sum_v (sum_{t: tok_t = v} w_t)^2}</td><td>{@code T + d}</td></tr>
  *   <tr><td>LayerNorm, Bias</td><td>direct</td><td>{@code T d}</td></tr>
  *   <tr><td>PositionEmbedding</td><td>{@code sum_t ||g_it||^2} (positions are distinct)</td><td>{@code T d}</td></tr>
  *   <tr><td>Residual</td><td>sum of its inner layers' norms</td><td>theirs</td></tr>
