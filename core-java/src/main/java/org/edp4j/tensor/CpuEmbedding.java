@@ -10,6 +10,9 @@ import java.util.Arrays;
  * where they are read.
  */
 final class CpuEmbedding {
+    /** Table entries cleared plus terms added below which the bag's scatter runs on one thread. */
+    static final long SPLIT_WORK = 1L << 19;
+
     private CpuEmbedding() {
     }
 
@@ -149,8 +152,11 @@ final class CpuEmbedding {
         for (int b = 0; b < batch; b++) {
             inv[b] = inverseCount(m, mo + b * seq, seq);
         }
-        // rows per range: enough that a range's share of the positions outweighs scanning them all
-        Parallel.range(vocab, Math.max(1, vocab / 64), (v0, v1) -> {
+        // One thread for small work (a federated device's batch of 4: a loop's hand-off costs more than
+        // it saves); else ranges of rows large enough that a range's share of the positions outweighs
+        // scanning them all.
+        long work = (long) vocab * d + (long) batch * seq * d;
+        Parallel.range(vocab, work < SPLIT_WORK ? vocab : Math.max(1, vocab / 64), (v0, v1) -> {
             CpuElementwise.betaScale(grad, gro + v0 * d, (v1 - v0) * d, beta);
             for (int b = 0; b < batch; b++) {
                 float f = s[so + b / rowsPerSample];
