@@ -9,7 +9,7 @@ import org.edp4j.tensor.Tensor;
  * (a bias alone, apart from a weight). The gradient of sample i is {@code sum_t g_it}:
  * {@code ||grad_i||^2 = ||sum_t g_it||^2}; clipped sum {@code db = sum_r c_r g_r}.
  */
-public final class BiasRule implements PerSampleRule {
+public final class BiasRule implements UnitRule {
     private final Parameter bias;
     private final int dim;
     private final Backend backend;
@@ -43,22 +43,12 @@ public final class BiasRule implements PerSampleRule {
         return List.of(bias);
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /** Unit u's squared norm {@code ||sum_t g_ut||^2}, the sum over the unit's {@code kT} rows. */
     @Override
     public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, g);
         int seq = Rules.unitRows(this, "sqNorms", sqNorms, g, rowsPerUnit);
         backend.biasNorms(sqNorms.size(), seq, dim, g, sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        clippedSum(factors, 1, beta);
     }
 
     @Override

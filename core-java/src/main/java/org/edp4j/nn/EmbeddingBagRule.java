@@ -16,7 +16,7 @@ import org.edp4j.tensor.Tensor;
  * Clipped sum: {@code c_b w_bt g_b} added into row {@code tok_bt}. Neither forms the
  * {@code [B, T, d]} gradient of the looked-up rows.
  */
-public final class EmbeddingBagRule implements PerSampleRule {
+public final class EmbeddingBagRule implements UnitRule {
     private final Parameter table;
     private final int dim;
     private final Backend backend;
@@ -71,22 +71,12 @@ public final class EmbeddingBagRule implements PerSampleRule {
         return List.of(table);
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /** Unit u's squared norm: the tokens of its samples grouped as one, with their own gradients. */
     @Override
     public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, g);
         int k = Rules.unitRows(this, "sqNorms", sqNorms, g, rowsPerUnit);
         backend.embeddingBagNorms(sqNorms.size(), k, tokens.dim(1), dim, tokens, mask, g, sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        clippedSum(factors, 1, beta);
     }
 
     @Override

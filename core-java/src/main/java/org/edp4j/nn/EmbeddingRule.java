@@ -15,7 +15,7 @@ import org.edp4j.tensor.Tensor;
  * {@code [vocab, d]} per-sample gradient. Clipped sum: scatter-add of {@code c_i g_it} into row
  * {@code tok_it}.
  */
-public final class EmbeddingRule implements PerSampleRule {
+public final class EmbeddingRule implements UnitRule {
     private final Parameter table;
     private final int dim;
     private final Backend backend;
@@ -55,11 +55,6 @@ public final class EmbeddingRule implements PerSampleRule {
         return List.of(table);
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /**
      * Unit u's squared norm on the unit view ({@link PerSampleRule}): its {@code kT} tokens grouped
      * as one sample's, so equal tokens in different rows of the unit add their cross terms.
@@ -69,11 +64,6 @@ public final class EmbeddingRule implements PerSampleRule {
         Rules.requireInputs(this, g);
         int seq = Rules.unitRows(this, "sqNorms", sqNorms, g, rowsPerUnit);
         backend.embeddingNorms(sqNorms.size(), seq, dim, tokens, g, sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        clippedSum(factors, 1, beta);
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.edp4j.tensor.Tensor;
  * {@code ||grad_i||^2 = ||sum_t gy_it * xhat_it||^2 + ||sum_t gy_it||^2}. Clipped sums:
  * {@code dGamma = sum_r c_r gy_r * xhat_r}, {@code dBeta = sum_r c_r gy_r}.
  */
-public final class LayerNormRule implements PerSampleRule {
+public final class LayerNormRule implements UnitRule {
     private final Parameter gamma;
     private final Parameter beta;
     private final int dim;
@@ -59,22 +59,12 @@ public final class LayerNormRule implements PerSampleRule {
         return List.of(gamma, beta);
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /** Unit u's squared norm: the sums over t run over the unit's {@code kT} rows. */
     @Override
     public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, xhat);
         int seq = Rules.unitRows(this, "sqNorms", sqNorms, xhat, rowsPerUnit);
         backend.layerNormNorms(sqNorms.size(), seq, dim, gy, xhat, sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float b) {
-        clippedSum(factors, 1, b);
     }
 
     @Override

@@ -37,7 +37,7 @@ import org.edp4j.tensor.Tensor;
  * <p>Clipped sum: {@code dW = A^T diag(c) G} (or {@code G^T diag(c) A} for the transposed layout),
  * one GEMM with the row scaling fused in; {@code db = sum_r c_r g_r}.
  */
-public final class LinearRule implements PerSampleRule {
+public final class LinearRule implements UnitRule {
 
     /** How the per-sample norm of a sequence input is computed. */
     public enum NormMethod {
@@ -125,11 +125,6 @@ public final class LinearRule implements PerSampleRule {
         return parameters;
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /**
      * Unit u's squared norm on the unit view ({@link PerSampleRule}): a {@code [B, d]} input is read
      * as {@code [B/k, k, d]}, so for k &gt; 1 the ghost or direct norm runs on k rows per unit (never
@@ -159,11 +154,6 @@ public final class LinearRule implements PerSampleRule {
             case DIRECT -> false;
             case AUTO -> 5L * seq * (in + out) < 8L * in * out;
         };
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        clippedSum(factors, 1, beta);
     }
 
     @Override

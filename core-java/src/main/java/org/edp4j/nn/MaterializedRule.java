@@ -12,7 +12,7 @@ import org.edp4j.tensor.Tensor;
  * {@code sum_i c_i grad_i} a column sum with factors. Memory {@code B * size} floats, held by the
  * caller.
  */
-public final class MaterializedRule implements PerSampleRule {
+public final class MaterializedRule implements UnitRule {
     private final Parameter parameter;
     private final Backend backend;
     private Tensor perSample;
@@ -46,22 +46,12 @@ public final class MaterializedRule implements PerSampleRule {
         return List.of(parameter);
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /** Unit u's squared norm: the norm of the sum of its k rows, {@code ||sum_{i in u} grad_i||^2}. */
     @Override
     public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, perSample);
         int k = Rules.unitRows(this, "sqNorms", sqNorms, perSample, rowsPerUnit);
         backend.biasNorms(sqNorms.size(), k, parameter.size(), perSample, sqNorms);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        clippedSum(factors, 1, beta);
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.edp4j.tensor.Tensor;
  * {@link EmbeddingRule} of the table with a cached {@code [B, T]} tensor of position ids
  * ({@link #positions}) as the tokens.
  */
-public final class PositionEmbeddingRule implements PerSampleRule {
+public final class PositionEmbeddingRule implements UnitRule {
     private final Parameter table;
     private final int maxLen;
     private final int dim;
@@ -82,11 +82,6 @@ public final class PositionEmbeddingRule implements PerSampleRule {
         return List.of(table);
     }
 
-    @Override
-    public void addSquaredNorms(Tensor sqNorms) {
-        addSquaredNorms(sqNorms, 1);
-    }
-
     /**
      * Unit u's squared norm: the embedding norm on positions read as {@code [B/k, kT]}. Every row of
      * the unit holds positions {@code 0 .. T-1}, so position t appears k times in the unit and its
@@ -97,11 +92,6 @@ public final class PositionEmbeddingRule implements PerSampleRule {
     public void addSquaredNorms(Tensor sqNorms, int rowsPerUnit) {
         Rules.requireInputs(this, g);
         embedding.addSquaredNorms(sqNorms, rowsPerUnit);
-    }
-
-    @Override
-    public void clippedSum(Tensor factors, float beta) {
-        clippedSum(factors, 1, beta);
     }
 
     @Override
