@@ -115,10 +115,13 @@ public final class Vectorization {
         }
         synchronized (Vectorization.class) {
             if (decision == null) {
-                decision = probe(true);
-                if (!decision.enabled) {
-                    reporter.accept("CPU kernels: scalar fallback (" + decision.reason + ")");
+                Decision probed = probe(true);
+                if (!probed.enabled) {
+                    reporter.accept("CPU kernels: scalar fallback (" + probed.reason + ")");
+                } else {
+                    primeProfiles();
                 }
+                decision = probed;
             }
             return decision;
         }
@@ -147,6 +150,19 @@ public final class Vectorization {
                     + " bits; the Vector API kernels need at least 256");
         }
         return new Decision(true, bits + "-bit SIMD");
+    }
+
+    /**
+     * Runs {@code VectorPrimer} once, before the first Vector API kernel is built: it gives the JDK's
+     * shared Vector API entry points polymorphic profiles, which keeps C2 on JDK 17 from boxing a large
+     * kernel's vectors later (that class explains how).
+     */
+    private static void primeProfiles() {
+        try {
+            ((Runnable) Class.forName("org.edp4j.tensor.VectorPrimer").getDeclaredConstructor().newInstance()).run();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            reporter.accept("could not prime the Vector API's profiles (" + e + "); the kernels may run slower");
+        }
     }
 
     /** The Vector API's preferred vector size in bits (the module must be readable), or -1. */
