@@ -12,6 +12,9 @@ import java.util.Arrays;
 final class CpuEmbedding {
     /** Table entries cleared plus terms added below which the bag's scatter runs on one thread. */
     static final long SPLIT_WORK = 1L << 19;
+    /** The inner loops' {@code y += f (w x)} on rows: C2 on JDK 17 leaves them scalar (see {@link RowKernel}). */
+    static final RowKernel ROWS = Vectorization.pick(RowKernel.class, "org.edp4j.tensor.VectorRowKernel",
+            ScalarRowKernel::new);
 
     private CpuEmbedding() {
     }
@@ -44,11 +47,7 @@ final class CpuEmbedding {
             if (f == 0f) {
                 continue;
             }
-            int dst = gro + tok[tko + r] * d;
-            int src = go + r * d;
-            for (int j = 0; j < d; j++) {
-                grad[dst + j] += f * g[src + j];
-            }
+            ROWS.addScaled(grad, gro + tok[tko + r] * d, g, go + r * d, d, 1f, f);
         }
     }
 
@@ -75,10 +74,7 @@ final class CpuEmbedding {
                         System.arraycopy(g, src, acc, slots * d, d);
                         slots++;
                     } else {
-                        int dst = slotOf[h] * d;
-                        for (int j = 0; j < d; j++) {
-                            acc[dst + j] += g[src + j];
-                        }
+                        ROWS.addScaled(acc, slotOf[h] * d, g, src, d, 1f, 1f);
                     }
                 }
                 out[oo + b] += (float) CpuElementwise.sumSquares(acc, 0, slots * d);
@@ -112,10 +108,7 @@ final class CpuEmbedding {
                         continue;
                     }
                     count += w;
-                    int er = to + tok[tko + b * seq + t] * d;
-                    for (int j = 0; j < d; j++) {
-                        o[or + j] += w * table[er + j];
-                    }
+                    ROWS.addScaled(o, or, table, to + tok[tko + b * seq + t] * d, d, w, 1f);
                 }
                 float inv = 1f / Math.max(1f, count);
                 for (int j = 0; j < d; j++) {
@@ -170,10 +163,7 @@ final class CpuEmbedding {
                     if (id < v0 || id >= v1 || w == 0f) {
                         continue;
                     }
-                    int dst = gro + id * d;
-                    for (int j = 0; j < d; j++) {
-                        grad[dst + j] += f * (w * g[src + j]);
-                    }
+                    ROWS.addScaled(grad, gro + id * d, g, src, d, w, f);
                 }
             }
         });
@@ -224,9 +214,7 @@ final class CpuEmbedding {
                                     acc[dst + j] = w * g[src + j];
                                 }
                             } else {
-                                for (int j = 0; j < d; j++) {
-                                    acc[dst + j] += w * g[src + j];
-                                }
+                                ROWS.addScaled(acc, dst, g, src, d, w, 1f);
                             }
                         }
                     }
