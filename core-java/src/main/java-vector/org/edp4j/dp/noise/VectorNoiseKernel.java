@@ -38,7 +38,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       applied by swapping and sign flips, then {@code stddev * (r cos t)} and
  *       {@code stddev * (r sin t)} in double.</li>
  *   <li>The normals are rounded to float and written out in element order (block-major), a
- *       transposition done with scalar moves.</li>
+ *       transposition done with scalar moves (a gather of the float-rounded rows was no faster).</li>
  * </ol>
  * The rare lanes where fdlibm takes a branch not vectorized here (e_log.c's {@code |f| < 2^-20},
  * i.e. u1 within about 2^-20 of 1 or of a power of two; e_rem_pio2.c's second and third reduction
@@ -105,10 +105,8 @@ public final class VectorNoiseKernel implements NoiseKernel {
     private static final class Scratch {
         /** Keystream, word-major: word w of block b at {@code w * G + b}. */
         final int[] words = new int[16 * G];
-        /** r, cos t, sin t of pair i of block h H + b at {@code (h * 4 + i) * H + b}. */
+        /** r of pair i of block h H + b at {@code (h * 4 + i) * H + b}. */
         final double[] rad = new double[V * H];
-        final double[] cos = new double[V * H];
-        final double[] sin = new double[V * H];
         /**
          * The normals {@code stddev (r cos t)} of pair i, half h at {@code (h * 4 + i) * 2 H + b},
          * {@code stddev (r sin t)} at {@code + H}, in double: rounded to float while being written out.
@@ -137,7 +135,7 @@ public final class VectorNoiseKernel implements NoiseKernel {
         double[] z = w.z;
         for (int g = 0; g < blocks; g += G) {
             chacha(key, counter0 + g, nonce0, nonce1, nonce2, words);
-            int special = logStage(words, w.rad) | cosSinStage(words, w.rad, stddev, w.cos, w.sin, z);
+            int special = logStage(words, w.rad) | cosSinStage(words, w.rad, stddev, z);
             int base = off + 8 * g;
             for (int h = 0; h < 2; h++) {
                 for (int b = 0; b < H; b++) {
@@ -215,7 +213,7 @@ public final class VectorNoiseKernel implements NoiseKernel {
                 encode(j < count ? u1[j0 + j] : 0x1p-53, 2 * pair, b, w.words);
                 encode(j < count ? u2[j0 + j] : 0x1p-53, 2 * pair + 1, b, w.words);
             }
-            int special = logStage(w.words, w.rad) | cosSinStage(w.words, w.rad, 1.0, w.cos, w.sin, w.z);
+            int special = logStage(w.words, w.rad) | cosSinStage(w.words, w.rad, 1.0, w.z);
             for (int j = 0; j < count; j++) {
                 int v = j / H;
                 if ((special & (1 << v)) != 0) {
@@ -225,8 +223,9 @@ public final class VectorNoiseKernel implements NoiseKernel {
                     zc[j0 + j] = r * cs[0];
                     zs[j0 + j] = r * cs[1];
                 } else {
-                    zc[j0 + j] = w.rad[j] * w.cos[j];
-                    zs[j0 + j] = w.rad[j] * w.sin[j];
+                    // r cos t and r sin t times stddev 1.0 (exact): vector v, lane j % H
+                    zc[j0 + j] = w.z[2 * v * H + j % H];
+                    zs[j0 + j] = w.z[(2 * v + 1) * H + j % H];
                 }
             }
         }
@@ -381,15 +380,14 @@ public final class VectorNoiseKernel implements NoiseKernel {
     // cos, sin
 
     /**
-     * For pair {@code v % 4} of blocks {@code [(v / 4) H, (v / 4 + 1) H)}: {@code cosOut[v H + b] = cos t},
-     * {@code sinOut[v H + b] = sin t} for {@code t = 2 pi u2} ({@code 0 < t < 2 pi}), fdlibm's results,
-     * and the normals {@code out[2 v H + b] = stddev (r cos t)}, {@code out[(2 v + 1) H + b] =
-     * stddev (r sin t)} with {@code r = rad[v H + b]}, in double (the caller rounds them to float once);
+     * For pair {@code v % 4} of blocks {@code [(v / 4) H, (v / 4 + 1) H)}, with {@code t = 2 pi u2}
+     * ({@code 0 < t < 2 pi}) and fdlibm's cos t and sin t: the normals {@code out[2 v H + b] =
+     * stddev (r cos t)}, {@code out[(2 v + 1) H + b] = stddev (r sin t)} with {@code r = rad[v H + b]},
+     * in double (the caller rounds them to float once);
      * returns a bit per vector that has a lane near a multiple of pi/2 (e_rem_pio2.c's further
      * reduction steps, or k_sin/k_cos's tiny-argument shortcut), where the values here are not fdlibm's.
      */
-    private static int cosSinStage(int[] words, double[] rad, double stddev, double[] cosOut, double[] sinOut,
-                                   double[] out) {
+    private static int cosSinStage(int[] words, double[] rad, double stddev, double[] out) {
         int special = 0;
         for (int v = 0; v < V; v++) {
             int o = v * H;
@@ -441,8 +439,6 @@ public final class VectorNoiseKernel implements NoiseKernel {
             LongVector sinSign = q.and(2L).lanewise(LSHL, 62);
             DoubleVector c = cos.blend(sin, swap).reinterpretAsLongs().lanewise(XOR, cosSign).reinterpretAsDoubles();
             DoubleVector s = sin.blend(cos, swap).reinterpretAsLongs().lanewise(XOR, sinSign).reinterpretAsDoubles();
-            c.intoArray(cosOut, o);
-            s.intoArray(sinOut, o);
             DoubleVector r = DoubleVector.fromArray(D, rad, o);
             r.mul(c).mul(stddev).intoArray(out, 2 * o);
             r.mul(s).mul(stddev).intoArray(out, 2 * o + H);
