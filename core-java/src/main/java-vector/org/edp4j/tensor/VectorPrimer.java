@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Runs every Vector API operation edp4j's kernels use, on every element type they use (the preferred
  * shape only), interleaved, {@value #ROUNDS} times, before the first kernel is built
- * ({@link Vectorization} calls it once per JVM, about 0.2-0.3 s).
+ * ({@link Vectorization} calls it once per JVM, 0.3-0.4 s on the 2-core build machine).
  *
  * <p>Why: the Vector API's Java code is shared by every kernel, and its profiles decide how C2 on
  * JDK 17 compiles it. Left to the kernels, the first one to run (the GEMM, float vectors only) makes

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * 256 bits, and the system property {@value #PROPERTY} is not {@code false}. Otherwise the scalar
  * kernels run, and the reason is reported once, with the flag that enables the fast path. When the
  * Vector API is picked, {@code VectorPrimer} first runs every operation the kernels use, once per JVM
- * (about 0.3 s): on JDK 17 it keeps C2 from compiling a kernel with boxed vectors later
+ * (0.3-0.4 s): on JDK 17 it keeps C2 from compiling a kernel with boxed vectors later
  * (docs/design-notes.md, "The Vector API noise kernel's slow path").
  *
  * <p>Both kernel families compute the same results bit for bit (the GEMM: one fused multiply-add per
