@@ -2,6 +2,7 @@ package org.edp4j.tensor;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -41,6 +42,8 @@ public final class VectorGemm implements GemmKernel {
     private static final int MC = 192;
     /** Columns per B block: KC x NC floats stay in L2. */
     private static final int NC = 512;
+    /** The lanes from MR on (used when a vector holds two terms' MR values: {@link #packTermPairs}). */
+    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (-1L << MR) & ((1L << L) - 1));
     /** Column panels up to which A is read in place instead of packed (see {@link #rows}). */
     private static final int DIRECT_PANELS = 4;
 
@@ -295,8 +298,9 @@ public final class VectorGemm implements GemmKernel {
             int rows = Math.min(MR, mc - ip);
             int base = ip * kk;
             if (transA) {
-                // A stored [k, m]: the MR values of a term are contiguous.
-                for (int q = 0; q < kk; q++) {
+                // A stored [k, m]: the MR values of a term are contiguous
+                int q = rows == MR && L == 2 * MR ? packTermPairs(a, ao + ic + ip, m, kk, ps, ss, ap, base) : 0;
+                for (; q < kk; q++) {
                     int src = ao + ps[q] * m + ic + ip;
                     float s = ss[q];
                     int dst = base + q * MR;
@@ -342,6 +346,27 @@ public final class VectorGemm implements GemmKernel {
         }
     }
 
+
+    /**
+     * The transposed-A panel two terms per vector when a vector holds 2 MR floats: term q's MR values
+     * (row {@code ps[q]} of A from column {@code col}) in the low half, term q + 1's in the high half
+     * (its row read from MR columns earlier), times their scales, stored as the panel's next 2 MR
+     * floats. The same products as the scalar loop (one float multiply each). Returns the first term
+     * not packed (pairs whose reads would leave the array are left to the caller's loop).
+     */
+    private static int packTermPairs(float[] a, int col, int m, int kk, int[] ps, float[] ss, float[] ap, int base) {
+        int q = 0;
+        for (; q + 1 < kk; q += 2) {
+            int src0 = col + ps[q] * m;
+            int src1 = col + ps[q + 1] * m - MR;
+            if (src0 + L > a.length || src1 < 0) {
+                break;
+            }
+            FloatVector v = FloatVector.fromArray(S, a, src0).blend(FloatVector.fromArray(S, a, src1), HIGH);
+            v.mul(FloatVector.broadcast(S, ss[q]).blend(ss[q + 1], HIGH)).intoArray(ap, base + q * MR);
+        }
+        return q;
+    }
     /**
      * The micro-kernel: the MR x NR tile of C at {@code c[co + r ldc + j]} (r &lt; 8, j &lt; 2 lanes)
      * += the packed A panel at {@code ap[ao ..]} (kk x MR) times the packed B panel at

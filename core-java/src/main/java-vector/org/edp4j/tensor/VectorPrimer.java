@@ -120,7 +120,7 @@ public final class VectorPrimer implements Runnable {
                 .lanewise(SQRT);
         VectorMask<Float> m = y.compare(LT, 0f).or(y.compare(LE, 1f)).or(y.compare(GT, 2f)).or(y.compare(GE, 3f))
                 .or(y.compare(EQ, 4f)).or(x.compare(NE, y));
-        y = y.blend(x, m).blend(5f, m);
+        y = y.blend(x, m).blend(5f, m).blend(x, VectorMask.fromLong(F, 0xFF00L));
         y.intoArray(a, 0, all);
         FloatVector.fromArray(F, a, 0, all).intoArray(a, 0);
         DoubleVector d = (DoubleVector) x.convertShape(F2D, D, 0);
