@@ -346,7 +346,6 @@ public final class VectorGemm implements GemmKernel {
         }
     }
 
-
     /**
      * The transposed-A panel two terms per vector when a vector holds 2 MR floats: term q's MR values
      * (row {@code ps[q]} of A from column {@code col}) in the low half, term q + 1's in the high half
@@ -367,6 +366,7 @@ public final class VectorGemm implements GemmKernel {
         }
         return q;
     }
+
     /**
      * The micro-kernel: the MR x NR tile of C at {@code c[co + r ldc + j]} (r &lt; 8, j &lt; 2 lanes)
      * += the packed A panel at {@code ap[ao ..]} (kk x MR) times the packed B panel at
