@@ -40,8 +40,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (docs/design-notes.md, "The Vector API noise kernel's slow path"). Here every element type and
  * operation reaches those methods, and fills the operation caches, while their profiles are young:
  * the separate compiles see several classes, call without a class check, and never trap. The rounds
- * are enough for C1's profiled code of the shared methods to be installed and see every type (a
- * single round filled the caches but was not enough for the encoder's mix of kernels).
+ * are enough for C1's profiled code of the shared methods to be installed and see every type (one
+ * round kept the {@code text} model healthy; four were not enough for the encoder's mix of kernels).
  */
 public final class VectorPrimer implements Runnable {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
