@@ -38,6 +38,16 @@ public interface Layer extends PerSampleRule {
     Tensor backward(Tensor gradOutput, Batch batch);
 
     /**
+     * {@link #backward} for the first layer of a model, whose input is the data: nothing reads
+     * dL/d input, so a layer may skip computing it (for a {@link Linear} on 784 inputs that is a
+     * third of the backward pass). It must still keep what the DP hooks need. The default calls
+     * {@link #backward} and drops its result.
+     */
+    default void backwardWithoutInputGradient(Tensor gradOutput, Batch batch) {
+        backward(gradOutput, batch);
+    }
+
+    /**
      * The layers whose parameters form this layer's groups of per-layer clipping
      * ({@code ClippingMode.PER_LAYER}), in the order of {@link #parameters()}: the layer itself
      * when it has parameters (the default), none when it has not; a composite such as

@@ -99,6 +99,12 @@ public final class Linear implements RuleLayer {
         return gradIn;
     }
 
+    /** Only what the rule needs: the first layer's dL/d input (the data's) is not computed. */
+    @Override
+    public void backwardWithoutInputGradient(Tensor g, Batch batch) {
+        rule.inputs(input, g);
+    }
+
     @Override
     public List<Parameter> parameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);

@@ -131,11 +131,17 @@ public final class Sequential {
         return x;
     }
 
-    /** Back-propagates {@code dL/d logits} through every layer, last to first. */
+    /**
+     * Back-propagates {@code dL/d logits} through every layer, last to first; the first layer
+     * skips dL/d input, which nothing reads ({@link Layer#backwardWithoutInputGradient}).
+     */
     public void backward(Tensor gradLogits, Batch batch) {
         Tensor g = gradLogits;
-        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+        for (int i = layers.size() - 1; i > 0 && g != null; i--) {
             g = layers.get(i).backward(g, batch);
+        }
+        if (g != null) {
+            layers.get(0).backwardWithoutInputGradient(g, batch);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.edp4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,6 +54,129 @@ class SequentialTest {
         ActivationLayer relu = ActivationLayer.relu(be);
         assertThrows(IllegalArgumentException.class,
                 () -> Sequential.of(be, new Linear(be, 2, 2, true, rng), relu, new Linear(be, 2, 2, true, rng), relu));
+    }
+
+    @Test
+    void onlyTheFirstLayerSkipsItsInputGradient() {
+        Recording first = new Recording();
+        Recording middle = new Recording();
+        Sequential model = Sequential.of(be, first, new Linear(be, 3, 4, true, rng), middle,
+                new Linear(be, 4, 2, true, rng));
+        Batch batch = denseBatch(5, 3, 2);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(be);
+        loss.forward(model.forward(batch), batch);
+        model.backward(loss.gradient(), batch);
+        assertEquals("0 backward, 1 without input gradient", first.calls());
+        assertEquals("1 backward, 0 without input gradient", middle.calls());
+    }
+
+    /**
+     * A Linear first layer that skips dL/d input gives the same per-sample norms and clipped sums,
+     * bit for bit, as one whose full backward ran (the rule reads only its input and dL/d output).
+     */
+    @Test
+    void aFirstLinearWithoutItsInputGradientKeepsItsNormsAndSums() {
+        Batch batch = denseBatch(7, 6, 3);
+        float[][] skipped = normsAndSums(batch, false);
+        float[][] full = normsAndSums(batch, true);
+        for (int i = 0; i < full.length; i++) {
+            assertArrayEquals(full[i], skipped[i], "array " + i);
+        }
+    }
+
+    /** Squared norms, then each parameter's clipped sum, of a fixed-seed MLP after one backward pass. */
+    private float[][] normsAndSums(Batch batch, boolean fullBackward) {
+        SplittableRandom seeded = new SplittableRandom(7);
+        Sequential model = Models.mlp(be, seeded, 6, 5, 3);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(be);
+        loss.forward(model.forward(batch), batch);
+        if (fullBackward) {
+            Tensor g = loss.gradient();
+            for (int i = model.layers().size() - 1; i >= 0; i--) {
+                g = model.layers().get(i).backward(g, batch);
+            }
+        } else {
+            model.backward(loss.gradient(), batch);
+        }
+        int cap = batch.capacity();
+        Tensor sq = be.zeros(cap);
+        float[] factors = new float[cap];
+        for (int i = 0; i < cap; i++) {
+            factors[i] = 0.25f + i;
+        }
+        for (Layer l : model.layers()) {
+            l.addSquaredNorms(sq);
+            l.clippedSum(be.tensor(factors, cap), 0f);
+        }
+        List<Parameter> ps = model.parameters();
+        float[][] out = new float[ps.size() + 1][];
+        out[0] = sq.toArray();
+        for (int p = 0; p < ps.size(); p++) {
+            out[p + 1] = ps.get(p).grad().toArray();
+        }
+        return out;
+    }
+
+    /** A full batch of random dense rows and labels. */
+    private Batch denseBatch(int rows, int features, int classes) {
+        SplittableRandom data = new SplittableRandom(3);
+        float[] x = new float[rows * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) data.nextGaussian();
+        }
+        int[] y = new int[rows];
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = data.nextInt(classes);
+            order[i] = i;
+        }
+        Batch batch = Batch.dense(be, rows, features, classes);
+        batch.loadDense(x, y, order, rows);
+        return batch;
+    }
+
+    /** A parameter-free identity layer that counts its two kinds of backward pass. */
+    static final class Recording implements Layer {
+        private int full;
+        private int withoutInput;
+
+        String calls() {
+            return full + " backward, " + withoutInput + " without input gradient";
+        }
+
+        @Override
+        public Tensor forward(Tensor input, Batch batch) {
+            return input != null ? input : batch.features();
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput, Batch batch) {
+            full++;
+            return gradOutput;
+        }
+
+        @Override
+        public void backwardWithoutInputGradient(Tensor gradOutput, Batch batch) {
+            withoutInput++;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public void addSquaredNorms(Tensor sqNorms) {
+        }
+
+        @Override
+        public void clippedSum(Tensor factors, float beta) {
+        }
+
+        @Override
+        public String describe() {
+            return "Recording";
+        }
     }
 
     /** A weight-tied output layer: logits = x E^T with E another layer's embedding table. */
