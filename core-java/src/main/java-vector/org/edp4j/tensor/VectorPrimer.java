@@ -2,6 +2,7 @@ package org.edp4j.tensor;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -123,7 +124,8 @@ public final class VectorPrimer implements Runnable {
         y = y.blend(x, m).blend(5f, m).blend(x, VectorMask.fromLong(F, 0xFF00L));
         y.intoArray(a, 0, all);
         FloatVector.fromArray(F, a, 0, all).intoArray(a, 0);
-        DoubleVector d = (DoubleVector) x.convertShape(F2D, D, 0);
+        // both halves: part 1 goes through slice, as the update kernel's widening does
+        DoubleVector d = ((DoubleVector) x.convertShape(F2D, D, 0)).add((DoubleVector) y.convertShape(F2D, D, 1));
         return (long) (y.reduceLanes(ADD) + y.reduceLanes(MAX) + d.reduceLanes(ADD)) + (m.anyTrue() ? 1 : 0)
                 + x.reinterpretAsInts().reinterpretAsFloats().reinterpretAsInts().lane(0);
     }
@@ -138,7 +140,9 @@ public final class VectorPrimer implements Runnable {
         y = y.blend(x, m).blend(5.0, m);
         y.intoArray(a, 0, all);
         DoubleVector.fromArray(D, a, 0, all).intoArray(a, 0);
-        return (long) (y.reduceLanes(ADD) + y.reduceLanes(MAX)) + (m.anyTrue() ? 1 : 0)
+        FloatVector f = (FloatVector) x.convertShape(D2F, F, 0);
+        FloatVector g = (FloatVector) y.convertShape(D2F, F, -1);
+        return (long) (y.reduceLanes(ADD) + y.reduceLanes(MAX) + f.add(g).reduceLanes(ADD)) + (m.anyTrue() ? 1 : 0)
                 + x.reinterpretAsLongs().reinterpretAsDoubles().reinterpretAsLongs().lane(0);
     }
 }

@@ -1,12 +1,15 @@
 package org.edp4j.tensor;
 
 /**
- * The CPU's fused noise + optimizer updates, on arrays with offsets. Each element is computed in
- * double, the noise added before any rounding (see {@code org.edp4j.dp.noise}, floating-point
- * attacks), and rounded to float once. The standard normals come prefetched in
+ * The CPU's fused noise + optimizer updates, on arrays with offsets, split over the CPU pool; the
+ * element loops are {@link UpdateKernel}'s (each element computed in double, the noise added before
+ * any rounding, rounded to float once). The standard normals come prefetched in
  * {@link UpdateNoise#normals()}.
  */
 final class CpuUpdates {
+    static final UpdateKernel KERNEL = Vectorization.pick(UpdateKernel.class, "org.edp4j.tensor.VectorUpdateKernel",
+            ScalarUpdateKernel::new);
+
     private CpuUpdates() {
     }
 
@@ -15,15 +18,7 @@ final class CpuUpdates {
         float[] z = normals(noise, n);
         int zo = noise.offset();
         float std = noise.stddev();
-        Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double gi = x[xo + i];
-                if (z != null) {
-                    gi += (double) std * z[zo + i];
-                }
-                x[xo + i] = (float) (gi * scale);
-            }
-        });
+        Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> KERNEL.noiseAndScale(i0, i1, x, xo, z, zo, std, scale));
     }
 
     /** See {@link PerSampleOps#sgdUpdate}; {@code v} may be null. */
@@ -33,33 +28,10 @@ final class CpuUpdates {
         int zo = noise.offset();
         float std = noise.stddev();
         Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> {
-            // One loop per case, no test inside: C2 compiled the loop with both tests inside to scalar
-            // code (3 ns per parameter for the non-private update of the benchmark models; same arithmetic)
-            if (z == null && v == null) {
-                for (int i = i0; i < i1; i++) {
-                    float wi = w[wo + i];
-                    double gi = (double) g[go + i] * gradScale + (double) weightDecay * wi;
-                    w[wo + i] = (float) (wi - (double) lr * gi);
-                }
-            } else if (v == null) {
-                for (int i = i0; i < i1; i++) {
-                    float wi = w[wo + i];
-                    double gi = ((double) g[go + i] + (double) std * z[zo + i]) * gradScale
-                            + (double) weightDecay * wi;
-                    w[wo + i] = (float) (wi - (double) lr * gi);
-                }
+            if (v == null) {
+                KERNEL.sgd(i0, i1, w, wo, g, go, z, zo, std, gradScale, lr, weightDecay);
             } else {
-                for (int i = i0; i < i1; i++) {
-                    double gi = g[go + i];
-                    if (z != null) {
-                        gi += (double) std * z[zo + i];
-                    }
-                    float wi = w[wo + i];
-                    gi = gi * gradScale + (double) weightDecay * wi;
-                    gi = (double) momentum * v[vo + i] + gi;
-                    v[vo + i] = (float) gi;
-                    w[wo + i] = (float) (wi - (double) lr * gi);
-                }
+                KERNEL.sgdMomentum(i0, i1, w, wo, g, go, z, zo, std, gradScale, lr, weightDecay, momentum, v, vo);
             }
         });
     }
@@ -73,21 +45,8 @@ final class CpuUpdates {
         float std = noise.stddev();
         double c1 = 1.0 / (1.0 - Math.pow(beta1, t));
         double c2 = 1.0 / (1.0 - Math.pow(beta2, t));
-        Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double gi = g[go + i];
-                if (z != null) {
-                    gi += (double) std * z[zo + i];
-                }
-                gi *= gradScale;
-                double mi = beta1 * m[mo + i] + (1.0 - beta1) * gi;
-                double vi = beta2 * v[vo + i] + (1.0 - beta2) * gi * gi;
-                m[mo + i] = (float) mi;
-                v[vo + i] = (float) vi;
-                float wi = w[wo + i];
-                w[wo + i] = (float) (wi - lr * (mi * c1 / (Math.sqrt(vi * c2) + eps) + (double) weightDecay * wi));
-            }
-        });
+        Parallel.range(n, CpuElementwise.GRAIN, (i0, i1) -> KERNEL.adam(i0, i1, w, wo, g, go, z, zo, std, gradScale,
+                lr, weightDecay, beta1, beta2, eps, c1, c2, m, mo, v, vo));
     }
 
     /** The standard normals of an update, or null for none. */
