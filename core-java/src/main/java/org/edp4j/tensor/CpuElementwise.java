@@ -12,6 +12,11 @@ final class CpuElementwise {
     static final int GRAIN = 1 << 15;
 
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
+    /** The activations' tanh, in pieces of {@link #PIECE} widened to double in a per-thread buffer. */
+    static final TanhKernel TANH = Vectorization.pick(TanhKernel.class, "org.edp4j.tensor.VectorTanhKernel",
+            ScalarTanhKernel::new);
+    private static final int PIECE = 1024;
+    private static final ThreadLocal<double[]> TANH_PIECE = ThreadLocal.withInitial(() -> new double[PIECE]);
 
     private CpuElementwise() {
     }
@@ -53,14 +58,27 @@ final class CpuElementwise {
                     }
                 }
                 case TANH -> {
-                    for (int i = i0; i < i1; i++) {
-                        y[yo + i] = (float) Math.tanh(x[xo + i]);
+                    double[] t = TANH_PIECE.get();
+                    for (int p = i0; p < i1; p += PIECE) {
+                        int m = Math.min(PIECE, i1 - p);
+                        for (int j = 0; j < m; j++) {
+                            t[j] = x[xo + p + j];
+                        }
+                        TANH.tanh(t, 0, m);
+                        for (int j = 0; j < m; j++) {
+                            y[yo + p + j] = (float) t[j];
+                        }
                     }
                 }
                 case GELU -> {
-                    for (int i = i0; i < i1; i++) {
-                        float v = x[xo + i];
-                        y[yo + i] = 0.5f * v * (1f + (float) Math.tanh(GELU_C * (v + 0.044715f * v * v * v)));
+                    double[] t = TANH_PIECE.get();
+                    for (int p = i0; p < i1; p += PIECE) {
+                        int m = Math.min(PIECE, i1 - p);
+                        geluArguments(x, xo + p, m, t);
+                        for (int j = 0; j < m; j++) {
+                            float v = x[xo + p + j];
+                            y[yo + p + j] = 0.5f * v * (1f + (float) t[j]);
+                        }
                     }
                 }
             }
@@ -83,15 +101,29 @@ final class CpuElementwise {
                     }
                 }
                 case GELU -> {
-                    for (int i = i0; i < i1; i++) {
-                        float v = x[xo + i];
-                        float t = (float) Math.tanh(GELU_C * (v + 0.044715f * v * v * v));
-                        float dt = (1f - t * t) * GELU_C * (1f + 3f * 0.044715f * v * v);
-                        gx[gxo + i] = (0.5f * (1f + t) + 0.5f * v * dt) * gy[gyo + i];
+                    double[] td = TANH_PIECE.get();
+                    for (int p = i0; p < i1; p += PIECE) {
+                        int m = Math.min(PIECE, i1 - p);
+                        geluArguments(x, xo + p, m, td);
+                        for (int j = 0; j < m; j++) {
+                            float v = x[xo + p + j];
+                            float t = (float) td[j];
+                            float dt = (1f - t * t) * GELU_C * (1f + 3f * 0.044715f * v * v);
+                            gx[gxo + p + j] = (0.5f * (1f + t) + 0.5f * v * dt) * gy[gyo + p + j];
+                        }
                     }
                 }
             }
         });
+    }
+
+    /** {@code t[j] = tanh(sqrt(2/pi) (v + 0.044715 v^3))} of {@code v = x[xo + j]}, j &lt; m, the argument in float. */
+    private static void geluArguments(float[] x, int xo, int m, double[] t) {
+        for (int j = 0; j < m; j++) {
+            float v = x[xo + j];
+            t[j] = GELU_C * (v + 0.044715f * v * v * v);
+        }
+        TANH.tanh(t, 0, m);
     }
 
     /** {@code y += alpha x}. */
