@@ -269,6 +269,15 @@ public final class VectorGemm implements GemmKernel {
                 for (int q = 0; q < kk; q++) {
                     System.arraycopy(b, bo + ps[q] * n + j0 + jp, bp, base + q * NR, cols);
                 }
+            } else if (ps[kk - 1] - ps[0] == kk - 1) {
+                // B stored [n, k], the active terms contiguous (no scale): plain indices, whose range checks C2
+                // lifts out of the loop (the indirect ones below cost a check per value)
+                for (int x = 0; x < cols; x++) {
+                    int src = bo + (j0 + jp + x) * k + ps[0];
+                    for (int q = 0, dst = base + x; q < kk; q++, dst += NR) {
+                        bp[dst] = b[src + q];
+                    }
+                }
             } else {
                 // B stored [n, k]: row j of storage holds column j of op(B).
                 for (int x = 0; x < cols; x++) {
@@ -318,6 +327,11 @@ public final class VectorGemm implements GemmKernel {
                 int s5 = s4 + k;
                 int s6 = s5 + k;
                 int s7 = s6 + k;
+                if (ps[kk - 1] - ps[0] == kk - 1) {
+                    // the active terms contiguous: plain indices (range checks lifted, as in packB)
+                    packRows(a, s0 + ps[0], k, kk, ss, ap, base);
+                    continue;
+                }
                 for (int q = 0, dst = base; q < kk; q++, dst += MR) {
                     int p = ps[q];
                     float s = ss[q];
@@ -343,6 +357,32 @@ public final class VectorGemm implements GemmKernel {
                     Arrays.fill(ap, base + q * MR + rows, base + (q + 1) * MR, 0f);
                 }
             }
+        }
+    }
+
+    /**
+     * Eight rows of A from {@code a[s0 ..]} (row stride k), terms {@code 0 .. kk - 1} at consecutive
+     * columns, times their scales, into the panel at {@code ap[base ..]}: {@link #packA}'s loop with plain
+     * indices.
+     */
+    private static void packRows(float[] a, int s0, int k, int kk, float[] ss, float[] ap, int base) {
+        int s1 = s0 + k;
+        int s2 = s1 + k;
+        int s3 = s2 + k;
+        int s4 = s3 + k;
+        int s5 = s4 + k;
+        int s6 = s5 + k;
+        int s7 = s6 + k;
+        for (int q = 0, dst = base; q < kk; q++, dst += MR) {
+            float s = ss[q];
+            ap[dst] = a[s0 + q] * s;
+            ap[dst + 1] = a[s1 + q] * s;
+            ap[dst + 2] = a[s2 + q] * s;
+            ap[dst + 3] = a[s3 + q] * s;
+            ap[dst + 4] = a[s4 + q] * s;
+            ap[dst + 5] = a[s5 + q] * s;
+            ap[dst + 6] = a[s6 + q] * s;
+            ap[dst + 7] = a[s7 + q] * s;
         }
     }
 
