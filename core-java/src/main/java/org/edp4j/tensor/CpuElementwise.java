@@ -11,10 +11,12 @@ final class CpuElementwise {
     /** Elements per task below which elementwise loops stay serial. */
     static final int GRAIN = 1 << 15;
 
-    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
     /** The activations' tanh, in pieces of {@link #PIECE} widened to double in a per-thread buffer. */
     static final TanhKernel TANH = Vectorization.pick(TanhKernel.class, "org.edp4j.tensor.VectorTanhKernel",
             ScalarTanhKernel::new);
+    /** GELU's float passes around the tanh. */
+    static final GeluKernel GELU = Vectorization.pick(GeluKernel.class, "org.edp4j.tensor.VectorGeluKernel",
+            ScalarGeluKernel::new);
     private static final int PIECE = 1024;
     private static final ThreadLocal<double[]> TANH_PIECE = ThreadLocal.withInitial(() -> new double[PIECE]);
 
@@ -74,11 +76,9 @@ final class CpuElementwise {
                     double[] t = TANH_PIECE.get();
                     for (int p = i0; p < i1; p += PIECE) {
                         int m = Math.min(PIECE, i1 - p);
-                        geluArguments(x, xo + p, m, t);
-                        for (int j = 0; j < m; j++) {
-                            float v = x[xo + p + j];
-                            y[yo + p + j] = 0.5f * v * (1f + (float) t[j]);
-                        }
+                        GELU.arguments(x, xo + p, m, t);
+                        TANH.tanh(t, 0, m);
+                        GELU.forward(x, xo + p, t, m, y, yo + p);
                     }
                 }
             }
@@ -101,29 +101,16 @@ final class CpuElementwise {
                     }
                 }
                 case GELU -> {
-                    double[] td = TANH_PIECE.get();
+                    double[] t = TANH_PIECE.get();
                     for (int p = i0; p < i1; p += PIECE) {
                         int m = Math.min(PIECE, i1 - p);
-                        geluArguments(x, xo + p, m, td);
-                        for (int j = 0; j < m; j++) {
-                            float v = x[xo + p + j];
-                            float t = (float) td[j];
-                            float dt = (1f - t * t) * GELU_C * (1f + 3f * 0.044715f * v * v);
-                            gx[gxo + p + j] = (0.5f * (1f + t) + 0.5f * v * dt) * gy[gyo + p + j];
-                        }
+                        GELU.arguments(x, xo + p, m, t);
+                        TANH.tanh(t, 0, m);
+                        GELU.backward(x, xo + p, t, m, gy, gyo + p, gx, gxo + p);
                     }
                 }
             }
         });
-    }
-
-    /** {@code t[j] = tanh(sqrt(2/pi) (v + 0.044715 v^3))} of {@code v = x[xo + j]}, j &lt; m, the argument in float. */
-    private static void geluArguments(float[] x, int xo, int m, double[] t) {
-        for (int j = 0; j < m; j++) {
-            float v = x[xo + j];
-            t[j] = GELU_C * (v + 0.044715f * v * v * v);
-        }
-        TANH.tanh(t, 0, m);
     }
 
     /** {@code y += alpha x}. */
