@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -20,13 +19,7 @@ import org.junit.jupiter.api.Test;
 class RowKernelTest {
 
     static List<RowKernel> kernels() {
-        List<RowKernel> list = new ArrayList<>();
-        list.add(new ScalarRowKernel());
-        Vectorization.vectorKernel(RowKernel.class, "org.edp4j.tensor.VectorRowKernel").ifPresent(list::add);
-        if (Vectorization.moduleReadable()) {
-            assertEquals(2, list.size(), "jdk.incubator.vector is readable but VectorRowKernel did not load");
-        }
-        return list;
+        return KernelPair.of(RowKernel.class, new ScalarRowKernel(), "org.edp4j.tensor.VectorRowKernel");
     }
 
     @Property(tries = 300)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -23,13 +22,7 @@ class TanhKernelTest {
     private static final double REL = 1e-14;
 
     static List<TanhKernel> kernels() {
-        List<TanhKernel> list = new ArrayList<>();
-        list.add(new ScalarTanhKernel());
-        Vectorization.vectorKernel(TanhKernel.class, "org.edp4j.tensor.VectorTanhKernel").ifPresent(list::add);
-        if (Vectorization.moduleReadable()) {
-            assertEquals(2, list.size(), "jdk.incubator.vector is readable but VectorTanhKernel did not load");
-        }
-        return list;
+        return KernelPair.of(TanhKernel.class, new ScalarTanhKernel(), "org.edp4j.tensor.VectorTanhKernel");
     }
 
     /** An argument of a random kind: ordinary, tiny, huge, or next to a threshold of the definition. */
