@@ -320,6 +320,11 @@ public final class VectorGemm implements GemmKernel {
             } else if (rows == MR) {
                 // eight rows of A read side by side, the panel written in order
                 int s0 = ao + (ic + ip) * k;
+                if (ps[kk - 1] - ps[0] == kk - 1) {
+                    // the active terms contiguous: plain indices (range checks lifted, as in packB)
+                    packRows(a, s0 + ps[0], k, kk, ss, ap, base);
+                    continue;
+                }
                 int s1 = s0 + k;
                 int s2 = s1 + k;
                 int s3 = s2 + k;
@@ -327,11 +332,6 @@ public final class VectorGemm implements GemmKernel {
                 int s5 = s4 + k;
                 int s6 = s5 + k;
                 int s7 = s6 + k;
-                if (ps[kk - 1] - ps[0] == kk - 1) {
-                    // the active terms contiguous: plain indices (range checks lifted, as in packB)
-                    packRows(a, s0 + ps[0], k, kk, ss, ap, base);
-                    continue;
-                }
                 for (int q = 0, dst = base; q < kk; q++, dst += MR) {
                     int p = ps[q];
                     float s = ss[q];
