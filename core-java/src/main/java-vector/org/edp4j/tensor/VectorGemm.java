@@ -44,8 +44,6 @@ public final class VectorGemm implements GemmKernel {
     private static final int NC = 512;
     /** The lanes from MR on (used when a vector holds two terms' MR values: {@link #packTermPairs}). */
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (-1L << MR) & ((1L << L) - 1));
-    /** Column panels up to which A is read in place instead of packed (see {@link #rows}). */
-    private static final int DIRECT_PANELS = 4;
 
     /** Per-thread packing buffers. */
     private static final class Scratch {
@@ -98,25 +96,13 @@ public final class VectorGemm implements GemmKernel {
             if (kk == 0) {
                 continue;
             }
-            // Without a scale every term of the block is active with the factor alpha, and the kernel
-            // can read A where it is (row stride, term stride). That pays when n is small (A is reused
-            // by at most DIRECT_PANELS column panels; attention: n = 64 or 128), where packing A cost
-            // as much as the products; for wider C the packed panel is faster (one-thread, thread CPU
-            // time: 150-165 against 105-120 GFLOP/s at 8192x256x256, 1024^3 and 256x784x512).
-            boolean direct = scale == null && j1 - j0 <= DIRECT_PANELS * NR;
-            int rs = transA ? 1 : k;
-            int ts = transA ? m : 1;
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 packB(transB, b, bo, n, k, jc, nc, kk, w);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    if (direct) {
-                        blockDirect(a, ao + p0 * ts, rs, ts, alpha, kk, ic, mc, jc, nc, c, co, n, w);
-                    } else {
-                        packA(transA, a, ao, m, k, ic, mc, kk, w);
-                        block(kk, ic, mc, jc, nc, c, co, n, -1, w);
-                    }
+                    packA(transA, a, ao, m, k, ic, mc, kk, w);
+                    block(kk, ic, mc, jc, nc, c, co, n, -1, w);
                 }
             }
         }
@@ -153,38 +139,6 @@ public final class VectorGemm implements GemmKernel {
                     kernel(kk, w.a, ip * kk, w.b, jp * kk, c, co + i * ldc + j, ldc);
                 } else {
                     edgeTile(kk, ip, jp, rows, cols, c, co + i * ldc + j, ldc, w);
-                }
-            }
-        }
-    }
-
-    /**
-     * As {@link #block} with A read in place: {@code op(A)[i, p0 + q] = a[a0 + i rs + q ts]}, times
-     * alpha. A tile that sticks out of C runs on the row panel packed (zero-padded) into
-     * {@code w.a} and a padded copy of its C part.
-     */
-    private static void blockDirect(float[] a, int a0, int rs, int ts, float alpha, int kk, int ic, int mc, int j0,
-                                    int nc, float[] c, int co, int ldc, Scratch w) {
-        for (int ip = 0; ip < mc; ip += MR) {
-            int i = ic + ip;
-            int rows = Math.min(MR, mc - ip);
-            boolean packed = false;
-            for (int jp = 0; jp < nc; jp += NR) {
-                int cols = Math.min(NR, nc - jp);
-                int j = j0 + jp;
-                if (rows == MR && cols == NR) {
-                    kernelDirect(kk, a, a0 + i * rs, rs, ts, alpha, w.b, jp * kk, c, co + i * ldc + j, ldc);
-                } else {
-                    if (!packed) {
-                        float[] ap = w.a;
-                        for (int q = 0; q < kk; q++) {
-                            for (int r = 0; r < MR; r++) {
-                                ap[q * MR + r] = r < rows ? a[a0 + (i + r) * rs + q * ts] * alpha : 0f;
-                            }
-                        }
-                        packed = true;
-                    }
-                    edgeTile(kk, 0, jp, rows, cols, c, co + i * ldc + j, ldc, w);
                 }
             }
         }
@@ -463,83 +417,6 @@ public final class VectorGemm implements GemmKernel {
             c60 = b0.fma(x, c60);
             c61 = b1.fma(x, c61);
             x = FloatVector.broadcast(S, ap[a + 7]);
-            c70 = b0.fma(x, c70);
-            c71 = b1.fma(x, c71);
-        }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-        c40.intoArray(c, r4);
-        c41.intoArray(c, r4 + L);
-        c50.intoArray(c, r5);
-        c51.intoArray(c, r5 + L);
-        c60.intoArray(c, r6);
-        c61.intoArray(c, r6 + L);
-        c70.intoArray(c, r7);
-        c71.intoArray(c, r7 + L);
-    }
-
-    /**
-     * {@link #kernel} with A read in place: row r, term q at {@code a[a0 + r rs + q ts]}, multiplied
-     * by alpha (the value the packed panel would hold).
-     */
-    private static void kernelDirect(int kk, float[] a, int a0, int rs, int ts, float alpha, float[] bp, int bo,
-                                     float[] c, int co, int ldc) {
-        int r1 = co + ldc;
-        int r2 = r1 + ldc;
-        int r3 = r2 + ldc;
-        int r4 = r3 + ldc;
-        int r5 = r4 + ldc;
-        int r6 = r5 + ldc;
-        int r7 = r6 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, co);
-        FloatVector c01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, r1);
-        FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, r2);
-        FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, r3);
-        FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, r4);
-        FloatVector c41 = FloatVector.fromArray(S, c, r4 + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, r5);
-        FloatVector c51 = FloatVector.fromArray(S, c, r5 + L);
-        FloatVector c60 = FloatVector.fromArray(S, c, r6);
-        FloatVector c61 = FloatVector.fromArray(S, c, r6 + L);
-        FloatVector c70 = FloatVector.fromArray(S, c, r7);
-        FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
-        int x0 = a0;
-        int b = bo;
-        for (int q = 0; q < kk; q++, x0 += ts, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, b);
-            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
-            FloatVector x = FloatVector.broadcast(S, a[x0] * alpha);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[x0 + 1 * rs] * alpha);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[x0 + 2 * rs] * alpha);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[x0 + 3 * rs] * alpha);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[x0 + 4 * rs] * alpha);
-            c40 = b0.fma(x, c40);
-            c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[x0 + 5 * rs] * alpha);
-            c50 = b0.fma(x, c50);
-            c51 = b1.fma(x, c51);
-            x = FloatVector.broadcast(S, a[x0 + 6 * rs] * alpha);
-            c60 = b0.fma(x, c60);
-            c61 = b1.fma(x, c61);
-            x = FloatVector.broadcast(S, a[x0 + 7 * rs] * alpha);
             c70 = b0.fma(x, c70);
             c71 = b1.fma(x, c71);
         }

@@ -414,7 +414,7 @@ class CpuGemmTest {
     /**
      * {@code CpuGemm.single} (attention's entry point: one thread, operands at offsets, C overwritten
      * whatever it held, an optional per-term scale with zero terms skipped) gives {@code gemm}'s floats
-     * bit for bit on both kernels, A read in place or packed, and writes nothing outside its C.
+     * bit for bit on both kernels, and writes nothing outside its C.
      */
     @Property(tries = 40)
     void singleAtOffsetsIsGemmBitForBit(@ForAll @IntRange(min = 1, max = 40) int m,
