@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The {@link SoftmaxKernel} written with Java's Vector API: {@link ScalarSoftmax}'s definition with
  * the maximum, the exponentials, the partial sums and the scaling lane-wise, bit for bit the same
  * values. A chunk is one float vector (16 floats with 512-bit vectors): {@code ScalarSoftmax.exp}'s
- * fixed float operations run on every lane, and the chunk, widened to doubles half by half, goes to
- * the partial sums {@code P_j}, {@code j = (chunk start + lane) % 8}, in the scalar order. A tail
- * shorter than a chunk runs as in the scalar code.
+ * fixed float operations run on every lane and the chunk is stored; a second pass widens the stored
+ * row to doubles, a vector of doubles at a time, into the partial sums {@code P_j},
+ * {@code j = s % 8}, kept in registers, in the scalar order. A tail shorter than a chunk runs as in
+ * the scalar code. The backward's dot product goes the same way (its float products stored first).
  *
  * <p>Only the preferred shape is used (no half-size float vectors): with JDK 17 a second float shape
  * in the JVM makes the Vector API's type profiles bimorphic and the GEMM's intrinsics fail (see
@@ -38,8 +39,8 @@ public final class VectorSoftmax implements SoftmaxKernel {
 
     /** Public for {@link Vectorization#pick}. */
     public VectorSoftmax() {
-        if (8 % LD != 0 || LF != 2 * LD) {
-            throw new IllegalStateException("vectors of " + LD + " doubles do not divide the 8 partial sums");
+        if ((LD != 8 && LD != 4) || LF != 2 * LD) {
+            throw new IllegalStateException("vectors of " + LD + " doubles: the partial sums need 4 or 8");
         }
     }
 
@@ -47,15 +48,13 @@ public final class VectorSoftmax implements SoftmaxKernel {
     public void maskedSoftmax(float[] x, int off, int n, float[] mask, int maskOff) {
         float max = max(x, off, n, mask, maskOff);
         double[] part = PARTS.get();
-        java.util.Arrays.fill(part, 0.0);
         int whole = exps(x, off, n, mask, maskOff, max, part);
         for (int s = whole; s < n; s++) {
             float e = mask[maskOff + s] != 0f ? ScalarSoftmax.exp(x[off + s] - max) : 0f;
             x[off + s] = e;
             part[s & 7] += e;
         }
-        double sum = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-        float inv = (float) (1.0 / sum);
+        float inv = (float) (1.0 / ScalarSoftmax.sum(part));
         int s = 0;
         for (; s < whole; s += LF) {
             FloatVector.fromArray(F, x, off + s).mul(inv).intoArray(x, off + s);
@@ -92,11 +91,16 @@ public final class VectorSoftmax implements SoftmaxKernel {
     }
 
     /**
-     * {@code x_s = exp(x_s - max)} (0 where masked) in place for the whole chunks of the row, added to
-     * the partial sums {@code part[s % 8]} in the scalar order; returns their end.
+     * {@code x_s = exp(x_s - max)} (0 where masked) in place for the whole chunks of the row, and the
+     * partial sums {@code part[s % 8]} of those (from 0, in the scalar order); returns the chunks' end.
+     * The sums stay in registers, one vector of doubles per LD partial sums: with LD = 8 both halves
+     * of a chunk go to the same vector, with LD = 4 to two. The low half is widened from the chunk,
+     * the high half from the low lanes of a load that starts at it (part 1 of convertShape would
+     * slice through a shuffle that JDK 17 runs in plain Java); tmp has LF spare floats.
      */
     private static int exps(float[] x, int off, int n, float[] mask, int maskOff, float max, double[] part) {
-        float[] tmp = TMP.get();
+        DoubleVector a0 = DoubleVector.broadcast(D, 0.0);
+        DoubleVector a1 = DoubleVector.broadcast(D, 0.0);
         int s = 0;
         for (; s + LF <= n; s += LF) {
             FloatVector d = FloatVector.fromArray(F, x, off + s).sub(max);
@@ -117,15 +121,94 @@ public final class VectorSoftmax implements SoftmaxKernel {
             FloatVector f2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
             FloatVector e = p.mul(f1).mul(f2).blend(0f, drop);
             e.intoArray(x, off + s);
-            // each half widened from the low lanes of a load that starts at it (part 1 of convertShape
-            // would slice through a shuffle that JDK 17 runs in plain Java here); tmp has LF spare floats
-            e.intoArray(tmp, 0);
-            for (int h = 0; h < 2; h++) {
-                int j = (s + h * LD) & 7;
-                ((DoubleVector) FloatVector.fromArray(F, tmp, h * LD).convertShape(F2D, D, 0))
-                        .add(DoubleVector.fromArray(D, part, j)).intoArray(part, j);
+            a0 = a0.add((DoubleVector) e.convertShape(F2D, D, 0));
+            DoubleVector hi = (DoubleVector) e.convertShape(F2D, D, 1);
+            if (LD == 8) {
+                a0 = a0.add(hi);
+            } else {
+                a1 = a1.add(hi);
             }
         }
+        a0.intoArray(part, 0);
+        if (LD != 8) {
+            a1.intoArray(part, LD);
+        }
         return s;
+    }
+
+    @Override
+    public void backward(float[] p, int po, float[] dp, int dpo, int n, float scale, float[] ds, int dso,
+                         float[] keys) {
+        double[] part = PARTS.get();
+        int whole = products(p, po, dp, dpo, n, ds, dso, keys);
+        partialSums(ds, dso, whole, part);
+        for (int s = whole; s < n; s++) {
+            float ps = p[po + s];
+            part[s & 7] += ps * dp[dpo + s];
+            if (ps != 0f) {
+                keys[s] = 1f;
+            }
+        }
+        float dot = (float) ScalarSoftmax.sum(part);
+        int s = 0;
+        for (; s < whole; s += LF) {
+            FloatVector.fromArray(F, p, po + s).mul(FloatVector.fromArray(F, dp, dpo + s).sub(dot)).mul(scale)
+                    .intoArray(ds, dso + s);
+        }
+        for (; s < n; s++) {
+            ds[dso + s] = p[po + s] * (dp[dpo + s] - dot) * scale;
+        }
+    }
+
+    /**
+     * For the whole chunks of the row: the float products {@code p_s dp_s} into {@code ds} (a
+     * scratch use, overwritten by the caller), and {@code keys[s] = 1} where {@code p_s != 0};
+     * returns the chunks' end.
+     */
+    private static int products(float[] p, int po, float[] dp, int dpo, int n, float[] ds, int dso, float[] keys) {
+        int s = 0;
+        for (; s + LF <= n; s += LF) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + s);
+            FloatVector.fromArray(F, keys, s).blend(1f, pv.compare(NE, 0f)).intoArray(keys, s);
+            pv.mul(FloatVector.fromArray(F, dp, dpo + s)).intoArray(ds, dso + s);
+        }
+        return s;
+    }
+
+    /**
+     * The partial sums of the definition over the first {@code whole} floats of a row (a multiple of
+     * LF): {@code part[s % 8] = sum x[off + s]} in double, in increasing s, from 0. Kept in registers,
+     * one vector of doubles per LD partial sums: with LD = 8 every group of LD floats goes to the same
+     * vector, with LD = 4 the groups alternate between two. Each group is widened from the low lanes of
+     * a load that starts at it (part 1 of convertShape would slice through a shuffle that JDK 17 runs
+     * in plain Java); the last group, whose load could pass the array's end, is copied out first.
+     */
+    private static void partialSums(float[] x, int off, int whole, double[] part) {
+        DoubleVector a0 = DoubleVector.broadcast(D, 0.0);
+        DoubleVector a1 = DoubleVector.broadcast(D, 0.0);
+        int u = 0;
+        for (; u + LD < whole; u += LD) {
+            DoubleVector h = (DoubleVector) FloatVector.fromArray(F, x, off + u).convertShape(F2D, D, 0);
+            if (LD == 8 || (u & 7) == 0) {
+                a0 = a0.add(h);
+            } else {
+                a1 = a1.add(h);
+            }
+        }
+        if (u < whole) {
+            float[] tmp = TMP.get();
+            System.arraycopy(x, off + u, tmp, 0, LD);
+            DoubleVector h = (DoubleVector) FloatVector.fromArray(F, tmp, 0).convertShape(F2D, D, 0);
+            if (LD == 8 || (u & 7) == 0) {
+                a0 = a0.add(h);
+            } else {
+                a1 = a1.add(h);
+            }
+        }
+        a0.intoArray(part, 0);
+        if (LD == 8) {
+            return;
+        }
+        a1.intoArray(part, LD);
     }
 }

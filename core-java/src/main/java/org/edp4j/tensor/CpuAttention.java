@@ -16,8 +16,8 @@ import java.util.Arrays;
  *       row in place ({@link SoftmaxKernel}: {@link ScalarSoftmax}'s exactly specified exponential,
  *       lane-wise with the Vector API), {@code O = P V} (NN, the masked keys' terms left out);
  *   <li>backward: {@code dP = dO V^T} (NT) into {@code dProbs},
- *       {@code dS = P (dP - rowsum(P dP)) / sqrt(dh)} elementwise, {@code dQ = dS K} (NN),
- *       {@code dK = dS^T Q} and {@code dV = P^T dO} (TN).
+ *       {@code dS = P (dP - rowsum(P dP)) / sqrt(dh)} row by row ({@link SoftmaxKernel#backward}),
+ *       {@code dQ = dS K} (NN), {@code dK = dS^T Q} and {@code dV = P^T dO} (TN).
  * </ul>
  * The softmax subtracts the maximum over unmasked keys; masked keys get probability exactly 0,
  * and a sample without any unmasked key gets an all-zero row (never NaN). Keys that no query
@@ -114,26 +114,14 @@ final class CpuAttention {
                 gather(qkv, b, seq, stride, d + h * headDim, headDim, w.k);
                 gather(qkv, b, seq, stride, 2 * d + h * headDim, headDim, w.v);
                 gather(gOut, b, seq, d, h * headDim, headDim, w.g);
-                // The keys some query attends to; the others (masked) get P = dS = 0 and no gradient.
+                // dP = dO V^T
+                CpuGemm.single(false, true, seq, seq, headDim, 1f, w.g, 0, w.v, 0, dProbs, pBase, null);
+                // dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh), and the keys some query attends to (the
+                // others, masked, get P = dS = 0 and no gradient)
                 Arrays.fill(w.keys, 0, seq, 0f);
                 for (int t = 0; t < seq; t++) {
                     int pr = pBase + t * seq;
-                    for (int s = 0; s < seq; s++) {
-                        if (probs[pr + s] != 0f) {
-                            w.keys[s] = 1f;
-                        }
-                    }
-                }
-                // dP = dO V^T
-                CpuGemm.single(false, true, seq, seq, headDim, 1f, w.g, 0, w.v, 0, dProbs, pBase, null);
-                // dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh)
-                for (int t = 0; t < seq; t++) {
-                    int pr = pBase + t * seq;
-                    float dot = (float) CpuBackend.dot(dProbs, pr, probs, pr, seq);
-                    int o = t * seq;
-                    for (int s = 0; s < seq; s++) {
-                        ds[o + s] = probs[pr + s] * (dProbs[pr + s] - dot) * scale;
-                    }
+                    SOFTMAX.backward(probs, pr, dProbs, pr, seq, scale, ds, t * seq, w.keys);
                 }
                 // dQ = dS K over the attended keys, dK = dS^T Q, dV = P^T dO; the products over
                 // queries t: a row s of dK, dV that no query attends to is 0 (its dS, P column is 0)

@@ -376,23 +376,4 @@ public final class CpuBackend extends AbstractBackend {
     private static int o(IntTensor t) {
         return ((CpuIntTensor) t).offset;
     }
-
-    /** Dot product with four float accumulators, summed in double (CpuAttention's softmax backward). */
-    static double dot(float[] x, int xo, float[] y, int yo, int n) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s0 += x[xo + j] * y[yo + j];
-            s1 += x[xo + j + 1] * y[yo + j + 1];
-            s2 += x[xo + j + 2] * y[yo + j + 2];
-            s3 += x[xo + j + 3] * y[yo + j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += x[xo + j] * y[yo + j];
-        }
-        return (double) s0 + s1 + s2 + s3;
-    }
 }

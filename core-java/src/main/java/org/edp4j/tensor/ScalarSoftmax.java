@@ -11,6 +11,8 @@ package org.edp4j.tensor;
  *       s, then {@code ((P_0 + P_1) + (P_2 + P_3)) + ((P_4 + P_5) + (P_6 + P_7))};</li>
  *   <li>{@code x_s = e_s * (float) (1 / sum)}, a float product.</li>
  * </ol>
+ * The backward ({@link #backward}) sums its dot product {@code sum_s p_s dp_s} the same way: the
+ * float products {@code p_s * dp_s} into the eight partial sums in double, combined in the same order.
  */
 final class ScalarSoftmax implements SoftmaxKernel {
     /** log2(e), the float nearest. */
@@ -72,10 +74,31 @@ final class ScalarSoftmax implements SoftmaxKernel {
         scale(x, off, 0, n, part);
     }
 
+    @Override
+    public void backward(float[] p, int po, float[] dp, int dpo, int n, float scale, float[] ds, int dso,
+                         float[] keys) {
+        double[] part = new double[8];
+        for (int s = 0; s < n; s++) {
+            float ps = p[po + s];
+            part[s & 7] += ps * dp[dpo + s];
+            if (ps != 0f) {
+                keys[s] = 1f;
+            }
+        }
+        float dot = (float) sum(part);
+        for (int s = 0; s < n; s++) {
+            ds[dso + s] = p[po + s] * (dp[dpo + s] - dot) * scale;
+        }
+    }
+
+    /** The eight partial sums added in the definition's order. */
+    static double sum(double[] part) {
+        return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+    }
+
     /** {@code x[off + s] *= (float) (1 / sum)} for {@code s} in {@code [from, n)}, the sum of the eight partial sums in their order. */
     static void scale(float[] x, int off, int from, int n, double[] part) {
-        double sum = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-        float inv = (float) (1.0 / sum); // sum >= 1: the maximum contributes exp(0)
+        float inv = (float) (1.0 / sum(part)); // sum >= 1: the maximum contributes exp(0)
         for (int s = from; s < n; s++) {
             x[off + s] *= inv;
         }

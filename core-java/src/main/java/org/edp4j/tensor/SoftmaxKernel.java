@@ -13,4 +13,15 @@ interface SoftmaxKernel {
      * x: modified in {@code [off, off + n)}; mask: not modified.
      */
     void maskedSoftmax(float[] x, int off, int n, float[] mask, int maskOff);
+
+    /**
+     * The softmax's backward for one row of probabilities p with upstream gradient dp:
+     * {@code ds[dso + s] = p_s (dp_s - dot) scale} for {@code s < n}, float operations in that order,
+     * with {@code dot = (float) sum_s p_s dp_s}, each product rounded to float and summed in double
+     * as {@link #maskedSoftmax}'s sum is (see {@link ScalarSoftmax}); and {@code keys[s] = 1} where
+     * {@code p_s != 0} (the keys some query attends to; the other entries of keys are left as they are).
+     * p, dp: not modified; ds: modified in {@code [dso, dso + n)} (must not overlap p or dp);
+     * keys: modified in {@code [0, n)}.
+     */
+    void backward(float[] p, int po, float[] dp, int dpo, int n, float scale, float[] ds, int dso, float[] keys);
 }

@@ -12,7 +12,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** Both {@link SoftmaxKernel}s against a float64 softmax, against each other (bit for bit), and the exponential. */
+/**
+ * Both {@link SoftmaxKernel}s against a float64 softmax and softmax backward, against each other (bit for
+ * bit), and the exponential.
+ */
 class SoftmaxKernelTest {
 
     static List<SoftmaxKernel> kernels() {
@@ -92,6 +95,101 @@ class SoftmaxKernelTest {
             } else {
                 assertArrayEquals(first, y, k.getClass().getSimpleName() + " differs from ScalarSoftmax");
             }
+        }
+    }
+
+    /**
+     * The backward row {@code ds = p (dp - p . dp) scale} against float64, both kernels bit for bit,
+     * rows of every length around the vector widths, at offsets, with zero probabilities (masked keys),
+     * rows whose dot product cancels, and the keys marked exactly where {@code p != 0}.
+     */
+    @Property(tries = 300)
+    void backwardRowsMatchFloat64AndTheKernelsAgreeBitForBit(@ForAll @IntRange(min = 0, max = 300) int n,
+                                                             @ForAll @IntRange(min = 0, max = 9) int off,
+                                                             @ForAll @IntRange(min = 0, max = 3) int kind,
+                                                             @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] p = new float[off + n + 5];
+        float[] dp = new float[off + n + 2];
+        for (int s = 0; s < n; s++) {
+            // kind 1: a third of the keys masked (p exactly 0); kind 2: dp constant up to a little noise,
+            // so that dp - p . dp cancels (p sums to about 1); kind 3: wide magnitudes
+            p[off + s] = kind == 1 && rng.nextInt(3) == 0 ? 0f : (float) rng.nextDouble() / Math.max(1, n / 4);
+            dp[off + s] = switch (kind) {
+                case 2 -> 3f + (float) (rng.nextDouble() * 1e-4);
+                case 3 -> (float) ((rng.nextDouble() * 2 - 1) * Math.pow(10, rng.nextInt(9) - 4));
+                default -> (float) (rng.nextDouble() * 2 - 1);
+            };
+        }
+        if (kind == 2 && n > 0) {
+            double total = 0;
+            for (int s = 0; s < n; s++) {
+                total += p[off + s];
+            }
+            for (int s = 0; s < n; s++) {
+                p[off + s] = (float) (p[off + s] / total);
+            }
+        }
+        float scale = 0.125f;
+        double dot = 0;
+        double abs = 0;
+        for (int s = 0; s < n; s++) {
+            dot += (double) p[off + s] * dp[off + s];
+            abs += Math.abs((double) p[off + s] * dp[off + s]);
+        }
+        float[] first = null;
+        float[] firstKeys = null;
+        for (SoftmaxKernel k : kernels()) {
+            float[] ds = new float[3 + n + 4];
+            Arrays.fill(ds, 7f);
+            float[] keys = new float[n + 16];
+            Arrays.fill(keys, 0, n + 16, 0f);
+            keys[n + 15] = 5f;
+            k.backward(p, off, dp, off, n, scale, ds, 3, keys);
+            for (int s = 0; s < n; s++) {
+                double diff = dp[off + s] - dot;
+                double want = p[off + s] * diff * scale;
+                // the dot's float products and its rounding to float (2^-23 of sum |p dp| plus an ulp of it),
+                // the float subtraction and the two float products
+                double dotErr = abs * 0x1p-22 + Math.ulp((float) dot);
+                double tol = p[off + s] * scale * (dotErr + Math.abs(diff) * 0x1p-22) + Math.abs(want) * 0x1p-22 + 1e-38;
+                assertEquals(want, ds[3 + s], tol, "element " + s);
+                assertEquals(p[off + s] != 0f ? 1f : 0f, keys[s], "key " + s);
+            }
+            assertEquals(7f, ds[2]);
+            assertEquals(7f, ds[3 + n]);
+            assertEquals(5f, keys[n + 15], "keys past n untouched");
+            if (first == null) {
+                first = ds;
+                firstKeys = keys;
+            } else {
+                assertArrayEquals(first, ds, k.getClass().getSimpleName() + " differs from ScalarSoftmax");
+                assertArrayEquals(firstKeys, keys);
+            }
+        }
+    }
+
+    /** Keys already marked by an earlier row stay marked; a NaN probability marks its key and spreads NaN. */
+    @Test
+    void backwardKeepsEarlierMarksAndPropagatesNaN() {
+        for (SoftmaxKernel k : kernels()) {
+            int n = 37;
+            float[] p = new float[n];
+            float[] dp = new float[n];
+            Arrays.fill(dp, 1f);
+            p[20] = 1f;
+            float[] keys = new float[n];
+            keys[3] = 1f;
+            float[] ds = new float[n];
+            k.backward(p, 0, dp, 0, n, 1f, ds, 0, keys);
+            for (int s = 0; s < n; s++) {
+                assertEquals(s == 3 || s == 20 ? 1f : 0f, keys[s], k.getClass().getSimpleName() + " key " + s);
+                assertEquals(0f, ds[s], "p (dp - p . dp) = 0 here");
+            }
+            p[30] = Float.NaN;
+            k.backward(p, 0, dp, 0, n, 1f, ds, 0, keys);
+            assertEquals(1f, keys[30]);
+            assertTrue(Float.isNaN(ds[20]) && Float.isNaN(ds[30]), k.getClass().getSimpleName());
         }
     }
 
