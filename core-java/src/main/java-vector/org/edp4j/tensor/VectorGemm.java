@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * and {@value #NC} columns of C, the block of op(B) is packed into panels of {@code NR = 2 x lanes}
  * columns ({@code KC x NR} floats each, zero-padded, transposed while packing for NT and TT); for
  * every block of {@value #MC} rows of the thread's range, the block of op(A), multiplied by
- * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows. The micro-kernel then keeps
+ * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows (except A stored {@code [k, m]}
+ * with no factor to apply, read in place: see {@link #tile}). The micro-kernel then keeps
  * an {@code MR x NR} tile of C in 16 vector registers (with 512-bit vectors, 8 x 32 floats) and, for
  * every term, loads two B vectors, broadcasts each of the 8 A values and does 16 fused
  * multiply-adds. A tile that sticks out of C (the last rows or columns) runs on a zero-padded copy.
@@ -96,13 +97,23 @@ public final class VectorGemm implements GemmKernel {
             if (kk == 0) {
                 continue;
             }
+            // A stored [k, m] (TN) already holds a term's MR values side by side, the next term's m floats
+            // on: without a factor to apply (no scale, alpha 1) the kernel reads it in place, one pointer
+            // step of m per term. Packing cost more than it saved at every shape measured (interleaved:
+            // attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x, 256x8192x768 1.12x, 784x256x512
+            // 1.0x faster in place). Row ranges that are whole panels only: an edge panel needs padding.
+            boolean inPlace = transA && scale == null && alpha == 1f && (i1 - i0) % MR == 0;
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 packB(transB, b, bo, n, k, jc, nc, kk, w);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    packA(transA, a, ao, m, k, ic, mc, kk, w);
-                    block(kk, ic, mc, jc, nc, c, co, n, -1, w);
+                    if (inPlace) {
+                        block(kk, a, ao + p0 * m + ic, 1, m, ic, mc, jc, nc, c, co, n, -1, w);
+                    } else {
+                        packA(transA, a, ao, m, k, ic, mc, kk, w);
+                        block(kk, w.a, 0, kk, MR, ic, mc, jc, nc, c, co, n, -1, w);
+                    }
                 }
             }
         }
@@ -120,12 +131,13 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Every tile of the packed A block (rows {@code [ic, ic + mc)}) times the packed B block
-     * (columns {@code [j0, j0 + nc)}), C at {@code c[co + i ldc + j]}; with {@code upper >= 0}, only
-     * tiles holding some column {@code j >= i} (the Gram matrix's upper part).
+     * Every tile of the A block (rows {@code [ic, ic + mc)}) times the packed B block (columns
+     * {@code [j0, j0 + nc)}), C at {@code c[co + i ldc + j]}; with {@code upper >= 0}, only tiles
+     * holding some column {@code j >= i} (the Gram matrix's upper part). A's value for block row r,
+     * term q is {@code ap[a0 + r rowStep + q termStep]} (the packed block: rowStep kk, termStep MR).
      */
-    private static void block(int kk, int ic, int mc, int j0, int nc, float[] c, int co, int ldc, int upper,
-                              Scratch w) {
+    private static void block(int kk, float[] ap, int a0, int rowStep, int termStep, int ic, int mc, int j0, int nc,
+                              float[] c, int co, int ldc, int upper, Scratch w) {
         for (int jp = 0; jp < nc; jp += NR) {
             int cols = Math.min(NR, nc - jp);
             int j = j0 + jp;
@@ -136,16 +148,17 @@ public final class VectorGemm implements GemmKernel {
                 }
                 int rows = Math.min(MR, mc - ip);
                 if (rows == MR && cols == NR) {
-                    kernel(kk, w.a, ip * kk, w.b, jp * kk, c, co + i * ldc + j, ldc);
+                    kernel(kk, ap, a0 + ip * rowStep, termStep, w.b, jp * kk, c, co + i * ldc + j, ldc);
                 } else {
-                    edgeTile(kk, ip, jp, rows, cols, c, co + i * ldc + j, ldc, w);
+                    edgeTile(kk, ap, a0 + ip * rowStep, termStep, jp, rows, cols, c, co + i * ldc + j, ldc, w);
                 }
             }
         }
     }
 
     /** A tile that sticks out of C: run on a zero-padded copy, copy the valid part back. */
-    private static void edgeTile(int kk, int ip, int jp, int rows, int cols, float[] c, int co, int ldc, Scratch w) {
+    private static void edgeTile(int kk, float[] ap, int ao, int termStep, int jp, int rows, int cols, float[] c,
+                                 int co, int ldc, Scratch w) {
         float[] t = w.tile;
         // at most one vector of columns (the head of a 10-class classifier, say): the one-vector kernel
         int width = cols <= L ? L : NR;
@@ -154,9 +167,9 @@ public final class VectorGemm implements GemmKernel {
             System.arraycopy(c, co + r * ldc, t, r * width, cols);
         }
         if (width == L) {
-            kernelNarrow(kk, w.a, ip * kk, w.b, jp * kk, t);
+            kernelNarrow(kk, ap, ao, termStep, w.b, jp * kk, t);
         } else {
-            kernel(kk, w.a, ip * kk, w.b, jp * kk, t, 0, NR);
+            kernel(kk, ap, ao, termStep, w.b, jp * kk, t, 0, NR);
         }
         for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * width, c, co + r * ldc, cols);
@@ -164,10 +177,10 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * {@link #kernel} on one vector of columns: the MR x L tile at {@code t[r L + j]} += the packed A
-     * panel times the first L columns of the packed B panel.
+     * {@link #kernel} on one vector of columns: the MR x L tile at {@code t[r L + j]} += the A panel
+     * (as there) times the first L columns of the packed B panel.
      */
-    private static void kernelNarrow(int kk, float[] ap, int ao, float[] bp, int bo, float[] t) {
+    private static void kernelNarrow(int kk, float[] ap, int ao, int termStep, float[] bp, int bo, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, t, 0);
         FloatVector c1 = FloatVector.fromArray(S, t, L);
         FloatVector c2 = FloatVector.fromArray(S, t, 2 * L);
@@ -178,7 +191,7 @@ public final class VectorGemm implements GemmKernel {
         FloatVector c7 = FloatVector.fromArray(S, t, 7 * L);
         int a = ao;
         int b = bo;
-        for (int q = 0; q < kk; q++, a += MR, b += NR) {
+        for (int q = 0; q < kk; q++, a += termStep, b += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             c0 = b0.fma(FloatVector.broadcast(S, ap[a]), c0);
             c1 = b0.fma(FloatVector.broadcast(S, ap[a + 1]), c1);
@@ -363,10 +376,12 @@ public final class VectorGemm implements GemmKernel {
 
     /**
      * The micro-kernel: the MR x NR tile of C at {@code c[co + r ldc + j]} (r &lt; 8, j &lt; 2 lanes)
-     * += the packed A panel at {@code ap[ao ..]} (kk x MR) times the packed B panel at
-     * {@code bp[bo ..]} (kk x NR), one fused multiply-add per term.
+     * += the A panel at {@code ap[ao ..]} (row r, term q at {@code ao + r + q termStep}: packed, termStep
+     * MR; in place, m) times the packed B panel at {@code bp[bo ..]} (kk x NR), one fused
+     * multiply-add per term.
      */
-    private static void kernel(int kk, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    private static void kernel(int kk, float[] ap, int ao, int termStep, float[] bp, int bo, float[] c, int co,
+                               int ldc) {
         int r1 = co + ldc;
         int r2 = r1 + ldc;
         int r3 = r2 + ldc;
@@ -392,7 +407,7 @@ public final class VectorGemm implements GemmKernel {
         FloatVector c71 = FloatVector.fromArray(S, c, r7 + L);
         int a = ao;
         int b = bo;
-        for (int q = 0; q < kk; q++, a += MR, b += NR) {
+        for (int q = 0; q < kk; q++, a += termStep, b += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
             FloatVector x = FloatVector.broadcast(S, ap[a]);
@@ -455,7 +470,7 @@ public final class VectorGemm implements GemmKernel {
                 for (int ic = 0; ic < Math.min(n, j0 + nc); ic += MC) {
                     int mc = Math.min(MC, n - ic);
                     packA(false, x, xo, n, k, ic, mc, kk, w);
-                    block(kk, ic, mc, j0, nc, g, 0, n, 0, w);
+                    block(kk, w.a, 0, kk, MR, ic, mc, j0, nc, g, 0, n, 0, w);
                 }
             }
         }
