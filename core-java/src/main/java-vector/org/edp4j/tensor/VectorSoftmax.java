@@ -144,25 +144,28 @@ public final class VectorSoftmax implements SoftmaxKernel {
         partialSums(ds, dso, whole, part);
         for (int s = whole; s < n; s++) {
             float ps = p[po + s];
-            part[s & 7] += ps * dp[dpo + s];
             if (ps != 0f) {
+                part[s & 7] += ps * dp[dpo + s];
                 keys[s] = 1f;
             }
         }
         float dot = (float) ScalarSoftmax.sum(part);
         int s = 0;
         for (; s < whole; s += LF) {
-            FloatVector.fromArray(F, p, po + s).mul(FloatVector.fromArray(F, dp, dpo + s).sub(dot)).mul(scale)
+            FloatVector pv = FloatVector.fromArray(F, p, po + s);
+            pv.mul(FloatVector.fromArray(F, dp, dpo + s).sub(dot)).mul(scale).blend(0f, pv.compare(EQ, 0f))
                     .intoArray(ds, dso + s);
         }
         for (; s < n; s++) {
-            ds[dso + s] = p[po + s] * (dp[dpo + s] - dot) * scale;
+            float ps = p[po + s];
+            ds[dso + s] = ps == 0f ? 0f : ps * (dp[dpo + s] - dot) * scale;
         }
     }
 
     /**
      * For the whole chunks of the row: the float products {@code p_s dp_s} into {@code ds} (a
-     * scratch use, overwritten by the caller), and {@code keys[s] = 1} where {@code p_s != 0};
+     * scratch use, overwritten by the caller), +0 where {@code p_s == 0} (adding it to a partial sum
+     * changes nothing, as the scalar loop's skip), and {@code keys[s] = 1} where {@code p_s != 0};
      * returns the chunks' end.
      */
     private static int products(float[] p, int po, float[] dp, int dpo, int n, float[] ds, int dso, float[] keys) {
@@ -170,7 +173,7 @@ public final class VectorSoftmax implements SoftmaxKernel {
         for (; s + LF <= n; s += LF) {
             FloatVector pv = FloatVector.fromArray(F, p, po + s);
             FloatVector.fromArray(F, keys, s).blend(1f, pv.compare(NE, 0f)).intoArray(keys, s);
-            pv.mul(FloatVector.fromArray(F, dp, dpo + s)).intoArray(ds, dso + s);
+            pv.mul(FloatVector.fromArray(F, dp, dpo + s)).blend(0f, pv.compare(EQ, 0f)).intoArray(ds, dso + s);
         }
         return s;
     }

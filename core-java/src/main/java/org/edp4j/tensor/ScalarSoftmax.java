@@ -12,7 +12,8 @@ package org.edp4j.tensor;
  *   <li>{@code x_s = e_s * (float) (1 / sum)}, a float product.</li>
  * </ol>
  * The backward ({@link #backward}) sums its dot product {@code sum_s p_s dp_s} the same way: the
- * float products {@code p_s * dp_s} into the eight partial sums in double, combined in the same order.
+ * float products {@code p_s * dp_s} of the keys with {@code p_s != 0} into the eight partial sums in
+ * double, combined in the same order.
  */
 final class ScalarSoftmax implements SoftmaxKernel {
     /** log2(e), the float nearest. */
@@ -80,14 +81,15 @@ final class ScalarSoftmax implements SoftmaxKernel {
         double[] part = new double[8];
         for (int s = 0; s < n; s++) {
             float ps = p[po + s];
-            part[s & 7] += ps * dp[dpo + s];
             if (ps != 0f) {
+                part[s & 7] += ps * dp[dpo + s];
                 keys[s] = 1f;
             }
         }
         float dot = (float) sum(part);
         for (int s = 0; s < n; s++) {
-            ds[dso + s] = p[po + s] * (dp[dpo + s] - dot) * scale;
+            float ps = p[po + s];
+            ds[dso + s] = ps == 0f ? 0f : ps * (dp[dpo + s] - dot) * scale;
         }
     }
 

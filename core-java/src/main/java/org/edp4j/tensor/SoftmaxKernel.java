@@ -17,9 +17,11 @@ interface SoftmaxKernel {
     /**
      * The softmax's backward for one row of probabilities p with upstream gradient dp:
      * {@code ds[dso + s] = p_s (dp_s - dot) scale} for {@code s < n}, float operations in that order,
-     * with {@code dot = (float) sum_s p_s dp_s}, each product rounded to float and summed in double
-     * as {@link #maskedSoftmax}'s sum is (see {@link ScalarSoftmax}); and {@code keys[s] = 1} where
-     * {@code p_s != 0} (the keys some query attends to; the other entries of keys are left as they are).
+     * and exactly 0 where {@code p_s == 0}, with {@code dot = (float) sum_{p_s != 0} p_s dp_s}, each
+     * product rounded to float and summed in double as {@link #maskedSoftmax}'s sum is (see
+     * {@link ScalarSoftmax}): a key with probability 0 (masked) takes no part, whatever its dp holds
+     * (the CUDA kernel's definition too); and {@code keys[s] = 1} where {@code p_s != 0} (the keys some
+     * query attends to; the other entries of keys are left as they are).
      * p, dp: not modified; ds: modified in {@code [dso, dso + n)} (must not overlap p or dp);
      * keys: modified in {@code [0, n)}.
      */

@@ -133,6 +133,74 @@ class BackendAttentionTest {
         assertEquals(1.0, p[9] + p[11], 1e-6, "sample 1 attends to its keys 0 and 2");
     }
 
+    /**
+     * Masked keys' rows of K and V (a hole inside the sequence and trailing padding) hold NaN and
+     * infinity: the outputs and the gradients are those of the same input with those rows finite
+     * (the masked keys never enter a product), and their own gradient rows are 0. The CPU backend's
+     * promise (CpuAttention), beyond the interface's: the CUDA forward multiplies the masked keys'
+     * zero probabilities into V with cuBLAS, where 0 times NaN is NaN.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void nonFiniteMaskedKeysDoNotReachOutputsOrGradients(Backend be) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(be instanceof CpuBackend, "the CPU backend's promise");
+        int batch = 2;
+        int seq = 37;
+        int heads = 2;
+        int headDim = 8;
+        int d = heads * headDim;
+        SplittableRandom rng = new SplittableRandom(5);
+        float[] clean = new float[batch * seq * 3 * d];
+        for (int i = 0; i < clean.length; i++) {
+            clean[i] = (float) rng.nextGaussian();
+        }
+        float[] mask = new float[batch * seq];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < 29 - 7 * b; t++) {
+                mask[b * seq + t] = t == 11 ? 0f : 1f; // a hole at 11, padding from 29 (22) on
+            }
+        }
+        float[] dirty = clean.clone();
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < seq; t++) {
+                if (mask[b * seq + t] == 0f) {
+                    int row = (b * seq + t) * 3 * d;
+                    for (int j = d; j < 3 * d; j++) { // K and V
+                        dirty[row + j] = j % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+                    }
+                }
+            }
+        }
+        float[] gOut = new float[batch * seq * d];
+        for (int i = 0; i < gOut.length; i++) {
+            gOut[i] = (float) rng.nextGaussian();
+        }
+        float[][] results = new float[2][];
+        float[][] grads = new float[2][];
+        for (int v = 0; v < 2; v++) {
+            Tensor tq = be.tensor(v == 0 ? clean : dirty, batch, seq, 3 * d);
+            Tensor probs = be.zeros(batch, heads, seq, seq);
+            Tensor out = be.zeros(batch, seq, d);
+            be.attention(batch, seq, heads, headDim, tq, be.tensor(mask, batch, seq), probs, out);
+            Tensor gq = be.zeros(batch, seq, 3 * d);
+            be.attentionBackward(batch, seq, heads, headDim, tq, probs, be.tensor(gOut, batch, seq, d),
+                    be.zeros(batch, heads, seq, seq), gq);
+            results[v] = out.toArray();
+            grads[v] = gq.toArray();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], "outputs on " + be.name());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0], grads[1], "gradients on " + be.name());
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < seq; t++) {
+                if (mask[b * seq + t] == 0f) {
+                    for (int j = d; j < 3 * d; j++) {
+                        assertEquals(0f, grads[1][(b * seq + t) * 3 * d + j], "masked key's K, V gradient");
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void wrongSizesAreRefused(Backend be) {

@@ -148,13 +148,16 @@ class SoftmaxKernelTest {
             k.backward(p, off, dp, off, n, scale, ds, 3, keys);
             for (int s = 0; s < n; s++) {
                 double diff = dp[off + s] - dot;
-                double want = p[off + s] * diff * scale;
+                double want = p[off + s] == 0f ? 0 : p[off + s] * diff * scale;
                 // the dot's float products and its rounding to float (2^-23 of sum |p dp| plus an ulp of it),
                 // the float subtraction and the two float products
                 double dotErr = abs * 0x1p-22 + Math.ulp((float) dot);
                 double tol = p[off + s] * scale * (dotErr + Math.abs(diff) * 0x1p-22) + Math.abs(want) * 0x1p-22 + 1e-38;
                 assertEquals(want, ds[3 + s], tol, "element " + s);
                 assertEquals(p[off + s] != 0f ? 1f : 0f, keys[s], "key " + s);
+                if (p[off + s] == 0f) {
+                    assertEquals(0, Float.floatToRawIntBits(ds[3 + s]), "+0 where p = 0");
+                }
             }
             assertEquals(7f, ds[2]);
             assertEquals(7f, ds[3 + n]);
@@ -169,7 +172,10 @@ class SoftmaxKernelTest {
         }
     }
 
-    /** Keys already marked by an earlier row stay marked; a NaN probability marks its key and spreads NaN. */
+    /**
+     * Keys already marked by an earlier row stay marked; a masked key's (p = 0) non-finite dp takes no
+     * part; a NaN probability marks its key and spreads NaN.
+     */
     @Test
     void backwardKeepsEarlierMarksAndPropagatesNaN() {
         for (SoftmaxKernel k : kernels()) {
@@ -185,6 +191,13 @@ class SoftmaxKernelTest {
             for (int s = 0; s < n; s++) {
                 assertEquals(s == 3 || s == 20 ? 1f : 0f, keys[s], k.getClass().getSimpleName() + " key " + s);
                 assertEquals(0f, ds[s], "p (dp - p . dp) = 0 here");
+            }
+            // a masked key's (p = 0) non-finite dp takes no part
+            dp[5] = Float.NaN;
+            dp[33] = Float.POSITIVE_INFINITY;
+            k.backward(p, 0, dp, 0, n, 1f, ds, 0, keys);
+            for (int s = 0; s < n; s++) {
+                assertEquals(0f, ds[s], k.getClass().getSimpleName() + " masked non-finite dp, key " + s);
             }
             p[30] = Float.NaN;
             k.backward(p, 0, dp, 0, n, 1f, ds, 0, keys);
