@@ -113,11 +113,11 @@ class SoftmaxKernelTest {
         float[] dp = new float[off + n + 2];
         for (int s = 0; s < n; s++) {
             // kind 1: a third of the keys masked (p exactly 0); kind 2: dp constant up to a little noise,
-            // so that dp - p . dp cancels (p sums to about 1); kind 3: wide magnitudes
+            // so that dp - p . dp cancels (p sums to about 1); kind 3: magnitudes from 1e-20 to 1e20
             p[off + s] = kind == 1 && rng.nextInt(3) == 0 ? 0f : (float) rng.nextDouble() / Math.max(1, n / 4);
             dp[off + s] = switch (kind) {
                 case 2 -> 3f + (float) (rng.nextDouble() * 1e-4);
-                case 3 -> (float) ((rng.nextDouble() * 2 - 1) * Math.pow(10, rng.nextInt(9) - 4));
+                case 3 -> (float) ((rng.nextDouble() * 2 - 1) * Math.pow(10, rng.nextInt(41) - 20));
                 default -> (float) (rng.nextDouble() * 2 - 1);
             };
         }
