@@ -85,9 +85,9 @@ public final class VectorGemm implements GemmKernel {
     }
 
     @Override
-    public void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int m, int n, int k,
-                     float alpha, float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so,
-                     int rowsPerScale) {
+    public void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                     float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+                     float[] scale, int so, int rowsPerScale) {
         Scratch w = SCRATCH.get();
         int kc = even(k, KC, 1);
         int ncMax = even(j1 - j0, NC, NR);
@@ -97,22 +97,22 @@ public final class VectorGemm implements GemmKernel {
             if (kk == 0) {
                 continue;
             }
-            // A stored [k, m] (TN) already holds a term's MR values side by side, the next term's m floats
+            // A stored [k, m] (TN) already holds a term's MR values side by side, the next term's lda floats
             // on: without a factor to apply (no scale, alpha 1) the kernel reads it in place, one pointer
-            // step of m per term. Packing cost more than it saved at every shape measured (interleaved:
+            // step of lda per term. Packing cost more than it saved at every shape measured (interleaved:
             // attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x, 256x8192x768 1.12x, 784x256x512
             // 1.0x faster in place). Row ranges that are whole panels only: an edge panel needs padding.
             boolean inPlace = transA && scale == null && alpha == 1f && (i1 - i0) % MR == 0;
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
-                packB(transB, b, bo, n, k, jc, nc, kk, w);
+                packB(transB, b, bo, ldb, jc, nc, kk, w);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     if (inPlace) {
-                        block(kk, a, ao + p0 * m + ic, 1, m, ic, mc, jc, nc, c, co, n, -1, w);
+                        block(kk, a, ao + p0 * lda + ic, 1, lda, ic, mc, jc, nc, c, co, ldc, -1, w);
                     } else {
-                        packA(transA, a, ao, m, k, ic, mc, kk, w);
-                        block(kk, w.a, 0, kk, MR, ic, mc, jc, nc, c, co, n, -1, w);
+                        packA(transA, a, ao, lda, ic, mc, kk, w);
+                        block(kk, w.a, 0, kk, MR, ic, mc, jc, nc, c, co, ldc, -1, w);
                     }
                 }
             }
@@ -215,9 +215,9 @@ public final class VectorGemm implements GemmKernel {
     /**
      * Packs op(B)[p_q, j0 + (0, nc)] for the active terms into panels of NR columns: panel
      * {@code jp / NR} at {@code w.b[jp * kk ..]}, term q's NR floats at {@code + q * NR}, zero past
-     * column nc.
+     * column nc. B's rows (terms, or columns of op(B) when transposed) are {@code ldb} floats apart.
      */
-    private static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int nc, int kk, Scratch w) {
+    private static void packB(boolean transB, float[] b, int bo, int ldb, int j0, int nc, int kk, Scratch w) {
         float[] bp = w.b;
         int[] ps = w.p;
         for (int jp = 0; jp < nc; jp += NR) {
@@ -227,20 +227,20 @@ public final class VectorGemm implements GemmKernel {
                 // two vector moves per term (System.arraycopy of 32 floats cost as much as 10 % of the GEMM)
                 int src = bo + j0 + jp;
                 for (int q = 0; q < kk; q++) {
-                    int from = src + ps[q] * n;
+                    int from = src + ps[q] * ldb;
                     int to = base + q * NR;
                     FloatVector.fromArray(S, b, from).intoArray(bp, to);
                     FloatVector.fromArray(S, b, from + L).intoArray(bp, to + L);
                 }
             } else if (!transB) {
                 for (int q = 0; q < kk; q++) {
-                    System.arraycopy(b, bo + ps[q] * n + j0 + jp, bp, base + q * NR, cols);
+                    System.arraycopy(b, bo + ps[q] * ldb + j0 + jp, bp, base + q * NR, cols);
                 }
             } else if (ps[kk - 1] - ps[0] == kk - 1) {
                 // B stored [n, k], the active terms contiguous (no scale): plain indices, whose range checks C2
                 // lifts out of the loop (the indirect ones below cost a check per value)
                 for (int x = 0; x < cols; x++) {
-                    int src = bo + (j0 + jp + x) * k + ps[0];
+                    int src = bo + (j0 + jp + x) * ldb + ps[0];
                     for (int q = 0, dst = base + x; q < kk; q++, dst += NR) {
                         bp[dst] = b[src + q];
                     }
@@ -248,7 +248,7 @@ public final class VectorGemm implements GemmKernel {
             } else {
                 // B stored [n, k]: row j of storage holds column j of op(B).
                 for (int x = 0; x < cols; x++) {
-                    int src = bo + (j0 + jp + x) * k;
+                    int src = bo + (j0 + jp + x) * ldb;
                     for (int q = 0; q < kk; q++) {
                         bp[base + q * NR + x] = b[src + ps[q]];
                     }
@@ -264,9 +264,10 @@ public final class VectorGemm implements GemmKernel {
 
     /**
      * Packs {@code s_q op(A)[ic + r, p_q]} into panels of MR rows: panel {@code ip / MR} at
-     * {@code w.a[ip * kk ..]}, term q's MR values at {@code + q * MR}, zero past row mc.
+     * {@code w.a[ip * kk ..]}, term q's MR values at {@code + q * MR}, zero past row mc. A's rows are
+     * {@code lda} floats apart (rows of the shared dimension when transposed).
      */
-    private static void packA(boolean transA, float[] a, int ao, int m, int k, int ic, int mc, int kk, Scratch w) {
+    private static void packA(boolean transA, float[] a, int ao, int lda, int ic, int mc, int kk, Scratch w) {
         float[] ap = w.a;
         int[] ps = w.p;
         float[] ss = w.s;
@@ -275,9 +276,9 @@ public final class VectorGemm implements GemmKernel {
             int base = ip * kk;
             if (transA) {
                 // A stored [k, m]: the MR values of a term are contiguous
-                int q = rows == MR && L == 2 * MR ? packTermPairs(a, ao + ic + ip, m, kk, ps, ss, ap, base) : 0;
+                int q = rows == MR && L == 2 * MR ? packTermPairs(a, ao + ic + ip, lda, kk, ps, ss, ap, base) : 0;
                 for (; q < kk; q++) {
-                    int src = ao + ps[q] * m + ic + ip;
+                    int src = ao + ps[q] * lda + ic + ip;
                     float s = ss[q];
                     int dst = base + q * MR;
                     for (int r = 0; r < rows; r++) {
@@ -286,19 +287,19 @@ public final class VectorGemm implements GemmKernel {
                 }
             } else if (rows == MR) {
                 // eight rows of A read side by side, the panel written in order
-                int s0 = ao + (ic + ip) * k;
+                int s0 = ao + (ic + ip) * lda;
                 if (ps[kk - 1] - ps[0] == kk - 1) {
                     // the active terms contiguous: plain indices (range checks lifted, as in packB)
-                    packRows(a, s0 + ps[0], k, kk, ss, ap, base);
+                    packRows(a, s0 + ps[0], lda, kk, ss, ap, base);
                     continue;
                 }
-                int s1 = s0 + k;
-                int s2 = s1 + k;
-                int s3 = s2 + k;
-                int s4 = s3 + k;
-                int s5 = s4 + k;
-                int s6 = s5 + k;
-                int s7 = s6 + k;
+                int s1 = s0 + lda;
+                int s2 = s1 + lda;
+                int s3 = s2 + lda;
+                int s4 = s3 + lda;
+                int s5 = s4 + lda;
+                int s6 = s5 + lda;
+                int s7 = s6 + lda;
                 for (int q = 0, dst = base; q < kk; q++, dst += MR) {
                     int p = ps[q];
                     float s = ss[q];
@@ -313,7 +314,7 @@ public final class VectorGemm implements GemmKernel {
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
-                    int src = ao + (ic + ip + r) * k;
+                    int src = ao + (ic + ip + r) * lda;
                     for (int q = 0; q < kk; q++) {
                         ap[base + q * MR + r] = a[src + ps[q]] * ss[q];
                     }
@@ -328,18 +329,18 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Eight rows of A from {@code a[s0 ..]} (row stride k), terms {@code 0 .. kk - 1} at consecutive
+     * Eight rows of A from {@code a[s0 ..]} (row stride lda), terms {@code 0 .. kk - 1} at consecutive
      * columns, times their scales, into the panel at {@code ap[base ..]}: {@link #packA}'s loop with plain
      * indices.
      */
-    private static void packRows(float[] a, int s0, int k, int kk, float[] ss, float[] ap, int base) {
-        int s1 = s0 + k;
-        int s2 = s1 + k;
-        int s3 = s2 + k;
-        int s4 = s3 + k;
-        int s5 = s4 + k;
-        int s6 = s5 + k;
-        int s7 = s6 + k;
+    private static void packRows(float[] a, int s0, int lda, int kk, float[] ss, float[] ap, int base) {
+        int s1 = s0 + lda;
+        int s2 = s1 + lda;
+        int s3 = s2 + lda;
+        int s4 = s3 + lda;
+        int s5 = s4 + lda;
+        int s6 = s5 + lda;
+        int s7 = s6 + lda;
         for (int q = 0, dst = base; q < kk; q++, dst += MR) {
             float s = ss[q];
             ap[dst] = a[s0 + q] * s;
@@ -357,14 +358,16 @@ public final class VectorGemm implements GemmKernel {
      * The transposed-A panel two terms per vector when a vector holds 2 MR floats: term q's MR values
      * (row {@code ps[q]} of A from column {@code col}) in the low half, term q + 1's in the high half
      * (its row read from MR columns earlier), times their scales, stored as the panel's next 2 MR
-     * floats. The same products as the scalar loop (one float multiply each). Returns the first term
-     * not packed (pairs whose reads would leave the array are left to the caller's loop).
+     * floats; rows of A lda floats apart. The same products as the scalar loop (one float multiply
+     * each). Returns the first term not packed (pairs whose reads would leave the array are left to the
+     * caller's loop).
      */
-    private static int packTermPairs(float[] a, int col, int m, int kk, int[] ps, float[] ss, float[] ap, int base) {
+    private static int packTermPairs(float[] a, int col, int lda, int kk, int[] ps, float[] ss, float[] ap,
+                                     int base) {
         int q = 0;
         for (; q + 1 < kk; q += 2) {
-            int src0 = col + ps[q] * m;
-            int src1 = col + ps[q + 1] * m - MR;
+            int src0 = col + ps[q] * lda;
+            int src1 = col + ps[q + 1] * lda - MR;
             if (src0 + L > a.length || src1 < 0) {
                 break;
             }
@@ -377,7 +380,7 @@ public final class VectorGemm implements GemmKernel {
     /**
      * The micro-kernel: the MR x NR tile of C at {@code c[co + r ldc + j]} (r &lt; 8, j &lt; 2 lanes)
      * += the A panel at {@code ap[ao ..]} (row r, term q at {@code ao + r + q termStep}: packed, termStep
-     * MR; in place, m) times the packed B panel at {@code bp[bo ..]} (kk x NR), one fused
+     * MR; in place, lda) times the packed B panel at {@code bp[bo ..]} (kk x NR), one fused
      * multiply-add per term.
      */
     private static void kernel(int kk, float[] ap, int ao, int termStep, float[] bp, int bo, float[] c, int co,
@@ -471,7 +474,7 @@ public final class VectorGemm implements GemmKernel {
                 // one column block: its panels hold every row of X (zero-padded past n), and the A side
                 // of the product is X too, so the kernel reads a row panel's values out of the B panel that
                 // holds those rows (row i at its panel's offset i % NR, term stride NR) instead of packing A
-                packB(true, x, xo, n, k, 0, n, kk, w);
+                packB(true, x, xo, k, 0, n, kk, w);
                 for (int ic = 0; ic < n; ic += NR) {
                     block(kk, w.b, ic * kk, 1, NR, ic, Math.min(NR, n - ic), 0, n, g, 0, n, 0, w);
                 }
@@ -479,10 +482,10 @@ public final class VectorGemm implements GemmKernel {
             }
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(NC, n - j0);
-                packB(true, x, xo, n, k, j0, nc, kk, w);
+                packB(true, x, xo, k, j0, nc, kk, w);
                 for (int ic = 0; ic < Math.min(n, j0 + nc); ic += MC) {
                     int mc = Math.min(MC, n - ic);
-                    packA(false, x, xo, n, k, ic, mc, kk, w);
+                    packA(false, x, xo, k, ic, mc, kk, w);
                     block(kk, w.a, 0, kk, MR, ic, mc, j0, nc, g, 0, n, 0, w);
                 }
             }

@@ -7,10 +7,12 @@ import java.util.Arrays;
  * {@link Backend#attentionBackward}), its products on {@link CpuGemm}'s kernel.
  *
  * <p>Work is split over the {@code B * H} (sample, head) pairs with {@link Parallel#range}; each
- * pair is independent and writes disjoint columns of the outputs. A pair copies its Q, K and V
- * ({@code [T, dh]} each, strided inside the rows of {@code qkv}) into contiguous per-thread
- * scratch, then runs six single-threaded GEMMs ({@link CpuGemm#single}, the Vector API kernel
- * when it is enabled), about {@code 2 T^2 dh} multiply-adds each:
+ * pair is independent and writes disjoint columns of the outputs. A pair runs six single-threaded
+ * GEMMs ({@link CpuGemm#single}, the Vector API kernel when it is enabled), about
+ * {@code 2 T^2 dh} multiply-adds each, on its Q, K and V where they are: {@code [T, dh]} blocks
+ * inside the rows of {@code qkv} (leading dimension {@code 3 d}), read by the GEMM's packing; the
+ * outputs and gradients are written into the head's columns the same way. (Until 2026-12-01 each pair
+ * copied them into contiguous scratch first and back after: about a sixth of the forward's time.)
  * <ul>
  *   <li>forward: {@code S = Q K^T / sqrt(dh)} (NT) into {@code probs}, the masked softmax of each
  *       row in place ({@link SoftmaxKernel}: {@link ScalarSoftmax}'s exactly specified exponential,
@@ -24,28 +26,21 @@ import java.util.Arrays;
  * attends to ({@code P[t, s] = 0} for every t: the masked ones) are left out of the products over
  * keys (their rows of V and K never reach the output, even if not finite) and get zero gradient.
  *
- * <p>Scratch grows once per thread, so a step with fixed shapes allocates nothing.
+ * <p>Scratch (dS and the attended keys) grows once per thread, so a step with fixed shapes allocates
+ * nothing.
  */
 final class CpuAttention {
-    /** Per-thread contiguous copies of one (sample, head). */
+    /** Per-thread scratch of one (sample, head). */
     private static final class Scratch {
-        float[] q = new float[0];   // [T][dh]: Q (dQ in the backward)
-        float[] k = new float[0];   // [T][dh]: K (dK)
-        float[] v = new float[0];   // [T][dh]: V (dV)
-        float[] g = new float[0];   // [T][dh]: O (forward), dO (backward)
-        float[] ds = new float[0];  // [T][T]: dS
+        float[] ds = new float[0];   // [T][T]: dS
         float[] keys = new float[0]; // [T]: 1 for a key some query attends to, else 0
 
-        void ensure(int seq, int headDim) {
-            if (q.length < seq * headDim) {
-                q = new float[seq * headDim];
-                k = new float[seq * headDim];
-                v = new float[seq * headDim];
-                g = new float[seq * headDim];
+        void ensure(int seq) {
+            if (keys.length < seq) {
+                keys = new float[seq];
             }
             if (ds.length < seq * seq) {
                 ds = new float[seq * seq];
-                keys = new float[seq];
             }
         }
     }
@@ -63,14 +58,17 @@ final class CpuAttention {
     static void forward(int batch, int seq, int heads, int headDim, float[] qkv, float[] keyMask, float[] probs,
                         float[] out) {
         final int d = heads * headDim;
+        final int stride = 3 * d;
         final float scale = (float) (1.0 / Math.sqrt(headDim));
         Parallel.range(batch * heads, 1, (p0, p1) -> {
             Scratch w = SCRATCH.get();
-            w.ensure(seq, headDim);
+            w.ensure(seq);
             for (int pair = p0; pair < p1; pair++) {
                 int b = pair / heads;
                 int h = pair % heads;
                 int pBase = pair * seq * seq;
+                int qo = b * seq * stride + h * headDim;
+                int oo = b * seq * d + h * headDim;
                 int nk = 0;
                 for (int s = 0; s < seq; s++) {
                     w.keys[s] = keyMask[b * seq + s] != 0f ? 1f : 0f;
@@ -78,20 +76,20 @@ final class CpuAttention {
                 }
                 if (nk == 0) {
                     Arrays.fill(probs, pBase, pBase + seq * seq, 0f);
-                    Arrays.fill(w.g, 0, seq * headDim, 0f);
-                } else {
-                    gather(qkv, b, seq, 3 * d, h * headDim, headDim, w.q);
-                    gather(qkv, b, seq, 3 * d, d + h * headDim, headDim, w.k);
-                    gather(qkv, b, seq, 3 * d, 2 * d + h * headDim, headDim, w.v);
-                    // S = Q K^T / sqrt(dh), then each row's masked softmax in place
-                    CpuGemm.single(false, true, seq, seq, headDim, scale, w.q, 0, w.k, 0, probs, pBase, null);
                     for (int t = 0; t < seq; t++) {
-                        SOFTMAX.maskedSoftmax(probs, pBase + t * seq, seq, keyMask, b * seq);
+                        Arrays.fill(out, oo + t * d, oo + t * d + headDim, 0f);
                     }
-                    // O = P V over the unmasked keys
-                    CpuGemm.single(false, false, seq, headDim, seq, 1f, probs, pBase, w.v, 0, w.g, 0, w.keys);
+                    continue;
                 }
-                scatter(w.g, out, b, seq, d, h * headDim, headDim);
+                // S = Q K^T / sqrt(dh), then each row's masked softmax in place
+                CpuGemm.single(false, true, seq, seq, headDim, scale, qkv, qo, stride, qkv, qo + d, stride, probs,
+                        pBase, seq, null);
+                for (int t = 0; t < seq; t++) {
+                    SOFTMAX.maskedSoftmax(probs, pBase + t * seq, seq, keyMask, b * seq);
+                }
+                // O = P V over the unmasked keys, into the head's columns of out
+                CpuGemm.single(false, false, seq, headDim, seq, 1f, probs, pBase, seq, qkv, qo + 2 * d, stride, out,
+                        oo, d, w.keys);
             }
         });
     }
@@ -104,18 +102,18 @@ final class CpuAttention {
         final float scale = (float) (1.0 / Math.sqrt(headDim));
         Parallel.range(batch * heads, 1, (p0, p1) -> {
             Scratch w = SCRATCH.get();
-            w.ensure(seq, headDim);
+            w.ensure(seq);
             float[] ds = w.ds;
             for (int pair = p0; pair < p1; pair++) {
                 int b = pair / heads;
                 int h = pair % heads;
                 int pBase = pair * seq * seq;
-                gather(qkv, b, seq, stride, h * headDim, headDim, w.q);
-                gather(qkv, b, seq, stride, d + h * headDim, headDim, w.k);
-                gather(qkv, b, seq, stride, 2 * d + h * headDim, headDim, w.v);
-                gather(gOut, b, seq, d, h * headDim, headDim, w.g);
+                // Q, K, V (and their gradients) of this head at qo, qo + d, qo + 2 d of qkv's rows; dO at go
+                int qo = b * seq * stride + h * headDim;
+                int go = b * seq * d + h * headDim;
                 // dP = dO V^T
-                CpuGemm.single(false, true, seq, seq, headDim, 1f, w.g, 0, w.v, 0, dProbs, pBase, null);
+                CpuGemm.single(false, true, seq, seq, headDim, 1f, gOut, go, d, qkv, qo + 2 * d, stride, dProbs,
+                        pBase, seq, null);
                 // dS_t = P_t (dP_t - P_t . dP_t) / sqrt(dh), and the keys some query attends to (the
                 // others, masked, get P = dS = 0 and no gradient)
                 Arrays.fill(w.keys, 0, seq, 0f);
@@ -125,38 +123,24 @@ final class CpuAttention {
                 }
                 // dQ = dS K over the attended keys, dK = dS^T Q, dV = P^T dO; the products over
                 // queries t: a row s of dK, dV that no query attends to is 0 (its dS, P column is 0)
-                CpuGemm.single(false, false, seq, headDim, seq, 1f, ds, 0, w.k, 0, w.v, 0, w.keys);
-                scatter(w.v, gQkv, b, seq, stride, h * headDim, headDim);
-                CpuGemm.single(true, false, seq, headDim, seq, 1f, ds, 0, w.q, 0, w.k, 0, null);
-                zeroUnattended(w.k, w.keys, seq, headDim);
-                scatter(w.k, gQkv, b, seq, stride, d + h * headDim, headDim);
-                CpuGemm.single(true, false, seq, headDim, seq, 1f, probs, pBase, w.g, 0, w.v, 0, null);
-                zeroUnattended(w.v, w.keys, seq, headDim);
-                scatter(w.v, gQkv, b, seq, stride, 2 * d + h * headDim, headDim);
+                CpuGemm.single(false, false, seq, headDim, seq, 1f, ds, 0, seq, qkv, qo + d, stride, gQkv, qo, stride,
+                        w.keys);
+                CpuGemm.single(true, false, seq, headDim, seq, 1f, ds, 0, seq, qkv, qo, stride, gQkv, qo + d, stride,
+                        null);
+                zeroUnattended(gQkv, qo + d, stride, w.keys, seq, headDim);
+                CpuGemm.single(true, false, seq, headDim, seq, 1f, probs, pBase, seq, gOut, go, d, gQkv, qo + 2 * d,
+                        stride, null);
+                zeroUnattended(gQkv, qo + 2 * d, stride, w.keys, seq, headDim);
             }
         });
     }
 
-    /** Rows s with {@code keys[s] == 0} set to exactly 0 (whatever the query rows held). */
-    private static void zeroUnattended(float[] x, float[] keys, int seq, int cols) {
+    /** Rows s with {@code keys[s] == 0} of the block at {@code x[xo + s ld ..]} set to 0 (whatever they held). */
+    private static void zeroUnattended(float[] x, int xo, int ld, float[] keys, int seq, int cols) {
         for (int s = 0; s < seq; s++) {
             if (keys[s] == 0f) {
-                Arrays.fill(x, s * cols, (s + 1) * cols, 0f);
+                Arrays.fill(x, xo + s * ld, xo + s * ld + cols, 0f);
             }
-        }
-    }
-
-    /** {@code dst[t * cols + j] = src[(b * seq + t) * stride + col + j]} for {@code t < seq}, {@code j < cols}. */
-    private static void gather(float[] src, int b, int seq, int stride, int col, int cols, float[] dst) {
-        for (int t = 0; t < seq; t++) {
-            System.arraycopy(src, (b * seq + t) * stride + col, dst, t * cols, cols);
-        }
-    }
-
-    /** The inverse of {@link #gather}. */
-    private static void scatter(float[] src, float[] dst, int b, int seq, int stride, int col, int cols) {
-        for (int t = 0; t < seq; t++) {
-            System.arraycopy(src, t * cols, dst, (b * seq + t) * stride + col, cols);
         }
     }
 }

@@ -84,8 +84,8 @@ final class CpuGemm {
             int j1 = byColumns ? x1 : n;
             scaleBlock(c, co, i0, i1, j0, j1, n, beta);
             if (k > 0 && alpha != 0f) {
-                kernel.tile(transA, transB, i0, i1, j0, j1, m, n, k, alpha, a, ao, b, bo, c, co, scale, so,
-                        rowsPerScale);
+                kernel.tile(transA, transB, i0, i1, j0, j1, k, alpha, a, ao, transA ? m : k, b, bo,
+                        transB ? k : n, c, co, n, scale, so, rowsPerScale);
             }
         });
     }
@@ -138,9 +138,32 @@ final class CpuGemm {
     /** {@link #single} on the given kernel. */
     static void single(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
                        float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale) {
-        Arrays.fill(c, co, co + m * n, 0f);
+        single(kernel, transA, transB, m, n, k, alpha, a, ao, transA ? m : k, b, bo, transB ? k : n, c, co, n,
+                scale);
+    }
+
+    /**
+     * {@link #single} on operands inside larger row-major matrices (attention reads a head's Q, K, V
+     * out of the rows of qkv, and writes its output into the head's columns): A's stored row r at
+     * {@code a[ao + r lda ..]} ({@code [m, k]}, or {@code [k, m]} when transposed), B's at
+     * {@code b[bo + r ldb ..]} ({@code [k, n]}, or {@code [n, k]}), C's row i at {@code c[co + i ldc ..]},
+     * its n floats overwritten; the floats between C's rows are not written. Same arithmetic as
+     * {@link #gemm}.
+     */
+    static void single(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                       float[] b, int bo, int ldb, float[] c, int co, int ldc, float[] scale) {
+        single(KERNEL, transA, transB, m, n, k, alpha, a, ao, lda, b, bo, ldb, c, co, ldc, scale);
+    }
+
+    /** {@link #single} with leading dimensions, on the given kernel. */
+    static void single(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                       float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+                       float[] scale) {
+        for (int i = 0; i < m; i++) {
+            Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
+        }
         if (m > 0 && n > 0 && k > 0 && alpha != 0f) {
-            kernel.tile(transA, transB, 0, m, 0, n, m, n, k, alpha, a, ao, b, bo, c, co, scale, 0, 1);
+            kernel.tile(transA, transB, 0, m, 0, n, k, alpha, a, ao, lda, b, bo, ldb, c, co, ldc, scale, 0, 1);
         }
     }
 

@@ -12,13 +12,17 @@ package org.edp4j.tensor;
 interface GemmKernel {
     /**
      * The tile of rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C += alpha op(A) op(B)}
-     * (with the optional scale, see {@link CpuGemm#gemm}); A at {@code a[ao ..]}, B at {@code b[bo ..]},
-     * C {@code [m, n]} at {@code c[co ..]}, the scale at {@code scale[so ..]}. A, B, scale: not modified;
-     * c: that tile modified. Each element's arithmetic is the same whatever tile it is computed in, so
-     * splitting C by rows or by columns across threads gives the same bits.
+     * (with the optional scale, see {@link CpuGemm#gemm}), k terms; row-major with leading dimensions:
+     * A's stored row r at {@code a[ao + r lda ..]} (A stored {@code [m, k]}, or {@code [k, m]} when
+     * transposed), B's at {@code b[bo + r ldb ..]} ({@code [k, n]}, or {@code [n, k]}), C's row i at
+     * {@code c[co + i ldc ..]}, the scale at {@code scale[so ..]}. A, B, scale: not modified; c: that
+     * tile modified, nothing else (not the floats between C's rows). Each element's
+     * arithmetic is the same whatever tile it is computed in, so splitting C by rows or by columns across
+     * threads gives the same bits.
      */
-    void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int m, int n, int k, float alpha,
-               float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so, int rowsPerScale);
+    void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+              float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+              float[] scale, int so, int rowsPerScale);
 
     /** See {@link CpuGemm#gramUpper}. */
     void gramUpper(float[] x, int xo, int n, int k, float[][] c);

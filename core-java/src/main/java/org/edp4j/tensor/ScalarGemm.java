@@ -66,9 +66,9 @@ final class ScalarGemm implements GemmKernel {
     }
 
     @Override
-    public void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int m, int n, int k,
-                     float alpha, float[] a, int ao, float[] b, int bo, float[] c, int co, float[] scale, int so,
-                     int rowsPerScale) {
+    public void tile(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                     float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+                     float[] scale, int so, int rowsPerScale) {
         Scratch w = SCRATCH.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
@@ -78,25 +78,25 @@ final class ScalarGemm implements GemmKernel {
             }
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(j1, jc + NC) - jc;
-                packB(transB, b, bo, n, k, jc, nc, kk, w);
+                packB(transB, b, bo, ldb, jc, nc, kk, w);
                 int i = i0;
                 for (; i + MR <= i1; i += MR) {
-                    packA(transA, a, ao, m, k, i, MR, kk, w);
+                    packA(transA, a, ao, lda, i, MR, kk, w);
                     float[][] cr = w.c;
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(c, co + (i + r) * n + jc, cr[r], 0, nc);
+                        System.arraycopy(c, co + (i + r) * ldc + jc, cr[r], 0, nc);
                     }
                     block4(cr[0], cr[1], cr[2], cr[3], w.b, w.a, kk, 0, nc);
                     for (int r = 0; r < MR; r++) {
-                        System.arraycopy(cr[r], 0, c, co + (i + r) * n + jc, nc);
+                        System.arraycopy(cr[r], 0, c, co + (i + r) * ldc + jc, nc);
                     }
                 }
                 for (; i < i1; i++) {
-                    packA(transA, a, ao, m, k, i, 1, kk, w);
+                    packA(transA, a, ao, lda, i, 1, kk, w);
                     float[] cr = w.c[0];
-                    System.arraycopy(c, co + i * n + jc, cr, 0, nc);
+                    System.arraycopy(c, co + i * ldc + jc, cr, 0, nc);
                     block1(cr, w.b, w.a, kk, 0, nc);
-                    System.arraycopy(cr, 0, c, co + i * n + jc, nc);
+                    System.arraycopy(cr, 0, c, co + i * ldc + jc, nc);
                 }
             }
         }
@@ -136,18 +136,18 @@ final class ScalarGemm implements GemmKernel {
         }
     }
 
-    /** {@code w.b[q][0, nc) = op(B)[p_q, j0 + (0, nc)]} for the active terms. */
-    private static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int nc, int kk, Scratch w) {
+    /** {@code w.b[q][0, nc) = op(B)[p_q, j0 + (0, nc)]} for the active terms; B's rows ldb floats apart. */
+    private static void packB(boolean transB, float[] b, int bo, int ldb, int j0, int nc, int kk, Scratch w) {
         float[][] bp = w.b;
         int[] ps = w.p;
         if (!transB) {
             for (int q = 0; q < kk; q++) {
-                System.arraycopy(b, bo + ps[q] * n + j0, bp[q], 0, nc);
+                System.arraycopy(b, bo + ps[q] * ldb + j0, bp[q], 0, nc);
             }
         } else {
             // B stored [n,k]: row j of storage holds column j of op(B).
             for (int j = 0; j < nc; j++) {
-                int base = bo + (j0 + j) * k;
+                int base = bo + (j0 + j) * ldb;
                 for (int q = 0; q < kk; q++) {
                     bp[q][j] = b[base + ps[q]];
                 }
@@ -155,8 +155,8 @@ final class ScalarGemm implements GemmKernel {
         }
     }
 
-    /** {@code w.a[r * KC + q] = s_q op(A)[i + r, p_q]} for {@code r < rows}. */
-    private static void packA(boolean transA, float[] a, int ao, int m, int k, int i, int rows, int kk, Scratch w) {
+    /** {@code w.a[r * KC + q] = s_q op(A)[i + r, p_q]} for {@code r < rows}; A's rows lda floats apart. */
+    private static void packA(boolean transA, float[] a, int ao, int lda, int i, int rows, int kk, Scratch w) {
         float[] ap = w.a;
         int[] ps = w.p;
         float[] ss = w.s;
@@ -164,10 +164,10 @@ final class ScalarGemm implements GemmKernel {
             int o = r * KC;
             if (transA) {
                 for (int q = 0; q < kk; q++) {
-                    ap[o + q] = a[ao + ps[q] * m + i + r] * ss[q];
+                    ap[o + q] = a[ao + ps[q] * lda + i + r] * ss[q];
                 }
             } else {
-                int base = ao + (i + r) * k;
+                int base = ao + (i + r) * lda;
                 for (int q = 0; q < kk; q++) {
                     ap[o + q] = a[base + ps[q]] * ss[q];
                 }

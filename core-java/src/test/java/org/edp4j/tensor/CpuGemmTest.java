@@ -453,6 +453,115 @@ class CpuGemmTest {
     }
 
     /**
+     * {@code CpuGemm.single} with leading dimensions (attention's operands inside the rows of qkv, its
+     * output inside the rows of out) on both kernels: against float64 on fresh random inputs, element by
+     * element, and bit for bit the call on compact copies; the floats between the operands' rows hold NaN,
+     * which must not reach C, and the floats between C's rows must stay untouched. Shapes off the
+     * register blocks and edge panels; alpha 1 with whole row panels takes the kernel's in-place
+     * transposed A.
+     */
+    @Property(tries = 60)
+    void singleWithLeadingDimensionsMatchesFloat64(@ForAll @IntRange(min = 1, max = 45) int m,
+                                                   @ForAll @IntRange(min = 1, max = 70) int n,
+                                                   @ForAll @IntRange(min = 1, max = 300) int k,
+                                                   @ForAll @IntRange(min = 0, max = 3) int variant,
+                                                   @ForAll @IntRange(min = 0, max = 40) int padA,
+                                                   @ForAll @IntRange(min = 0, max = 40) int padB,
+                                                   @ForAll @IntRange(min = 0, max = 40) int padC,
+                                                   @ForAll boolean keys, @ForAll boolean unitAlpha,
+                                                   @ForAll long seed) {
+        boolean transA = (variant & 1) != 0;
+        boolean transB = (variant & 2) != 0;
+        float alpha = unitAlpha ? 1f : 0.375f;
+        if (unitAlpha) {
+            m = (m + 7) / 8 * 8;
+        }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        int lda = aCols + padA;
+        int ldb = bCols + padB;
+        int ldc = n + padC;
+        for (GemmKernel kernel : kernels()) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            float[] a = strided(rng, 5, aRows, aCols, lda);
+            float[] b = strided(rng, 2, bRows, bCols, ldb);
+            float[] scale = null;
+            if (keys) { // attention's attended keys: 0 or 1 per term, a zero term's A and B values NaN
+                scale = new float[k];
+                for (int p = 0; p < k; p++) {
+                    scale[p] = rng.nextInt(4) == 0 ? 0f : 1f;
+                    if (scale[p] == 0f) {
+                        for (int i = 0; i < m; i++) {
+                            a[5 + (transA ? p * lda + i : i * lda + p)] = Float.NaN;
+                        }
+                        for (int j = 0; j < n; j++) {
+                            b[2 + (transB ? j * ldb + p : p * ldb + j)] = Float.NaN;
+                        }
+                    }
+                }
+            }
+            float[] c = new float[3 + (m - 1) * ldc + n + padC];
+            java.util.Arrays.fill(c, Float.NaN);
+            CpuGemm.single(kernel, transA, transB, m, n, k, alpha, a, 5, lda, b, 2, ldb, c, 3, ldc, scale);
+            double[] ref = new double[m * n];
+            float[] got = new float[m * n];
+            float[] ac = new float[m * k];
+            float[] bc = new float[k * n];
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    ac[transA ? p * m + i : i * k + p] = a[5 + (transA ? p * lda + i : i * lda + p)];
+                }
+            }
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bc[transB ? j * k + p : p * n + j] = b[2 + (transB ? j * ldb + p : p * ldb + j)];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        if (scale == null || scale[p] != 0f) {
+                            s += (double) ac[transA ? p * m + i : i * k + p] * bc[transB ? j * k + p : p * n + j];
+                        }
+                    }
+                    ref[i * n + j] = alpha * s;
+                    got[i * n + j] = c[3 + i * ldc + j];
+                }
+            }
+            assertClose(ref, got, k);
+            float[] compact = new float[m * n];
+            CpuGemm.single(kernel, transA, transB, m, n, k, alpha, ac, 0, bc, 0, compact, 0, scale);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(compact, got, "leading dimensions vs compact");
+            for (int x = 0; x < c.length; x++) {
+                int r = (x - 3) / ldc;
+                int col = (x - 3) % ldc;
+                boolean inside = x >= 3 && r < m && col < n;
+                if (!inside) {
+                    assertTrue(Float.isNaN(c[x]), "wrote outside C at " + x);
+                }
+            }
+        }
+    }
+
+    /**
+     * A rows x cols matrix with leading dimension ld from {@code off}: random values, NaN in the pads
+     * before, between and after the rows.
+     */
+    private static float[] strided(SplittableRandom rng, int off, int rows, int cols, int ld) {
+        float[] x = new float[off + rows * ld + 8];
+        java.util.Arrays.fill(x, Float.NaN);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                x[off + r * ld + j] = (float) (rng.nextDouble() * 2 - 1);
+            }
+        }
+        return x;
+    }
+
+    /**
      * The threaded entry on views (main's offsets for A, B, C and the scale) on both kernels: against
      * float64 on fresh random inputs, element by element, with beta 0 over NaN, 1 and -0.5, a scale
      * per group of {@code per} terms with zero groups holding NaN in A and B, M/N/K off the register
