@@ -18,9 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The {@link SoftmaxKernel} written with Java's Vector API: {@link ScalarSoftmax}'s definition with
  * the maximum, the exponentials, the partial sums and the scaling lane-wise, bit for bit the same
  * values. A chunk is one float vector (16 floats with 512-bit vectors): {@code ScalarSoftmax.exp}'s
- * fixed float operations run on every lane, and the chunk, widened to doubles half by half, goes to
- * the partial sums {@code P_j}, {@code j = s % 8}, kept in registers, in the scalar order. A tail
- * shorter than a chunk runs as in the scalar code. The backward's dot product goes the same way.
+ * fixed float operations run on every lane (its fused multiply-adds as {@code fma} with broadcast
+ * operands, the form the GEMM uses and the primer warms), and the chunk, widened to doubles half by
+ * half, goes to the partial sums {@code P_j}, {@code j = s % 8}, kept in registers, in the scalar
+ * order. A tail shorter than a chunk runs as in the scalar code. The backward's dot product goes the
+ * same way.
  *
  * <p>Only the preferred shape is used (no half-size float vectors): with JDK 17 a second float shape
  * in the JVM makes the Vector API's type profiles bimorphic and the GEMM's intrinsics fail (see
@@ -104,15 +106,19 @@ public final class VectorSoftmax implements SoftmaxKernel {
             FloatVector d = FloatVector.fromArray(F, x, off + s).sub(max);
             VectorMask<Float> drop = FloatVector.fromArray(F, mask, maskOff + s).compare(EQ, 0f);
             FloatVector xc = d.blend(ScalarSoftmax.FLOOR, d.compare(LT, ScalarSoftmax.FLOOR));
-            FloatVector t = xc.mul(ScalarSoftmax.LOG2E).add(ScalarSoftmax.MAGIC);
+            FloatVector t = xc.fma(FloatVector.broadcast(F, ScalarSoftmax.LOG2E),
+                    FloatVector.broadcast(F, ScalarSoftmax.MAGIC));
             FloatVector nf = t.sub(ScalarSoftmax.MAGIC);
-            FloatVector r = xc.sub(nf.mul(ScalarSoftmax.LN2_HI)).sub(nf.mul(ScalarSoftmax.LN2_LO));
-            FloatVector p = r.mul(ScalarSoftmax.C7).add(ScalarSoftmax.C6);
-            p = r.mul(p).add(ScalarSoftmax.C5);
-            p = r.mul(p).add(ScalarSoftmax.C4);
-            p = r.mul(p).add(ScalarSoftmax.C3);
-            p = r.mul(p).add(ScalarSoftmax.C2);
-            p = r.mul(r.mul(p).add(1f)).add(1f);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -ScalarSoftmax.LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(F, -ScalarSoftmax.LN2_LO), r);
+            FloatVector p = r.fma(FloatVector.broadcast(F, ScalarSoftmax.C7),
+                    FloatVector.broadcast(F, ScalarSoftmax.C6));
+            p = r.fma(p, FloatVector.broadcast(F, ScalarSoftmax.C5));
+            p = r.fma(p, FloatVector.broadcast(F, ScalarSoftmax.C4));
+            p = r.fma(p, FloatVector.broadcast(F, ScalarSoftmax.C3));
+            p = r.fma(p, FloatVector.broadcast(F, ScalarSoftmax.C2));
+            p = r.fma(p, FloatVector.broadcast(F, 1f));
+            p = r.fma(p, FloatVector.broadcast(F, 1f));
             IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
             IntVector k1 = k.lanewise(ASHR, 1);
             FloatVector f1 = k1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();

@@ -2,7 +2,9 @@ package org.edp4j.tensor;
 
 /**
  * The masked softmax's definition, and its scalar {@link SoftmaxKernel}. Every step is plain IEEE
- * arithmetic in a fixed order, so a lane-wise version reproduces it bit for bit:
+ * arithmetic (float and double operations, and float fused multiply-adds, {@link Math#fma}, which
+ * round once and are exactly specified) in a fixed order, so a lane-wise version reproduces it bit
+ * for bit:
  * <ol>
  *   <li>{@code max}: the largest unmasked {@code x_s} (float compares; NaN never wins);</li>
  *   <li>{@code e_s = exp(x_s - max)} in float for unmasked s, with {@link #exp} below (not
@@ -22,7 +24,10 @@ final class ScalarSoftmax implements SoftmaxKernel {
     static final float LN2_HI = 0.693145751953125f;
     /** ln 2 - LN2_HI. */
     static final float LN2_LO = 1.42860677e-06f;
-    /** 1.5 2^23: {@code (y + MAGIC) - MAGIC} rounds a float y to the nearest integer (ties to even). */
+    /**
+     * 1.5 2^23: {@code fma(a, b, MAGIC) - MAGIC} is the exact product {@code a b} rounded to the nearest
+     * integer (ties to even) for {@code |a b| <= 2^22}.
+     */
     static final float MAGIC = 12582912f;
     /** Arguments below are raised to it: exp(-104) is below half of float's smallest subnormal, it rounds to 0. */
     static final float FLOOR = -104f;
@@ -35,24 +40,35 @@ final class ScalarSoftmax implements SoftmaxKernel {
     static final float C7 = 1f / 5040;
 
     /**
-     * {@code e^d} in float for {@code d <= 0} (NaN gives NaN), within about 2 ulps, by fixed float
-     * operations: {@code d' = max(d, -104)} (a compare), {@code t = d' log2e + MAGIC},
-     * {@code n = t - MAGIC}, {@code r = (d' - n LN2_HI) - n LN2_LO},
-     * {@code p = r (r (... (r C7 + C6) ...) + 1) + 1} (Horner, a product then a sum per step), and
+     * {@code e^d} in float for {@code d <= 0} (NaN gives NaN) by fixed float operations, {@code fma}
+     * being {@link Math#fma} (one rounding): {@code d' = max(d, -104)} (a compare),
+     * {@code t = fma(d', LOG2E, MAGIC)}, {@code n = t - MAGIC} (exact: the integer nearest
+     * {@code d' LOG2E}, so {@code |d' - n ln2| <= ln2 / 2 + 2e-6}),
+     * {@code r = fma(n, -LN2_LO, fma(n, -LN2_HI, d'))} ({@code n LN2_HI} is exact, so the inner step
+     * is {@code d' - n LN2_HI} rounded once, as without FMA),
+     * {@code p = fma(r, fma(r, ... fma(r, C7, C6) ..., 1), 1)} (Horner, one FMA per step), and
      * {@code e^d = (p 2^k1) 2^k2} with {@code k = bits(t) - bits(MAGIC) = n}, {@code k1 = k >> 1},
      * {@code k2 = k - k1} (two factors, so that subnormal results are reached).
+     *
+     * <p>Accuracy, measured against {@code Math.exp} in double over every float {@code d} in
+     * {@code [-110, 0]}: within 0.94 ulp where the result is normal (0.9371 at most; before the FMAs,
+     * 1.2122), within 0.85 of the subnormal spacing {@code 2^-149} below; {@code exp(+-0) = 1} exactly,
+     * {@code exp(-inf) = 0}, and 0 for every {@code d < -103.97208f} ({@code e^d} is under half of
+     * {@code 2^-149} there).
      */
     static float exp(float d) {
         float x = d < FLOOR ? FLOOR : d;
-        float t = x * LOG2E + MAGIC;
+        float t = Math.fma(x, LOG2E, MAGIC);
         float n = t - MAGIC;
-        float r = (x - n * LN2_HI) - n * LN2_LO;
-        float p = r * C7 + C6;
-        p = r * p + C5;
-        p = r * p + C4;
-        p = r * p + C3;
-        p = r * p + C2;
-        p = r * (r * p + 1f) + 1f;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, C7, C6);
+        p = Math.fma(r, p, C5);
+        p = Math.fma(r, p, C4);
+        p = Math.fma(r, p, C3);
+        p = Math.fma(r, p, C2);
+        p = Math.fma(r, p, 1f);
+        p = Math.fma(r, p, 1f);
         int k = Float.floatToRawIntBits(t) - Float.floatToRawIntBits(MAGIC);
         int k1 = k >> 1;
         return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k - k1 + 127) << 23);
