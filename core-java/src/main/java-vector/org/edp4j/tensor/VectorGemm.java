@@ -14,7 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * columns ({@code KC x NR} floats each, zero-padded, transposed while packing for NT and TT); for
  * every block of {@value #MC} rows of the thread's range, the block of op(A), multiplied by
  * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows (except A stored {@code [k, m]}
- * with no factor to apply, read in place: see {@link #tile}). The micro-kernel then keeps
+ * with no factor to apply, read in place: see {@link #tile}; small A stored {@code [m, k]} with no
+ * factor, next to a C two or four panels wide, is read in place too, 4 rows at a time:
+ * {@link #rowsInPlace}). The micro-kernel then keeps
  * an {@code MR x NR} tile of C in 16 vector registers (with 512-bit vectors, 8 x 32 floats) and, for
  * every term, loads two B vectors, broadcasts each of the 8 A values and does 16 fused
  * multiply-adds. A tile that sticks out of C (the last rows or columns) runs on a zero-padded copy.
@@ -43,6 +45,10 @@ public final class VectorGemm implements GemmKernel {
     private static final int MC = 192;
     /** Columns per B block: KC x NC floats stay in L2. */
     private static final int NC = 512;
+    /** Rows of the tile of {@link #kernelRows}, which reads A's rows in place. */
+    private static final int RR = 4;
+    /** At most this many floats of A for {@link #rowsInPlace} (they stay in L2 across the column tiles). */
+    private static final long ROWS_IN_PLACE_MAX = 1L << 16;
     /** The lanes from MR on (used when a vector holds two terms' MR values: {@link #packTermPairs}). */
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (-1L << MR) & ((1L << L) - 1));
 
@@ -103,9 +109,20 @@ public final class VectorGemm implements GemmKernel {
             // attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x, 256x8192x768 1.12x, 784x256x512
             // 1.0x faster in place). Row ranges that are whole panels only: an edge panel needs padding.
             boolean inPlace = transA && scale == null && alpha == 1f && (i1 - i0) % MR == 0;
+            boolean rows = rowsInPlace(transA, i1 - i0, j1 - j0, k, alpha, scale);
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 packB(transB, b, bo, ldb, jc, nc, kk, w);
+                if (rows) {
+                    // every term active with factor 1: A's row i holds its terms p0 .. p0 + kk - 1 side by side
+                    for (int jp = 0; jp < nc; jp += 2 * NR) {
+                        for (int i = i0; i < i1; i += RR) {
+                            kernelRows(kk, a, ao + i * lda + p0, lda, w.b, jp * kk, (jp + NR) * kk, c,
+                                    co + i * ldc + jc + jp, ldc);
+                        }
+                    }
+                    continue;
+                }
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     if (inPlace) {
@@ -117,6 +134,19 @@ public final class VectorGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@link #tile} reads A's rows in place with {@link #kernelRows}: A stored {@code [m, k]}
+     * with no factor to apply (alpha 1, no scale), whole 4-row tiles, C one to two pairs of B panels wide
+     * and A small enough to stay in L2 across them. Attention's products ({@code P V}, {@code dO V^T},
+     * {@code dS K}: 128 x 64 x 128, 128 x 128 x 64), where packing A was a third of the product's time
+     * and served only two or four panels (2026-12-01, one thread, 128 x 64 x 128: packing 5.3 us +
+     * kernel 9.9 us against 11.4 us in place; 128 x 128 x 64: 2.9 + 10.6 against 11.6).
+     */
+    private static boolean rowsInPlace(boolean transA, int rows, int width, int k, float alpha, float[] scale) {
+        return !transA && scale == null && alpha == 1f && rows % RR == 0 && width % (2 * NR) == 0
+                && width <= 4 * NR && (long) rows * k <= ROWS_IN_PLACE_MAX;
     }
 
     /**
@@ -375,6 +405,84 @@ public final class VectorGemm implements GemmKernel {
             v.mul(FloatVector.broadcast(S, ss[q]).blend(ss[q + 1], HIGH)).intoArray(ap, base + q * MR);
         }
         return q;
+    }
+
+    /**
+     * The micro-kernel on A's rows in place: the RR x 2 NR tile of C at {@code c[co + r ldc + j]}
+     * += A's rows {@code a[ao + r lda + q]} (r &lt; 4, term q &lt; kk) times the packed B panels at
+     * {@code bp[b0 ..]} (columns 0 .. NR - 1) and {@code bp[b1 ..]} (the next NR), one fused
+     * multiply-add per term in increasing order, as {@link #kernel}. Four rows of four vectors
+     * (16 accumulators, as {@link #kernel}): an eight-row variant reading P in place for {@code P V}
+     * was slower than packing (2026-11-30, 19.0 against 16.8 us).
+     */
+    private static void kernelRows(int kk, float[] a, int ao, int lda, float[] bp, int b0, int b1, float[] c, int co,
+                                   int ldc) {
+        int a1 = ao + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int r1 = co + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, co);
+        FloatVector c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, co + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, co + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1);
+        FloatVector c11 = FloatVector.fromArray(S, c, r1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, r1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, r1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2);
+        FloatVector c21 = FloatVector.fromArray(S, c, r2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, r2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, r2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3);
+        FloatVector c31 = FloatVector.fromArray(S, c, r3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, r3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, c, r3 + 3 * L);
+        int p = b0;
+        int s = b1;
+        for (int q = 0; q < kk; q++, p += NR, s += NR) {
+            FloatVector v0 = FloatVector.fromArray(S, bp, p);
+            FloatVector v1 = FloatVector.fromArray(S, bp, p + L);
+            FloatVector v2 = FloatVector.fromArray(S, bp, s);
+            FloatVector v3 = FloatVector.fromArray(S, bp, s + L);
+            FloatVector x = FloatVector.broadcast(S, a[ao + q]);
+            c00 = v0.fma(x, c00);
+            c01 = v1.fma(x, c01);
+            c02 = v2.fma(x, c02);
+            c03 = v3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + q]);
+            c10 = v0.fma(x, c10);
+            c11 = v1.fma(x, c11);
+            c12 = v2.fma(x, c12);
+            c13 = v3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + q]);
+            c20 = v0.fma(x, c20);
+            c21 = v1.fma(x, c21);
+            c22 = v2.fma(x, c22);
+            c23 = v3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + q]);
+            c30 = v0.fma(x, c30);
+            c31 = v1.fma(x, c31);
+            c32 = v2.fma(x, c32);
+            c33 = v3.fma(x, c33);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c02.intoArray(c, co + 2 * L);
+        c03.intoArray(c, co + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
     }
 
     /**

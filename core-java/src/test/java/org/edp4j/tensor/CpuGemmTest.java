@@ -455,10 +455,11 @@ class CpuGemmTest {
     /**
      * {@code CpuGemm.single} with leading dimensions (attention's operands inside the rows of qkv, its
      * output inside the rows of out) on both kernels: against float64 on fresh random inputs, element by
-     * element, and bit for bit the call on compact copies; the floats between the operands' rows hold NaN,
-     * which must not reach C, and the floats between C's rows must stay untouched. Shapes off the
-     * register blocks and edge panels; alpha 1 with whole row panels takes the kernel's in-place
-     * transposed A.
+     * element, and bit for bit the call on compact copies and the scalar kernel; the floats between the
+     * operands' rows hold NaN, which must not reach C, and the floats between C's rows must stay
+     * untouched. Shapes off the register blocks and edge panels; alpha 1 with whole row panels takes the
+     * vector kernel's in-place transposed A, and with {@code rowTiles} (A [m, k] with m a multiple of 4,
+     * C 64 or 128 wide, alpha 1, no scale) its in-place A rows.
      */
     @Property(tries = 60)
     void singleWithLeadingDimensionsMatchesFloat64(@ForAll @IntRange(min = 1, max = 45) int m,
@@ -469,11 +470,18 @@ class CpuGemmTest {
                                                    @ForAll @IntRange(min = 0, max = 40) int padB,
                                                    @ForAll @IntRange(min = 0, max = 40) int padC,
                                                    @ForAll boolean keys, @ForAll boolean unitAlpha,
-                                                   @ForAll long seed) {
-        boolean transA = (variant & 1) != 0;
+                                                   @ForAll boolean rowTiles, @ForAll long seed) {
+        boolean transA = (variant & 1) != 0 && !rowTiles;
         boolean transB = (variant & 2) != 0;
+        if (rowTiles) {
+            unitAlpha = true;
+            keys = false;
+            n = 64 * (1 + n % 2);
+            m = (m + 3) / 4 * 4;
+            k = Math.min(k, 200);
+        }
         float alpha = unitAlpha ? 1f : 0.375f;
-        if (unitAlpha) {
+        if (unitAlpha && !rowTiles) {
             m = (m + 7) / 8 * 8;
         }
         int aRows = transA ? k : m;
@@ -535,6 +543,9 @@ class CpuGemmTest {
             float[] compact = new float[m * n];
             CpuGemm.single(kernel, transA, transB, m, n, k, alpha, ac, 0, bc, 0, compact, 0, scale);
             org.junit.jupiter.api.Assertions.assertArrayEquals(compact, got, "leading dimensions vs compact");
+            float[] scalar = new float[m * n];
+            CpuGemm.single(new ScalarGemm(), transA, transB, m, n, k, alpha, ac, 0, bc, 0, scalar, 0, scale);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(scalar, got, "against the scalar kernel");
             for (int x = 0; x < c.length; x++) {
                 int r = (x - 3) / ldc;
                 int col = (x - 3) % ldc;
