@@ -109,15 +109,15 @@ public final class VectorGemm implements GemmKernel {
             // attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x, 256x8192x768 1.12x, 784x256x512
             // 1.0x faster in place). Row ranges that are whole panels only: an edge panel needs padding.
             boolean inPlace = transA && scale == null && alpha == 1f && (i1 - i0) % MR == 0;
-            boolean rows = rowsInPlace(transA, i1 - i0, j1 - j0, k, alpha, scale);
+            boolean rows = rowsInPlace(transA, i1 - i0, j1 - j0, k) && unitRun(kk, w);
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 packB(transB, b, bo, ldb, jc, nc, kk, w);
                 if (rows) {
-                    // every term active with factor 1: A's row i holds its terms p0 .. p0 + kk - 1 side by side
+                    // the active terms one run with factor 1: A's row i holds them side by side from ps[0]
                     for (int jp = 0; jp < nc; jp += 2 * NR) {
                         for (int i = i0; i < i1; i += RR) {
-                            kernelRows(kk, a, ao + i * lda + p0, lda, w.b, jp * kk, (jp + NR) * kk, c,
+                            kernelRows(kk, a, ao + i * lda + w.p[0], lda, w.b, jp * kk, (jp + NR) * kk, c,
                                     co + i * ldc + jc + jp, ldc);
                         }
                     }
@@ -137,16 +137,33 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Whether {@link #tile} reads A's rows in place with {@link #kernelRows}: A stored {@code [m, k]}
-     * with no factor to apply (alpha 1, no scale), whole 4-row tiles, C one to two pairs of B panels wide
-     * and A small enough to stay in L2 across them. Attention's products ({@code P V}, {@code dO V^T},
-     * {@code dS K}: 128 x 64 x 128, 128 x 128 x 64), where packing A was a third of the product's time
-     * and served only two or four panels (2026-12-01, one thread, 128 x 64 x 128: packing 5.3 us +
-     * kernel 9.9 us against 11.4 us in place; 128 x 128 x 64: 2.9 + 10.6 against 11.6).
+     * Whether {@link #tile} may read A's rows in place with {@link #kernelRows}: A stored {@code [m, k]},
+     * whole 4-row tiles, C one or two pairs of B panels wide and A small enough to stay in L2 across
+     * them; each k-block then also needs {@link #unitRun}. Attention's products ({@code P V},
+     * {@code dO V^T}, {@code dS K}: 128 x 64 x 128, 128 x 128 x 64), where packing A was a third of the
+     * product's time and served only two or four panels (2026-12-01, one thread, 128 x 64 x 128: packing
+     * 5.3 us + kernel 9.9 us against 11.4 us in place; 128 x 128 x 64: 2.9 + 10.6 against 11.6).
      */
-    private static boolean rowsInPlace(boolean transA, int rows, int width, int k, float alpha, float[] scale) {
-        return !transA && scale == null && alpha == 1f && rows % RR == 0 && width % (2 * NR) == 0
-                && width <= 4 * NR && (long) rows * k <= ROWS_IN_PLACE_MAX;
+    private static boolean rowsInPlace(boolean transA, int rows, int width, int k) {
+        return !transA && rows % RR == 0 && width % (2 * NR) == 0 && width <= 4 * NR
+                && (long) rows * k <= ROWS_IN_PLACE_MAX;
+    }
+
+    /**
+     * Whether the k-block's kk active terms are consecutive and all have factor 1 (alpha 1, scale 1 or
+     * none): A's values are then used as stored. Attention's keys as a scale (1 attended, 0 masked) pass
+     * when the masked keys are a suffix (padding at the end of a sequence).
+     */
+    private static boolean unitRun(int kk, Scratch w) {
+        if (w.p[kk - 1] - w.p[0] != kk - 1) {
+            return false;
+        }
+        for (int q = 0; q < kk; q++) {
+            if (w.s[q] != 1f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -459,7 +459,7 @@ class CpuGemmTest {
      * operands' rows hold NaN, which must not reach C, and the floats between C's rows must stay
      * untouched. Shapes off the register blocks and edge panels; alpha 1 with whole row panels takes the
      * vector kernel's in-place transposed A, and with {@code rowTiles} (A [m, k] with m a multiple of 4,
-     * C 64 or 128 wide, alpha 1, no scale) its in-place A rows.
+     * C 64 or 128 wide, alpha 1, no scale or one run of attended keys) its in-place A rows.
      */
     @Property(tries = 60)
     void singleWithLeadingDimensionsMatchesFloat64(@ForAll @IntRange(min = 1, max = 45) int m,
@@ -475,7 +475,6 @@ class CpuGemmTest {
         boolean transB = (variant & 2) != 0;
         if (rowTiles) {
             unitAlpha = true;
-            keys = false;
             n = 64 * (1 + n % 2);
             m = (m + 3) / 4 * 4;
             k = Math.min(k, 200);
@@ -498,8 +497,11 @@ class CpuGemmTest {
             float[] scale = null;
             if (keys) { // attention's attended keys: 0 or 1 per term, a zero term's A and B values NaN
                 scale = new float[k];
+                // with rowTiles a padded sequence: the keys [lo, hi) attended (padding at either end)
+                int lo = rng.nextInt(k);
+                int hi = lo + 1 + rng.nextInt(k - lo);
                 for (int p = 0; p < k; p++) {
-                    scale[p] = rng.nextInt(4) == 0 ? 0f : 1f;
+                    scale[p] = rowTiles ? (p >= lo && p < hi ? 1f : 0f) : rng.nextInt(4) == 0 ? 0f : 1f;
                     if (scale[p] == 0f) {
                         for (int i = 0; i < m; i++) {
                             a[5 + (transA ? p * lda + i : i * lda + p)] = Float.NaN;
