@@ -21,9 +21,13 @@ class BackendAttentionTest {
     /** Norm-wise relative tolerance of the float64 finite-difference check (step 1e-5). */
     static final double FD_REL = 1e-7;
 
-    /** {batch, seq, heads, headDim}: T = 1, one head, odd sizes, more pairs than threads. */
+    /**
+     * {batch, seq, heads, headDim}: T = 1, one head, odd sizes, more pairs than threads; and heads of 64
+     * with T a multiple of 4 (the encoder's kind), whose products read Q, K, V, P and dS in place
+     * (the vector GEMM's 4-row kernel).
+     */
     static final int[][] SHAPES = {{1, 1, 1, 1}, {3, 5, 2, 4}, {2, 7, 3, 5}, {5, 1, 2, 3}, {4, 33, 2, 16},
-        {6, 17, 1, 8}};
+        {6, 17, 1, 8}, {2, 64, 2, 64}, {1, 128, 2, 64}};
 
     static List<Backend> backends() {
         return TestBackends.all();
@@ -35,13 +39,14 @@ class BackendAttentionTest {
         SplittableRandom rng = new SplittableRandom(11);
         for (int[] shape : SHAPES) {
             for (int rep = 0; rep < 3; rep++) {
-                checkAgainstReference(be, rng, shape[0], shape[1], shape[2], shape[3]);
+                checkAgainstReference(be, rng, shape[0], shape[1], shape[2], shape[3], rep);
             }
         }
     }
 
+    /** maskKind: 0 random padding with holes, 1 every key attended, 2 padding at the end only. */
     private static void checkAgainstReference(Backend be, SplittableRandom rng, int batch, int seq, int heads,
-                                              int headDim) {
+                                              int headDim, int maskKind) {
         int d = heads * headDim;
         int n = batch * seq * 3 * d;
         float[] qkv = new float[n];
@@ -49,6 +54,14 @@ class BackendAttentionTest {
             qkv[i] = (float) (rng.nextGaussian() * 1.5);
         }
         float[] mask = randomPadding(rng, batch, seq);
+        if (maskKind > 0) {
+            for (int b = 0; b < batch; b++) {
+                int len = maskKind == 1 ? seq : 1 + rng.nextInt(seq);
+                for (int t = 0; t < seq; t++) {
+                    mask[b * seq + t] = t < len ? 1f : 0f;
+                }
+            }
+        }
         float[] gOut = new float[batch * seq * d];
         for (int i = 0; i < gOut.length; i++) {
             gOut[i] = (float) rng.nextGaussian();
