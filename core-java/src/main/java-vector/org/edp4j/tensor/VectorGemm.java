@@ -13,10 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * and {@value #NC} columns of C, the block of op(B) is packed into panels of {@code NR = 2 x lanes}
  * columns ({@code KC x NR} floats each, zero-padded, transposed while packing for NT and TT); for
  * every block of {@value #MC} rows of the thread's range, the block of op(A), multiplied by
- * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows (except A stored {@code [k, m]}
- * with no factor to apply, read in place: see {@link #tile}; small A stored {@code [m, k]} with no
- * factor, next to a C two or four panels wide, is read in place too, 4 rows at a time:
- * {@link #rowsInPlace}). The micro-kernel then keeps
+ * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows, except where a k-block's active
+ * terms are one run with factor 1 ({@link #unitRun}): A stored {@code [k, m]} is then read in place
+ * (see {@link #tile}), and so is a small A stored {@code [m, k]} next to a C two or four panels wide,
+ * 4 rows at a time ({@link #rowsInPlace}). The micro-kernel then keeps
  * an {@code MR x NR} tile of C in 16 vector registers (with 512-bit vectors, 8 x 32 floats) and, for
  * every term, loads two B vectors, broadcasts each of the 8 A values and does 16 fused
  * multiply-adds. A tile that sticks out of C (the last rows or columns) runs on a zero-padded copy.
@@ -103,13 +103,15 @@ public final class VectorGemm implements GemmKernel {
             if (kk == 0) {
                 continue;
             }
-            // A stored [k, m] (TN) already holds a term's MR values side by side, the next term's lda floats
-            // on: without a factor to apply (no scale, alpha 1) the kernel reads it in place, one pointer
-            // step of lda per term. Packing cost more than it saved at every shape measured (interleaved:
-            // attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x, 256x8192x768 1.12x, 784x256x512
-            // 1.0x faster in place). Row ranges that are whole panels only: an edge panel needs padding.
-            boolean inPlace = transA && scale == null && alpha == 1f && (i1 - i0) % MR == 0;
-            boolean rows = rowsInPlace(transA, i1 - i0, j1 - j0, k) && unitRun(kk, w);
+            // When the block's active terms are one run with factor 1 (unitRun), A needs no packing. A stored
+            // [k, m] (TN) already holds a term's MR values side by side, the next term's lda floats on: the
+            // kernel reads it in place, one pointer step of lda per term. Packing cost more than it saved at
+            // every shape measured (interleaved: attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x,
+            // 256x8192x768 1.12x, 784x256x512 1.0x faster in place). Row ranges that are whole panels only:
+            // an edge panel needs padding. A stored [m, k], small, next to a narrow C: kernelRows.
+            boolean unit = unitRun(kk, w);
+            boolean inPlace = unit && transA && (i1 - i0) % MR == 0;
+            boolean rows = unit && rowsInPlace(transA, i1 - i0, j1 - j0, k);
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 packB(transB, b, bo, ldb, jc, nc, kk, w);
@@ -126,7 +128,7 @@ public final class VectorGemm implements GemmKernel {
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     if (inPlace) {
-                        block(kk, a, ao + p0 * lda + ic, 1, lda, ic, mc, jc, nc, c, co, ldc, -1, w);
+                        block(kk, a, ao + w.p[0] * lda + ic, 1, lda, ic, mc, jc, nc, c, co, ldc, -1, w);
                     } else {
                         packA(transA, a, ao, lda, ic, mc, kk, w);
                         block(kk, w.a, 0, kk, MR, ic, mc, jc, nc, c, co, ldc, -1, w);
@@ -151,8 +153,8 @@ public final class VectorGemm implements GemmKernel {
 
     /**
      * Whether the k-block's kk active terms are consecutive and all have factor 1 (alpha 1, scale 1 or
-     * none): A's values are then used as stored. Attention's keys as a scale (1 attended, 0 masked) pass
-     * when the masked keys are a suffix (padding at the end of a sequence).
+     * none): A's values are then used as stored, and may be read in place. Attention's keys as a scale
+     * (1 attended, 0 masked) pass when the attended keys are one run (padding at either end).
      */
     private static boolean unitRun(int kk, Scratch w) {
         if (w.p[kk - 1] - w.p[0] != kk - 1) {

@@ -87,10 +87,9 @@ final class CpuAttention {
                 for (int t = 0; t < seq; t++) {
                     SOFTMAX.maskedSoftmax(probs, pBase + t * seq, seq, keyMask, b * seq);
                 }
-                // O = P V over the unmasked keys, into the head's columns of out (no scale when every key is
-                // attended: the same products, and the kernel may then read P in place)
+                // O = P V over the unmasked keys, into the head's columns of out
                 CpuGemm.single(false, false, seq, headDim, seq, 1f, probs, pBase, seq, qkv, qo + 2 * d, stride, out,
-                        oo, d, nk == seq ? null : w.keys);
+                        oo, d, w.keys);
             }
         });
     }
@@ -122,14 +121,10 @@ final class CpuAttention {
                     int pr = pBase + t * seq;
                     SOFTMAX.backward(probs, pr, dProbs, pr, seq, scale, ds, t * seq, w.keys);
                 }
-                int attended = 0;
-                for (int s = 0; s < seq; s++) {
-                    attended += (int) w.keys[s];
-                }
                 // dQ = dS K over the attended keys, dK = dS^T Q, dV = P^T dO; the products over
                 // queries t: a row s of dK, dV that no query attends to is 0 (its dS, P column is 0)
                 CpuGemm.single(false, false, seq, headDim, seq, 1f, ds, 0, seq, qkv, qo + d, stride, gQkv, qo, stride,
-                        attended == seq ? null : w.keys);
+                        w.keys);
                 CpuGemm.single(true, false, seq, headDim, seq, 1f, ds, 0, seq, qkv, qo, stride, gQkv, qo + d, stride,
                         null);
                 zeroUnattended(gQkv, qo + d, stride, w.keys, seq, headDim);

@@ -497,11 +497,12 @@ class CpuGemmTest {
             float[] scale = null;
             if (keys) { // attention's attended keys: 0 or 1 per term, a zero term's A and B values NaN
                 scale = new float[k];
-                // with rowTiles a padded sequence: the keys [lo, hi) attended (padding at either end)
+                // with alpha 1 a padded sequence: the keys [lo, hi) attended (padding at either end), which
+                // the vector kernel reads in place (transposed A, or rowTiles)
                 int lo = rng.nextInt(k);
                 int hi = lo + 1 + rng.nextInt(k - lo);
                 for (int p = 0; p < k; p++) {
-                    scale[p] = rowTiles ? (p >= lo && p < hi ? 1f : 0f) : rng.nextInt(4) == 0 ? 0f : 1f;
+                    scale[p] = unitAlpha ? (p >= lo && p < hi ? 1f : 0f) : rng.nextInt(4) == 0 ? 0f : 1f;
                     if (scale[p] == 0f) {
                         for (int i = 0; i < m; i++) {
                             a[5 + (transA ? p * lda + i : i * lda + p)] = Float.NaN;
