@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>GotoBLAS/BLIS blocking: for every block of {@value #KC} active terms of the shared dimension
  * and {@value #NC} columns of C, the block of op(B) is packed into panels of {@code NR = 2 x lanes}
- * columns ({@code KC x NR} floats each, zero-padded, transposed while packing for NT and TT); for
- * every block of {@value #MC} rows of the thread's range, the block of op(A), multiplied by
- * {@code alpha * scale_p}, is packed into panels of {@value #MR} rows, except where a k-block's active
- * terms are one run with factor 1 ({@link #unitRun}): A stored {@code [k, m]} is then read in place
+ * columns ({@code KC x NR} floats each, zero-padded, transposed while packing for NT and TT), each
+ * term's values multiplied by its factor {@code alpha * scale_p}; for every block of {@value #MC} rows
+ * of the thread's range, the block of op(A) is packed into panels of {@value #MR} rows, except where a
+ * k-block's active terms are one run ({@link #oneRun}): A stored {@code [k, m]} is then read in place
  * (see {@link #tile}), and so is a small A stored {@code [m, k]} next to a C two or four panels wide,
  * 4 rows at a time ({@link #rowsInPlace}). The micro-kernel then keeps
  * an {@code MR x NR} tile of C in 16 vector registers (with 512-bit vectors, 8 x 32 floats) and, for
@@ -26,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the workloads' shapes. 8 x 2 also divides every width of the benchmark models (multiples of 32),
  * so no tile of theirs needs the padded copy.
  *
- * <p>Arithmetic: each accumulator starts from the C value and receives {@code fma(a, b, c)} once per
- * active term in increasing order, the same as {@link ScalarGemm}: the two kernels agree bit for bit.
+ * <p>Arithmetic: each accumulator starts from the C value and receives {@code fma(a, s b, c)} once per
+ * active term in increasing order ({@code s b} the packed, rounded product), the same as
+ * {@link ScalarGemm}: the two kernels agree bit for bit.
  *
  * <p>Every method here is kept small enough for C2 to inline all Vector API calls (the JDK 17 Vector
  * API boxes every vector of a method it could not fully inline, which costs 10-100x).
@@ -103,20 +104,22 @@ public final class VectorGemm implements GemmKernel {
             if (kk == 0) {
                 continue;
             }
-            // When the block's active terms are one run with factor 1 (unitRun), A needs no packing. A stored
-            // [k, m] (TN) already holds a term's MR values side by side, the next term's lda floats on: the
-            // kernel reads it in place, one pointer step of lda per term. Packing cost more than it saved at
-            // every shape measured (interleaved: attention's 128x128x64 1.27x, the heads' 512x256x10 1.75x,
-            // 256x8192x768 1.12x, 784x256x512 1.0x faster in place). Row ranges that are whole panels only:
-            // an edge panel needs padding. A stored [m, k], small, next to a narrow C: kernelRows.
-            boolean unit = unitRun(kk, w);
-            boolean inPlace = unit && transA && (i1 - i0) % MR == 0;
-            boolean rows = unit && rowsInPlace(transA, i1 - i0, j1 - j0, k);
+            // The factors go into B's panels, so when the block's active terms are one run (oneRun), A needs
+            // no packing. A stored [k, m] (TN) already holds a term's MR values side by side, the next term's
+            // lda floats on: the kernel reads it in place, one pointer step of lda per term. Packing cost more
+            // than it saved at every shape measured (interleaved: attention's 128x128x64 1.27x, the heads'
+            // 512x256x10 1.75x, 256x8192x768 1.12x, 784x256x512 1.0x faster in place). Row ranges that are
+            // whole panels only: an edge panel needs padding. A stored [m, k], small, next to a narrow C:
+            // kernelRows.
+            boolean run = oneRun(kk, w);
+            boolean inPlace = run && transA && (i1 - i0) % MR == 0;
+            boolean rows = run && rowsInPlace(transA, i1 - i0, j1 - j0, k);
+            boolean unit = unitFactors(kk, w);
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
-                packB(transB, b, bo, ldb, jc, nc, kk, w);
+                packB(transB, b, bo, ldb, jc, nc, kk, unit, w);
                 if (rows) {
-                    // the active terms one run with factor 1: A's row i holds them side by side from ps[0]
+                    // the active terms one run: A's row i holds them side by side from ps[0]
                     for (int jp = 0; jp < nc; jp += 2 * NR) {
                         for (int i = i0; i < i1; i += RR) {
                             kernelRows(kk, a, ao + i * lda + w.p[0], lda, w.b, jp * kk, (jp + NR) * kk, c,
@@ -141,7 +144,7 @@ public final class VectorGemm implements GemmKernel {
     /**
      * Whether {@link #tile} may read A's rows in place with {@link #kernelRows}: A stored {@code [m, k]},
      * whole 4-row tiles, C one or two pairs of B panels wide and A small enough to stay in L2 across
-     * them; each k-block then also needs {@link #unitRun}. Attention's products ({@code P V},
+     * them; each k-block then also needs {@link #oneRun}. Attention's products ({@code P V},
      * {@code dO V^T}, {@code dS K}: 128 x 64 x 128, 128 x 128 x 64), where packing A was a third of the
      * product's time and served only two or four panels (2026-12-01, one thread, 128 x 64 x 128: packing
      * 5.3 us + kernel 9.9 us against 11.4 us in place; 128 x 128 x 64: 2.9 + 10.6 against 11.6).
@@ -152,14 +155,17 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Whether the k-block's kk active terms are consecutive and all have factor 1 (alpha 1, scale 1 or
-     * none): A's values are then used as stored, and may be read in place. Attention's keys as a scale
-     * (1 attended, 0 masked) pass when the attended keys are one run (padding at either end).
+     * Whether the k-block's kk active terms are consecutive: A's values (which carry no factor) may
+     * then be read in place. Attention's keys as a scale (1 attended, 0 masked) give one run when the
+     * padding is at either end; the clipped sums' per-sample factors when no sample of the block has
+     * factor 0.
      */
-    private static boolean unitRun(int kk, Scratch w) {
-        if (w.p[kk - 1] - w.p[0] != kk - 1) {
-            return false;
-        }
+    private static boolean oneRun(int kk, Scratch w) {
+        return w.p[kk - 1] - w.p[0] == kk - 1;
+    }
+
+    /** Whether every factor of the k-block's kk active terms is 1: B's panels are then plain copies. */
+    private static boolean unitFactors(int kk, Scratch w) {
         for (int q = 0; q < kk; q++) {
             if (w.s[q] != 1f) {
                 return false;
@@ -262,36 +268,60 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Packs op(B)[p_q, j0 + (0, nc)] for the active terms into panels of NR columns: panel
-     * {@code jp / NR} at {@code w.b[jp * kk ..]}, term q's NR floats at {@code + q * NR}, zero past
-     * column nc. B's rows (terms, or columns of op(B) when transposed) are {@code ldb} floats apart.
+     * Packs {@code s_q op(B)[p_q, j0 + (0, nc)]} for the active terms (s_q their factors, left out when
+     * {@code unit}: all 1) into panels of NR columns: panel {@code jp / NR} at {@code w.b[jp * kk ..]},
+     * term q's NR floats at {@code + q * NR}, zero past column nc. B's rows (terms, or columns of op(B)
+     * when transposed) are {@code ldb} floats apart.
      */
-    private static void packB(boolean transB, float[] b, int bo, int ldb, int j0, int nc, int kk, Scratch w) {
+    private static void packB(boolean transB, float[] b, int bo, int ldb, int j0, int nc, int kk, boolean unit,
+                              Scratch w) {
         float[] bp = w.b;
         int[] ps = w.p;
+        float[] ss = w.s;
         for (int jp = 0; jp < nc; jp += NR) {
             int cols = Math.min(NR, nc - jp);
             int base = jp * kk;
             if (!transB && cols == NR) {
                 // two vector moves per term (System.arraycopy of 32 floats cost as much as 10 % of the GEMM)
+                // (two loops rather than a branch per term: no vector value merged across branches)
                 int src = bo + j0 + jp;
-                for (int q = 0; q < kk; q++) {
-                    int from = src + ps[q] * ldb;
-                    int to = base + q * NR;
-                    FloatVector.fromArray(S, b, from).intoArray(bp, to);
-                    FloatVector.fromArray(S, b, from + L).intoArray(bp, to + L);
+                if (unit) {
+                    for (int q = 0; q < kk; q++) {
+                        int from = src + ps[q] * ldb;
+                        int to = base + q * NR;
+                        FloatVector.fromArray(S, b, from).intoArray(bp, to);
+                        FloatVector.fromArray(S, b, from + L).intoArray(bp, to + L);
+                    }
+                } else {
+                    for (int q = 0; q < kk; q++) {
+                        int from = src + ps[q] * ldb;
+                        int to = base + q * NR;
+                        FloatVector.fromArray(S, b, from).mul(ss[q]).intoArray(bp, to);
+                        FloatVector.fromArray(S, b, from + L).mul(ss[q]).intoArray(bp, to + L);
+                    }
                 }
             } else if (!transB) {
                 for (int q = 0; q < kk; q++) {
-                    System.arraycopy(b, bo + ps[q] * ldb + j0 + jp, bp, base + q * NR, cols);
+                    int from = bo + ps[q] * ldb + j0 + jp;
+                    int to = base + q * NR;
+                    float s = ss[q];
+                    for (int x = 0; x < cols; x++) {
+                        bp[to + x] = b[from + x] * s;
+                    }
                 }
             } else if (ps[kk - 1] - ps[0] == kk - 1) {
-                // B stored [n, k], the active terms contiguous (no scale): plain indices, whose range checks C2
-                // lifts out of the loop (the indirect ones below cost a check per value)
+                // B stored [n, k], the active terms contiguous: plain indices, whose range checks C2 lifts
+                // out of the loop (the indirect ones below cost a check per value)
                 for (int x = 0; x < cols; x++) {
                     int src = bo + (j0 + jp + x) * ldb + ps[0];
-                    for (int q = 0, dst = base + x; q < kk; q++, dst += NR) {
-                        bp[dst] = b[src + q];
+                    if (unit) {
+                        for (int q = 0, dst = base + x; q < kk; q++, dst += NR) {
+                            bp[dst] = b[src + q];
+                        }
+                    } else {
+                        for (int q = 0, dst = base + x; q < kk; q++, dst += NR) {
+                            bp[dst] = b[src + q] * ss[q];
+                        }
                     }
                 }
             } else {
@@ -299,7 +329,7 @@ public final class VectorGemm implements GemmKernel {
                 for (int x = 0; x < cols; x++) {
                     int src = bo + (j0 + jp + x) * ldb;
                     for (int q = 0; q < kk; q++) {
-                        bp[base + q * NR + x] = b[src + ps[q]];
+                        bp[base + q * NR + x] = b[src + ps[q]] * ss[q];
                     }
                 }
             }
@@ -312,26 +342,24 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Packs {@code s_q op(A)[ic + r, p_q]} into panels of MR rows: panel {@code ip / MR} at
-     * {@code w.a[ip * kk ..]}, term q's MR values at {@code + q * MR}, zero past row mc. A's rows are
-     * {@code lda} floats apart (rows of the shared dimension when transposed).
+     * Packs {@code op(A)[ic + r, p_q]} (the factors are in B's panels) into panels of MR rows: panel
+     * {@code ip / MR} at {@code w.a[ip * kk ..]}, term q's MR values at {@code + q * MR}, zero past row
+     * mc. A's rows are {@code lda} floats apart (rows of the shared dimension when transposed).
      */
     private static void packA(boolean transA, float[] a, int ao, int lda, int ic, int mc, int kk, Scratch w) {
         float[] ap = w.a;
         int[] ps = w.p;
-        float[] ss = w.s;
         for (int ip = 0; ip < mc; ip += MR) {
             int rows = Math.min(MR, mc - ip);
             int base = ip * kk;
             if (transA) {
                 // A stored [k, m]: the MR values of a term are contiguous
-                int q = rows == MR && L == 2 * MR ? packTermPairs(a, ao + ic + ip, lda, kk, ps, ss, ap, base) : 0;
+                int q = rows == MR && L == 2 * MR ? packTermPairs(a, ao + ic + ip, lda, kk, ps, ap, base) : 0;
                 for (; q < kk; q++) {
                     int src = ao + ps[q] * lda + ic + ip;
-                    float s = ss[q];
                     int dst = base + q * MR;
                     for (int r = 0; r < rows; r++) {
-                        ap[dst + r] = a[src + r] * s;
+                        ap[dst + r] = a[src + r];
                     }
                 }
             } else if (rows == MR) {
@@ -339,7 +367,7 @@ public final class VectorGemm implements GemmKernel {
                 int s0 = ao + (ic + ip) * lda;
                 if (ps[kk - 1] - ps[0] == kk - 1) {
                     // the active terms contiguous: plain indices (range checks lifted, as in packB)
-                    packRows(a, s0 + ps[0], lda, kk, ss, ap, base);
+                    packRows(a, s0 + ps[0], lda, kk, ap, base);
                     continue;
                 }
                 int s1 = s0 + lda;
@@ -351,21 +379,20 @@ public final class VectorGemm implements GemmKernel {
                 int s7 = s6 + lda;
                 for (int q = 0, dst = base; q < kk; q++, dst += MR) {
                     int p = ps[q];
-                    float s = ss[q];
-                    ap[dst] = a[s0 + p] * s;
-                    ap[dst + 1] = a[s1 + p] * s;
-                    ap[dst + 2] = a[s2 + p] * s;
-                    ap[dst + 3] = a[s3 + p] * s;
-                    ap[dst + 4] = a[s4 + p] * s;
-                    ap[dst + 5] = a[s5 + p] * s;
-                    ap[dst + 6] = a[s6 + p] * s;
-                    ap[dst + 7] = a[s7 + p] * s;
+                    ap[dst] = a[s0 + p];
+                    ap[dst + 1] = a[s1 + p];
+                    ap[dst + 2] = a[s2 + p];
+                    ap[dst + 3] = a[s3 + p];
+                    ap[dst + 4] = a[s4 + p];
+                    ap[dst + 5] = a[s5 + p];
+                    ap[dst + 6] = a[s6 + p];
+                    ap[dst + 7] = a[s7 + p];
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
                     int src = ao + (ic + ip + r) * lda;
                     for (int q = 0; q < kk; q++) {
-                        ap[base + q * MR + r] = a[src + ps[q]] * ss[q];
+                        ap[base + q * MR + r] = a[src + ps[q]];
                     }
                 }
             }
@@ -379,10 +406,9 @@ public final class VectorGemm implements GemmKernel {
 
     /**
      * Eight rows of A from {@code a[s0 ..]} (row stride lda), terms {@code 0 .. kk - 1} at consecutive
-     * columns, times their scales, into the panel at {@code ap[base ..]}: {@link #packA}'s loop with plain
-     * indices.
+     * columns, into the panel at {@code ap[base ..]}: {@link #packA}'s loop with plain indices.
      */
-    private static void packRows(float[] a, int s0, int lda, int kk, float[] ss, float[] ap, int base) {
+    private static void packRows(float[] a, int s0, int lda, int kk, float[] ap, int base) {
         int s1 = s0 + lda;
         int s2 = s1 + lda;
         int s3 = s2 + lda;
@@ -391,28 +417,25 @@ public final class VectorGemm implements GemmKernel {
         int s6 = s5 + lda;
         int s7 = s6 + lda;
         for (int q = 0, dst = base; q < kk; q++, dst += MR) {
-            float s = ss[q];
-            ap[dst] = a[s0 + q] * s;
-            ap[dst + 1] = a[s1 + q] * s;
-            ap[dst + 2] = a[s2 + q] * s;
-            ap[dst + 3] = a[s3 + q] * s;
-            ap[dst + 4] = a[s4 + q] * s;
-            ap[dst + 5] = a[s5 + q] * s;
-            ap[dst + 6] = a[s6 + q] * s;
-            ap[dst + 7] = a[s7 + q] * s;
+            ap[dst] = a[s0 + q];
+            ap[dst + 1] = a[s1 + q];
+            ap[dst + 2] = a[s2 + q];
+            ap[dst + 3] = a[s3 + q];
+            ap[dst + 4] = a[s4 + q];
+            ap[dst + 5] = a[s5 + q];
+            ap[dst + 6] = a[s6 + q];
+            ap[dst + 7] = a[s7 + q];
         }
     }
 
     /**
      * The transposed-A panel two terms per vector when a vector holds 2 MR floats: term q's MR values
      * (row {@code ps[q]} of A from column {@code col}) in the low half, term q + 1's in the high half
-     * (its row read from MR columns earlier), times their scales, stored as the panel's next 2 MR
-     * floats; rows of A lda floats apart. The same products as the scalar loop (one float multiply
-     * each). Returns the first term not packed (pairs whose reads would leave the array are left to the
-     * caller's loop).
+     * (its row read from MR columns earlier), stored as the panel's next 2 MR floats; rows of A lda
+     * floats apart. Returns the first term not packed (pairs whose reads would leave the array are left
+     * to the caller's loop).
      */
-    private static int packTermPairs(float[] a, int col, int lda, int kk, int[] ps, float[] ss, float[] ap,
-                                     int base) {
+    private static int packTermPairs(float[] a, int col, int lda, int kk, int[] ps, float[] ap, int base) {
         int q = 0;
         for (; q + 1 < kk; q += 2) {
             int src0 = col + ps[q] * lda;
@@ -420,8 +443,8 @@ public final class VectorGemm implements GemmKernel {
             if (src0 + L > a.length || src1 < 0) {
                 break;
             }
-            FloatVector v = FloatVector.fromArray(S, a, src0).blend(FloatVector.fromArray(S, a, src1), HIGH);
-            v.mul(FloatVector.broadcast(S, ss[q]).blend(ss[q + 1], HIGH)).intoArray(ap, base + q * MR);
+            FloatVector.fromArray(S, a, src0).blend(FloatVector.fromArray(S, a, src1), HIGH)
+                    .intoArray(ap, base + q * MR);
         }
         return q;
     }
@@ -601,7 +624,7 @@ public final class VectorGemm implements GemmKernel {
                 // one column block: its panels hold every row of X (zero-padded past n), and the A side
                 // of the product is X too, so the kernel reads a row panel's values out of the B panel that
                 // holds those rows (row i at its panel's offset i % NR, term stride NR) instead of packing A
-                packB(true, x, xo, k, 0, n, kk, w);
+                packB(true, x, xo, k, 0, n, kk, true, w);
                 for (int ic = 0; ic < n; ic += NR) {
                     block(kk, w.b, ic * kk, 1, NR, ic, Math.min(NR, n - ic), 0, n, g, 0, n, 0, w);
                 }
@@ -609,7 +632,7 @@ public final class VectorGemm implements GemmKernel {
             }
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(NC, n - j0);
-                packB(true, x, xo, k, j0, nc, kk, w);
+                packB(true, x, xo, k, j0, nc, kk, true, w);
                 for (int ic = 0; ic < Math.min(n, j0 + nc); ic += MC) {
                     int mc = Math.min(MC, n - ic);
                     packA(false, x, xo, k, ic, mc, kk, w);

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code NN}: A {@code [m,k]}, B {@code [k,n]}.
  *   <li>{@code TN}: A stored {@code [k,m]}; an optional per-row scale of the shared dimension
- *       ({@code A^T diag(s) B}) is fused into the packing of A; a row of the shared dimension whose
+ *       ({@code A^T diag(s) B}) is fused into the packing of B; a row of the shared dimension whose
  *       scale is exactly 0 is left out of the product (so NaN in its A or B row does not reach C).
  *   <li>{@code NT}, {@code TT}: B stored {@code [n,k]}; it is transposed while it is packed.
  * </ul>

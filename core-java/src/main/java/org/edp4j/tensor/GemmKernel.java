@@ -5,9 +5,11 @@ package org.edp4j.tensor;
  * auto-vectorizes) or {@code VectorGemm} (Java's Vector API), picked once by {@link Vectorization}.
  *
  * <p>Contract shared by both, so that they agree bit for bit: every element of C receives one fused
- * multiply-add {@code c = fma(alpha * scale_p * op(A)[i,p], op(B)[p,j], c)} per active term p of the
- * shared dimension, in increasing p, starting from the value C holds; a term whose factor
- * {@code alpha * scale_p} is exactly 0 is not active (NaN in its rows of A or B never reaches C).
+ * multiply-add {@code c = fma(op(A)[i,p], s_p op(B)[p,j], c)} per active term p of the shared
+ * dimension, in increasing p, starting from the value C holds, where {@code s_p = alpha * scale_p}
+ * (rounded to float) and {@code s_p op(B)[p,j]} is rounded to float before the fused multiply-add; a
+ * term whose factor {@code s_p} is exactly 0 is not active (NaN in its rows of A or B never reaches C).
+ * The factor goes with B so that A, free of it, can be read where it is stored.
  */
 interface GemmKernel {
     /**

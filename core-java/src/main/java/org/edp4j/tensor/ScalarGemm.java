@@ -30,7 +30,7 @@ final class ScalarGemm implements GemmKernel {
     private static final class Scratch {
         final float[][] b = new float[KC][NC];
         final float[][] c = new float[MR][NC];
-        /** Packed A, {@code [MR][KC]}: {@code alpha * scale * op(A)[i + r, p]} of the active p. */
+        /** Packed A, {@code [MR][KC]}: {@code op(A)[i + r, p]} of the active p (the factors are in B's rows). */
         final float[] a = new float[MR * KC];
         /** Indices p of the active terms of the current k-block (scale not 0). */
         final int[] p = new int[KC];
@@ -136,40 +136,48 @@ final class ScalarGemm implements GemmKernel {
         }
     }
 
-    /** {@code w.b[q][0, nc) = op(B)[p_q, j0 + (0, nc)]} for the active terms; B's rows ldb floats apart. */
+    /**
+     * {@code w.b[q][0, nc) = s_q op(B)[p_q, j0 + (0, nc)]} for the active terms (s_q their factors,
+     * rounded products as {@code VectorGemm}'s panels); B's rows ldb floats apart.
+     */
     private static void packB(boolean transB, float[] b, int bo, int ldb, int j0, int nc, int kk, Scratch w) {
         float[][] bp = w.b;
         int[] ps = w.p;
+        float[] ss = w.s;
         if (!transB) {
             for (int q = 0; q < kk; q++) {
-                System.arraycopy(b, bo + ps[q] * ldb + j0, bp[q], 0, nc);
+                float[] row = bp[q];
+                int base = bo + ps[q] * ldb + j0;
+                float s = ss[q];
+                for (int j = 0; j < nc; j++) {
+                    row[j] = b[base + j] * s;
+                }
             }
         } else {
             // B stored [n,k]: row j of storage holds column j of op(B).
             for (int j = 0; j < nc; j++) {
                 int base = bo + (j0 + j) * ldb;
                 for (int q = 0; q < kk; q++) {
-                    bp[q][j] = b[base + ps[q]];
+                    bp[q][j] = b[base + ps[q]] * ss[q];
                 }
             }
         }
     }
 
-    /** {@code w.a[r * KC + q] = s_q op(A)[i + r, p_q]} for {@code r < rows}; A's rows lda floats apart. */
+    /** {@code w.a[r * KC + q] = op(A)[i + r, p_q]} for {@code r < rows}; A's rows lda floats apart. */
     private static void packA(boolean transA, float[] a, int ao, int lda, int i, int rows, int kk, Scratch w) {
         float[] ap = w.a;
         int[] ps = w.p;
-        float[] ss = w.s;
         for (int r = 0; r < rows; r++) {
             int o = r * KC;
             if (transA) {
                 for (int q = 0; q < kk; q++) {
-                    ap[o + q] = a[ao + ps[q] * lda + i + r] * ss[q];
+                    ap[o + q] = a[ao + ps[q] * lda + i + r];
                 }
             } else {
                 int base = ao + (i + r) * lda;
                 for (int q = 0; q < kk; q++) {
-                    ap[o + q] = a[base + ps[q]] * ss[q];
+                    ap[o + q] = a[base + ps[q]];
                 }
             }
         }
