@@ -188,7 +188,8 @@ public final class VectorGemm implements GemmKernel {
     /**
      * Every tile of the A block (rows {@code [ic, ic + mc)}) times the packed B block (columns
      * {@code [j0, j0 + nc)}), C at {@code c[co + i ldc + j]}; with {@code upper >= 0}, only tiles
-     * holding some column {@code j >= i} (the Gram matrix's upper part). A's value for block row r,
+     * holding some column {@code j >= i} (the Gram matrix's upper part), and of those whose first L
+     * columns are all below {@code i}, only the other L columns ({@link #halfTile}). A's value for block row r,
      * term q is {@code ap[a0 + r rowStep + q termStep]} (the packed block: rowStep kk, termStep MR).
      */
     private static void block(int kk, float[] ap, int a0, int rowStep, int termStep, int ic, int mc, int j0, int nc,
@@ -202,6 +203,11 @@ public final class VectorGemm implements GemmKernel {
                     continue;
                 }
                 int rows = Math.min(MR, mc - ip);
+                if (upper >= 0 && j + L <= i && cols == NR) {
+                    // the tile's first L columns lie below the diagonal: only its other L are computed
+                    halfTile(kk, ap, a0 + ip * rowStep, termStep, jp, rows, c, co + i * ldc + j + L, ldc, w);
+                    continue;
+                }
                 if (rows == MR && cols == NR) {
                     kernel(kk, ap, a0 + ip * rowStep, termStep, w.b, jp * kk, c, co + i * ldc + j, ldc);
                 } else {
@@ -228,6 +234,23 @@ public final class VectorGemm implements GemmKernel {
         }
         for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * width, c, co + r * ldc, cols);
+        }
+    }
+
+    /**
+     * The second L columns of a tile ({@link #block}'s Gram tiles whose first L columns lie below the
+     * diagonal): run on a copy of those {@code rows} C rows, B's panel read from its L-th column.
+     */
+    private static void halfTile(int kk, float[] ap, int ao, int termStep, int jp, int rows, float[] c, int co,
+                                 int ldc, Scratch w) {
+        float[] t = w.tile;
+        Arrays.fill(t, 0, MR * L, 0f);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, co + r * ldc, t, r * L, L);
+        }
+        kernelNarrow(kk, ap, ao, termStep, w.b, jp * kk + L, t);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * L, c, co + r * ldc, L);
         }
     }
 
