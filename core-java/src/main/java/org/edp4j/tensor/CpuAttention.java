@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Multi-head scaled dot-product self-attention on the CPU ({@link Backend#attention},
  * {@link Backend#attentionBackward}), its products on {@link CpuGemm}'s kernel.
  *
- * <p>Work is split over the {@code B * H} (sample, head) pairs with {@link Parallel#range}; each
+ * <p>Work is split over the {@code B * H} (sample, head) pairs with {@link Parallel#items}; each
  * pair is independent and writes disjoint columns of the outputs. A pair runs six single-threaded
  * GEMMs ({@link CpuGemm#single}, the Vector API kernel when it is enabled), about
  * {@code 2 T^2 dh} multiply-adds each, on its Q, K and V where they are: {@code [T, dh]} blocks
@@ -60,7 +60,7 @@ final class CpuAttention {
         final int d = heads * headDim;
         final int stride = 3 * d;
         final float scale = (float) (1.0 / Math.sqrt(headDim));
-        Parallel.range(batch * heads, 1, (p0, p1) -> {
+        Parallel.items(batch * heads, (p0, p1) -> {
             Scratch w = SCRATCH.get();
             w.ensure(seq);
             for (int pair = p0; pair < p1; pair++) {
@@ -100,7 +100,7 @@ final class CpuAttention {
         final int d = heads * headDim;
         final int stride = 3 * d;
         final float scale = (float) (1.0 / Math.sqrt(headDim));
-        Parallel.range(batch * heads, 1, (p0, p1) -> {
+        Parallel.items(batch * heads, (p0, p1) -> {
             Scratch w = SCRATCH.get();
             w.ensure(seq);
             float[] ds = w.ds;

@@ -28,7 +28,7 @@ package org.edp4j.tensor;
  * <p>Trailing rows of a sample whose output gradient is exactly zero (padding) are dropped
  * before either method: they contribute nothing for finite activations. Products accumulate in
  * float in a fixed order (one fused multiply-add per term); the elementwise sums and the bias
- * term accumulate in double. Samples are split across threads, each sample computed by one thread
+ * term accumulate in double. Samples are split across threads ({@link Parallel#items}), each sample computed by one thread
  * in a fixed order, so results do not depend on the thread count. Scratch is per thread and grows
  * once to the largest shape seen.
  */
@@ -107,7 +107,7 @@ final class CpuNorms {
     /** Both methods: samples split across threads, padding rows dropped, the bias term added. */
     private static void perSample(int batch, int seq, int d, int p, float[] a, int ao, float[] g, int go,
                                   boolean bias, float[] out, int oo, boolean useGhost) {
-        Parallel.range(batch, 1, (b0, b1) -> {
+        Parallel.items(batch, (b0, b1) -> {
             Scratch w = SCRATCH.get();
             for (int b = b0; b < b1; b++) {
                 int as = ao + b * seq * d;

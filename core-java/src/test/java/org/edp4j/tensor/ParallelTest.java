@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -37,6 +38,54 @@ class ParallelTest {
         for (int s : starts) {
             assertEquals(0, s % align, "range start " + s);
         }
+    }
+
+    @Property(tries = 200)
+    void itemsRunEveryIndexOnceInUpToSharesRangesPerThread(@ForAll @IntRange(min = 0, max = 3000) int n) {
+        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+        Set<Integer> starts = ConcurrentHashMap.newKeySet();
+        Parallel.items(n, (i0, i1) -> {
+            starts.add(i0);
+            for (int i = i0; i < i1; i++) {
+                seen.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "index " + i);
+        }
+        int threads = Parallel.threads();
+        assertTrue(starts.size() <= threads * Parallel.SHARES, starts.toString());
+        if (threads > 1 && n >= threads * Parallel.SHARES) {
+            assertTrue(starts.size() > threads, starts.size() + " ranges for " + n + " items");
+        }
+    }
+
+    /**
+     * A thread that finishes its range early takes the next one: while the first range is held up,
+     * the other threads run all the others (a split into one range per thread would leave only one).
+     */
+    @Test
+    void itemsAreClaimedByWhicheverThreadIsFree() {
+        Assumptions.assumeTrue(Parallel.threads() >= 2, "one thread: nothing runs concurrently");
+        int n = Parallel.threads() * Parallel.SHARES;
+        AtomicInteger othersRan = new AtomicInteger();
+        CountDownLatch lastRan = new CountDownLatch(1);
+        Parallel.items(n, (i0, i1) -> {
+            if (i0 == 0) {
+                try {
+                    lastRan.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            othersRan.incrementAndGet();
+            if (i1 == n) {
+                lastRan.countDown();
+            }
+        });
+        assertEquals(0, lastRan.getCount(), "the last range never ran while the first was held up");
+        assertEquals(n - 1, othersRan.get());
     }
 
     /**
