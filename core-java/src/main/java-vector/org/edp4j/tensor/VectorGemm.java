@@ -62,9 +62,9 @@ public final class VectorGemm implements GemmKernel {
         final float[] tile = new float[MR * NR];
         private float[] gram = new float[0];
 
-        float[] gram(int n) {
-            if (gram.length < n * n) {
-                gram = new float[n * n];
+        float[] gram(int size) {
+            if (gram.length < size) {
+                gram = new float[size];
             }
             return gram;
         }
@@ -131,10 +131,10 @@ public final class VectorGemm implements GemmKernel {
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     if (inPlace) {
-                        block(kk, a, ao + w.p[0] * lda + ic, 1, lda, ic, mc, jc, nc, c, co, ldc, -1, w);
+                        block(kk, a, ao + w.p[0] * lda + ic, 1, lda, ic, mc, jc, nc, c, co, ldc, false, w);
                     } else {
                         packA(transA, a, ao, lda, ic, mc, kk, w);
-                        block(kk, w.a, 0, kk, MR, ic, mc, jc, nc, c, co, ldc, -1, w);
+                        block(kk, w.a, 0, kk, MR, ic, mc, jc, nc, c, co, ldc, false, w);
                     }
                 }
             }
@@ -187,27 +187,21 @@ public final class VectorGemm implements GemmKernel {
 
     /**
      * Every tile of the A block (rows {@code [ic, ic + mc)}) times the packed B block (columns
-     * {@code [j0, j0 + nc)}), C at {@code c[co + i ldc + j]}; with {@code upper >= 0}, only tiles
-     * holding some column {@code j >= i} (the Gram matrix's upper part), and of those whose first L
-     * columns are all below {@code i}, only the other L columns ({@link #halfTile}). A's value for block row r,
+     * {@code [j0, j0 + nc)}), C at {@code c[co + i ldc + j]}; with {@code lower}, only tiles holding
+     * some column {@code j < i + MR} (the Gram matrix's lower part). A's value for block row r,
      * term q is {@code ap[a0 + r rowStep + q termStep]} (the packed block: rowStep kk, termStep MR).
      */
     private static void block(int kk, float[] ap, int a0, int rowStep, int termStep, int ic, int mc, int j0, int nc,
-                              float[] c, int co, int ldc, int upper, Scratch w) {
+                              float[] c, int co, int ldc, boolean lower, Scratch w) {
         for (int jp = 0; jp < nc; jp += NR) {
             int cols = Math.min(NR, nc - jp);
             int j = j0 + jp;
             for (int ip = 0; ip < mc; ip += MR) {
                 int i = ic + ip;
-                if (upper >= 0 && j + NR <= i) {
+                if (lower && j >= i + MR) {
                     continue;
                 }
                 int rows = Math.min(MR, mc - ip);
-                if (upper >= 0 && j + L <= i && cols == NR) {
-                    // the tile's first L columns lie below the diagonal: only its other L are computed
-                    halfTile(kk, ap, a0 + ip * rowStep, termStep, jp, rows, c, co + i * ldc + j + L, ldc, w);
-                    continue;
-                }
                 if (rows == MR && cols == NR) {
                     kernel(kk, ap, a0 + ip * rowStep, termStep, w.b, jp * kk, c, co + i * ldc + j, ldc);
                 } else {
@@ -228,7 +222,7 @@ public final class VectorGemm implements GemmKernel {
             System.arraycopy(c, co + r * ldc, t, r * width, cols);
         }
         if (width == L) {
-            kernelNarrow(kk, ap, ao, termStep, w.b, jp * kk, t);
+            kernelNarrow(kk, ap, ao, termStep, w.b, jp * kk, t, 0, L);
         } else {
             kernel(kk, ap, ao, termStep, w.b, jp * kk, t, 0, NR);
         }
@@ -238,35 +232,19 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * The second L columns of a tile ({@link #block}'s Gram tiles whose first L columns lie below the
-     * diagonal): run on a copy of those {@code rows} C rows, B's panel read from its L-th column.
+     * {@link #kernel} on one vector of columns: the MR x L tile at {@code c[co + r ldc + j]} += the A
+     * panel (as there) times L columns of the packed B panel from {@code bp[bo]} (term stride NR).
      */
-    private static void halfTile(int kk, float[] ap, int ao, int termStep, int jp, int rows, float[] c, int co,
-                                 int ldc, Scratch w) {
-        float[] t = w.tile;
-        Arrays.fill(t, 0, MR * L, 0f);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(c, co + r * ldc, t, r * L, L);
-        }
-        kernelNarrow(kk, ap, ao, termStep, w.b, jp * kk + L, t);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(t, r * L, c, co + r * ldc, L);
-        }
-    }
-
-    /**
-     * {@link #kernel} on one vector of columns: the MR x L tile at {@code t[r L + j]} += the A panel
-     * (as there) times the first L columns of the packed B panel.
-     */
-    private static void kernelNarrow(int kk, float[] ap, int ao, int termStep, float[] bp, int bo, float[] t) {
-        FloatVector c0 = FloatVector.fromArray(S, t, 0);
-        FloatVector c1 = FloatVector.fromArray(S, t, L);
-        FloatVector c2 = FloatVector.fromArray(S, t, 2 * L);
-        FloatVector c3 = FloatVector.fromArray(S, t, 3 * L);
-        FloatVector c4 = FloatVector.fromArray(S, t, 4 * L);
-        FloatVector c5 = FloatVector.fromArray(S, t, 5 * L);
-        FloatVector c6 = FloatVector.fromArray(S, t, 6 * L);
-        FloatVector c7 = FloatVector.fromArray(S, t, 7 * L);
+    private static void kernelNarrow(int kk, float[] ap, int ao, int termStep, float[] bp, int bo, float[] c, int co,
+                                     int ldc) {
+        FloatVector c0 = FloatVector.fromArray(S, c, co);
+        FloatVector c1 = FloatVector.fromArray(S, c, co + ldc);
+        FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc);
+        FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc);
+        FloatVector c4 = FloatVector.fromArray(S, c, co + 4 * ldc);
+        FloatVector c5 = FloatVector.fromArray(S, c, co + 5 * ldc);
+        FloatVector c6 = FloatVector.fromArray(S, c, co + 6 * ldc);
+        FloatVector c7 = FloatVector.fromArray(S, c, co + 7 * ldc);
         int a = ao;
         int b = bo;
         for (int q = 0; q < kk; q++, a += termStep, b += NR) {
@@ -280,14 +258,14 @@ public final class VectorGemm implements GemmKernel {
             c6 = b0.fma(FloatVector.broadcast(S, ap[a + 6]), c6);
             c7 = b0.fma(FloatVector.broadcast(S, ap[a + 7]), c7);
         }
-        c0.intoArray(t, 0);
-        c1.intoArray(t, L);
-        c2.intoArray(t, 2 * L);
-        c3.intoArray(t, 3 * L);
-        c4.intoArray(t, 4 * L);
-        c5.intoArray(t, 5 * L);
-        c6.intoArray(t, 6 * L);
-        c7.intoArray(t, 7 * L);
+        c0.intoArray(c, co);
+        c1.intoArray(c, co + ldc);
+        c2.intoArray(c, co + 2 * ldc);
+        c3.intoArray(c, co + 3 * ldc);
+        c4.intoArray(c, co + 4 * ldc);
+        c5.intoArray(c, co + 5 * ldc);
+        c6.intoArray(c, co + 6 * ldc);
+        c7.intoArray(c, co + 7 * ldc);
     }
 
     /**
@@ -304,6 +282,11 @@ public final class VectorGemm implements GemmKernel {
         for (int jp = 0; jp < nc; jp += NR) {
             int cols = Math.min(NR, nc - jp);
             int base = jp * kk;
+            if (cols < NR) {
+                // the last panel's padding: one fill of the panel, then its columns (rather than a fill of
+                // up to NR - 1 floats per term)
+                Arrays.fill(bp, base, base + kk * NR, 0f);
+            }
             if (!transB && cols == NR) {
                 // two vector moves per term (System.arraycopy of 32 floats cost as much as 10 % of the GEMM)
                 // (two loops rather than a branch per term: no vector value merged across branches)
@@ -354,11 +337,6 @@ public final class VectorGemm implements GemmKernel {
                     for (int q = 0; q < kk; q++) {
                         bp[base + q * NR + x] = b[src + ps[q]] * ss[q];
                     }
-                }
-            }
-            if (cols < NR) {
-                for (int q = 0; q < kk; q++) {
-                    Arrays.fill(bp, base + q * NR + cols, base + (q + 1) * NR, 0f);
                 }
             }
         }
@@ -630,42 +608,75 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * The Gram matrix's tiles that hold a column {@code j >= i}, into a flat n x n scratch, then rows
-     * copied out from column {@code i - i % 4} on (the contract of {@link CpuGemm#gramUpper}). Up to
+     * The Gram matrix's tiles that hold a column {@code j < i + MR}, into a flat scratch, then rows
+     * copied out up to column {@code i - i % 4 + 4} (the contract of {@link CpuGemm#gramLower}). Up to
      * NC rows (a sequence of the ghost norms), X is packed once per k-block, as B, and the kernel reads
      * its A side from those panels: packing A as well took a sixth of the time (without it the ghost
-     * norms ran 1.17-1.22x faster at the encoder's shapes, `NormsBeforeAfter`, 9 rounds).
+     * norms ran 1.17-1.22x faster at the encoder's shapes, `NormsBeforeAfter`, 9 rounds); the scratch
+     * then has room for whole tiles ({@link #gramTiles}).
      */
     @Override
-    public void gramUpper(float[] x, int xo, int n, int k, float[][] c) {
+    public void gramLower(float[] x, int xo, int n, int k, float[][] c) {
         Scratch w = SCRATCH.get();
-        float[] g = w.gram(n);
-        Arrays.fill(g, 0, n * n, 0f);
+        // n <= NC: one column block, whole tiles written in place; else the general blocking (T > 512)
+        int ld = n <= NC ? (n + NR - 1) / NR * NR : n;
+        int rows = n <= NC ? (n + MR - 1) / MR * MR : n;
+        float[] g = w.gram(rows * ld);
+        Arrays.fill(g, 0, rows * ld, 0f);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kk = CpuGemm.activeTerms(p0, Math.min(k, p0 + KC), 1f, null, 0, 1, w.p, w.s);
             if (n <= NC) {
-                // one column block: its panels hold every row of X (zero-padded past n), and the A side
-                // of the product is X too, so the kernel reads a row panel's values out of the B panel that
-                // holds those rows (row i at its panel's offset i % NR, term stride NR) instead of packing A
+                // its panels hold every row of X (zero-padded past n), and the A side of the product is X
+                // too, so the kernel reads a row panel's values out of the B panel that holds those rows
+                // (row i at its panel's offset i % NR, term stride NR) instead of packing A
                 packB(true, x, xo, k, 0, n, kk, true, w);
-                for (int ic = 0; ic < n; ic += NR) {
-                    block(kk, w.b, ic * kk, 1, NR, ic, Math.min(NR, n - ic), 0, n, g, 0, n, 0, w);
-                }
+                gramTiles(kk, n, g, ld, w);
                 continue;
             }
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(NC, n - j0);
                 packB(true, x, xo, k, j0, nc, kk, true, w);
-                for (int ic = 0; ic < Math.min(n, j0 + nc); ic += MC) {
+                for (int ic = (j0 / MC) * MC; ic < n; ic += MC) {
                     int mc = Math.min(MC, n - ic);
                     packA(false, x, xo, k, ic, mc, kk, w);
-                    block(kk, w.a, 0, kk, MR, ic, mc, j0, nc, g, 0, n, 0, w);
+                    block(kk, w.a, 0, kk, MR, ic, mc, j0, nc, g, 0, n, true, w);
                 }
             }
         }
         for (int i = 0; i < n; i++) {
-            int from = i & -4;
-            System.arraycopy(g, i * n + from, c[i], from, n - from);
+            System.arraycopy(g, i * ld, c[i], 0, Math.min(n, (i & -4) + 4));
+        }
+    }
+
+    /**
+     * One k-block of the lower Gram matrix of n &lt;= NC rows, X packed as B (every row in the panels,
+     * zero past n), into g (leading dimension ld, a multiple of NR; rows to a multiple of MR), every
+     * MR x NR tile holding a column {@code j < min(n, i + MR)} written in place; of a tile whose last L
+     * columns are all past that, only its first L (the one-vector kernel). Padding rows and columns
+     * receive zeros (the panels' padding). Lower, not upper: a short last panel of columns (a sequence
+     * of 97 rows has one of a single column) meets only the last rows, where in the upper part it met
+     * every row (the one-vector kernel there cost about as much as a full tile: 97 rows took 1.5-1.6x
+     * the time of 96, one thread, depth 256).
+     */
+    private static void gramTiles(int kk, int n, float[] g, int ld, Scratch w) {
+        float[] bp = w.b;
+        // a block of NR rows (one A panel) against the column panels, the order block() runs
+        for (int ic = 0; ic < n; ic += NR) {
+            int iEnd = Math.min(n, ic + NR);
+            for (int jp = 0; jp < iEnd; jp += NR) {
+                for (int i = ic; i < iEnd; i += MR) {
+                    if (jp >= i + MR) {
+                        continue;
+                    }
+                    // A's rows i .. i + 7 from the panel holding them (offset i - ic); B's from panel jp / NR
+                    int a0 = ic * kk + (i - ic);
+                    if (jp + L < Math.min(n, i + MR)) {
+                        kernel(kk, bp, a0, NR, bp, jp * kk, g, i * ld + jp, ld);
+                    } else {
+                        kernelNarrow(kk, bp, a0, NR, bp, jp * kk, g, i * ld + jp, ld);
+                    }
+                }
+            }
         }
     }
 }

@@ -168,15 +168,17 @@ final class CpuGemm {
     }
 
     /**
-     * The upper part of the Gram matrix {@code X X^T} of the {@code n} rows of X (length k, stored
+     * The lower part of the Gram matrix {@code X X^T} of the {@code n} rows of X (length k, stored
      * contiguously from {@code x[xo]}), on one thread: {@code c[i][j] = x_i . x_j} for
-     * {@code j >= i - i % 4} (the rest of each row is not touched). Same arithmetic as
-     * {@link #gemm}: one fused multiply-add per term, ascending. x: not modified.
+     * {@code j < min(n, i - i % 4 + 4)} (the rest of each row is not touched). Same arithmetic as
+     * {@link #gemm}: one fused multiply-add per term, ascending (so {@code c[i][j]} has the bits of
+     * {@code x_j . x_i}). x: not modified. The lower part, not the upper: the kernels' column panels
+     * are wider than their row panels, and a short last panel of columns then meets only the last rows.
      *
      * @param c at least n rows of at least n floats each; modified
      */
-    static void gramUpper(float[] x, int xo, int n, int k, float[][] c) {
-        KERNEL.gramUpper(x, xo, n, k, c);
+    static void gramLower(float[] x, int xo, int n, int k, float[][] c) {
+        KERNEL.gramLower(x, xo, n, k, c);
     }
 
     /**

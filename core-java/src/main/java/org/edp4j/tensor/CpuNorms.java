@@ -12,9 +12,9 @@ package org.edp4j.tensor;
  * <ul>
  *   <li><b>Ghost</b>, {@code ||A_i^T G_i||_F^2 = sum_{t,s} (a_t . a_s)(g_t . g_s)}: the two Gram
  *       matrices {@code A_i A_i^T} (depth d) and {@code G_i G_i^T} (depth p), {@code T x T} each,
- *       are formed by {@link CpuGemm#gramUpper} on and above the diagonal only (rows in groups of
- *       four, each group from its first row on), then multiplied elementwise and summed in double,
- *       the entries above the diagonal counted twice. About {@code T^2 (d + p) / 2} multiply-adds
+ *       are formed by {@link CpuGemm#gramLower} on and below the diagonal only (rows in groups of
+ *       four, each group up to its last row), then multiplied elementwise and summed in double,
+ *       the entries below the diagonal counted twice. About {@code T^2 (d + p) / 2} multiply-adds
  *       per sample and {@code 2 T^2} floats of scratch per thread.
  *   <li><b>Direct</b>: the sample's gradient {@code A_i^T G_i} ({@code d x p}) by
  *       {@link CpuGemm#gemmTN}, then its squared Frobenius norm in double. {@code T d p}
@@ -153,14 +153,14 @@ final class CpuNorms {
         w.grams(rows);
         float[][] ga = w.ga;
         float[][] gg = w.gg;
-        CpuGemm.gramUpper(a, ao, rows, d, ga);
-        CpuGemm.gramUpper(g, go, rows, p, gg);
+        CpuGemm.gramLower(a, ao, rows, d, ga);
+        CpuGemm.gramLower(g, go, rows, p, gg);
         double acc = 0;
         for (int t = 0; t < rows; t++) {
             float[] x = ga[t];
             float[] y = gg[t];
             double off = 0;
-            for (int s = t + 1; s < rows; s++) {
+            for (int s = 0; s < t; s++) {
                 off += (double) x[s] * y[s];
             }
             acc += (double) x[t] * y[t] + 2 * off;

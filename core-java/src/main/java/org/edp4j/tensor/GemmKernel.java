@@ -26,8 +26,8 @@ interface GemmKernel {
               float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
               float[] scale, int so, int rowsPerScale);
 
-    /** See {@link CpuGemm#gramUpper}. */
-    void gramUpper(float[] x, int xo, int n, int k, float[][] c);
+    /** See {@link CpuGemm#gramLower}. */
+    void gramLower(float[] x, int xo, int n, int k, float[][] c);
 
     /** Rows of C per micro-kernel call: a thread's share of the rows starts at a multiple of it. */
     int rowBlock();

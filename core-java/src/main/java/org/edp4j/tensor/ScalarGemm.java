@@ -36,7 +36,7 @@ final class ScalarGemm implements GemmKernel {
         final int[] p = new int[KC];
         /** {@code alpha * scale[p / rowsPerScale]} of the active terms. */
         final float[] s = new float[KC];
-        /** Packed {@code X^T} of {@link #gramUpper}, {@code [KC][n]}; grows. */
+        /** Packed {@code X^T} of {@link #gramLower}, {@code [KC][n]}; grows. */
         private float[][] g = new float[KC][0];
 
         float[][] gram(int n) {
@@ -104,12 +104,12 @@ final class ScalarGemm implements GemmKernel {
 
     /**
      * Every row of {@code X^T} of a k-block is packed once, whole (n floats, no n-blocking), and each
-     * group of four C rows runs over the columns from its first row on.
+     * group of four C rows runs over the columns up to its last row.
      */
     @Override
-    public void gramUpper(float[] x, int xo, int n, int k, float[][] c) {
+    public void gramLower(float[] x, int xo, int n, int k, float[][] c) {
         for (int i = 0; i < n; i++) {
-            Arrays.fill(c[i], i & -MR, n, 0f);
+            Arrays.fill(c[i], 0, Math.min(n, (i & -MR) + MR), 0f);
         }
         Scratch w = SCRATCH.get();
         float[][] bp = w.gram(n);
@@ -127,11 +127,11 @@ final class ScalarGemm implements GemmKernel {
                 for (int r = 0; r < MR; r++) {
                     System.arraycopy(x, xo + (i + r) * k + p0, ap, r * KC, kk);
                 }
-                block4(c[i], c[i + 1], c[i + 2], c[i + 3], bp, ap, kk, i, n);
+                block4(c[i], c[i + 1], c[i + 2], c[i + 3], bp, ap, kk, 0, Math.min(n, i + MR));
             }
             for (; i < n; i++) {
                 System.arraycopy(x, xo + i * k + p0, ap, 0, kk);
-                block1(c[i], bp, ap, kk, i & -MR, n);
+                block1(c[i], bp, ap, kk, 0, Math.min(n, (i & -MR) + MR));
             }
         }
     }

@@ -357,9 +357,9 @@ class CpuGemmTest {
 
     /**
      * The single-threaded entry points the per-sample norms run on: {@code gemmTN} with A and B at
-     * offsets into larger arrays (C overwritten over NaN), and {@code gramUpper} on and above the
-     * diagonal (entries below the group of four left untouched), against float64, for n across the
-     * row groups and k across the k-blocks; both bit-identical to {@code gemm} on copies.
+     * offsets into larger arrays (C overwritten over NaN), and {@code gramLower} on and below the
+     * diagonal (entries past the group of four left untouched), against float64, for n across the
+     * row groups and panels and k across the k-blocks; both bit-identical to {@code gemm} on copies.
      */
     @Property(tries = 40)
     void singleThreadEntryPointsMatchFloat64(@ForAll @IntRange(min = 1, max = 140) int m,
@@ -395,13 +395,13 @@ class CpuGemmTest {
         for (float[] row : g) {
             java.util.Arrays.fill(row, -7f);
         }
-        kernel.gramUpper(a, off, m, k, g);
+        kernel.gramLower(a, off, m, k, g);
         float[] full = new float[m * m];
         float[] x = java.util.Arrays.copyOfRange(a, off, off + m * k);
         CpuGemm.gemm(kernel, false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m + 3; j++) {
-                if (j < (i & -4) || j >= m) {
+                if (j >= Math.min(m, (i & -4) + 4)) {
                     assertEquals(-7f, g[i][j], "untouched " + i + "," + j);
                     continue;
                 }
@@ -413,6 +413,43 @@ class CpuGemmTest {
                 assertEquals(full[i * m + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
             }
         }
+        }
+    }
+
+    /**
+     * {@code gramLower} past one column block of the vector kernel (more than 512 rows: packed A, the
+     * general blocking with edge tiles), against float64 and bit for bit against {@code gemm} NT.
+     */
+    @Test
+    void gramLowerOfMoreRowsThanOneColumnBlock() {
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int n : new int[] {513, 1030}) {
+            int k = 37;
+            float[] x = random(rng, n * k);
+            float[] full = new float[n * n];
+            for (GemmKernel kernel : kernels()) {
+                float[][] g = new float[n][n + 1];
+                for (float[] row : g) {
+                    java.util.Arrays.fill(row, -7f);
+                }
+                kernel.gramLower(x, 0, n, k, g);
+                CpuGemm.gemm(kernel, false, true, n, n, k, 1f, x, x, 0f, full, null, 1);
+                for (int i = 0; i < n; i++) {
+                    int end = Math.min(n, (i & -4) + 4);
+                    for (int j = 0; j < n + 1; j++) {
+                        if (j >= end) {
+                            assertEquals(-7f, g[i][j], "untouched " + i + "," + j);
+                            continue;
+                        }
+                        double s = 0;
+                        for (int p = 0; p < k; p++) {
+                            s += (double) x[i * k + p] * x[j * k + p];
+                        }
+                        assertClose(new double[] {s}, new float[] {g[i][j]}, k);
+                        assertEquals(full[i * n + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
+                    }
+                }
+            }
         }
     }
 
