@@ -28,9 +28,9 @@ package org.edp4j.tensor;
  * <p>Trailing rows of a sample whose output gradient is exactly zero (padding) are dropped
  * before either method: they contribute nothing for finite activations. Products accumulate in
  * float in a fixed order (one fused multiply-add per term); the elementwise sums and the bias
- * term accumulate in double. Samples are split across threads ({@link Parallel#items}), each sample computed by one thread
- * in a fixed order, so results do not depend on the thread count. Scratch is per thread and grows
- * once to the largest shape seen.
+ * term accumulate in double. Samples are split across threads ({@link Parallel#items}), each
+ * sample computed by one thread in a fixed order, so results do not depend on the thread count.
+ * Scratch is per thread and grows once to the largest shape seen.
  */
 final class CpuNorms {
     /** Per-thread scratch: the two Gram matrices (rows indexed from 0), the direct gradient, a bias row. */

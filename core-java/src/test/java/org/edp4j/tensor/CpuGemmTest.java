@@ -391,28 +391,7 @@ class CpuGemmTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(viaGemm, java.util.Arrays.copyOf(c, m * n));
 
         // Gram of the m rows of length k stored from a[off].
-        float[][] g = new float[m + 2][m + 3];
-        for (float[] row : g) {
-            java.util.Arrays.fill(row, -7f);
-        }
-        kernel.gramLower(a, off, m, k, g);
-        float[] full = new float[m * m];
-        float[] x = java.util.Arrays.copyOfRange(a, off, off + m * k);
-        CpuGemm.gemm(kernel, false, true, m, m, k, 1f, x, x, 0f, full, null, 1);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < m + 3; j++) {
-                if (j >= Math.min(m, (i & -4) + 4)) {
-                    assertEquals(-7f, g[i][j], "untouched " + i + "," + j);
-                    continue;
-                }
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    s += (double) x[i * k + p] * x[j * k + p];
-                }
-                assertClose(new double[] {s}, new float[] {g[i][j]}, k);
-                assertEquals(full[i * m + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
-            }
-        }
+        assertGramLower(kernel, a, off, m, k);
         }
     }
 
@@ -424,31 +403,39 @@ class CpuGemmTest {
     void gramLowerOfMoreRowsThanOneColumnBlock() {
         SplittableRandom rng = new SplittableRandom(17);
         for (int n : new int[] {513, 1030}) {
-            int k = 37;
-            float[] x = random(rng, n * k);
-            float[] full = new float[n * n];
+            float[] x = random(rng, n * 37);
             for (GemmKernel kernel : kernels()) {
-                float[][] g = new float[n][n + 1];
-                for (float[] row : g) {
-                    java.util.Arrays.fill(row, -7f);
+                assertGramLower(kernel, x, 0, n, 37);
+            }
+        }
+    }
+
+    /**
+     * {@code kernel.gramLower} of the n rows of length k stored from {@code a[off]}: on and below the
+     * diagonal up to the end of each row's group of four, against float64 and bit for bit against
+     * {@code gemm} NT; the rest of each row (and a column past n) untouched.
+     */
+    private static void assertGramLower(GemmKernel kernel, float[] a, int off, int n, int k) {
+        float[][] g = new float[n + 2][n + 3];
+        for (float[] row : g) {
+            java.util.Arrays.fill(row, -7f);
+        }
+        kernel.gramLower(a, off, n, k, g);
+        float[] full = new float[n * n];
+        float[] x = java.util.Arrays.copyOfRange(a, off, off + n * k);
+        CpuGemm.gemm(kernel, false, true, n, n, k, 1f, x, x, 0f, full, null, 1);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n + 3; j++) {
+                if (j >= Math.min(n, (i & -4) + 4)) {
+                    assertEquals(-7f, g[i][j], "untouched " + i + "," + j);
+                    continue;
                 }
-                kernel.gramLower(x, 0, n, k, g);
-                CpuGemm.gemm(kernel, false, true, n, n, k, 1f, x, x, 0f, full, null, 1);
-                for (int i = 0; i < n; i++) {
-                    int end = Math.min(n, (i & -4) + 4);
-                    for (int j = 0; j < n + 1; j++) {
-                        if (j >= end) {
-                            assertEquals(-7f, g[i][j], "untouched " + i + "," + j);
-                            continue;
-                        }
-                        double s = 0;
-                        for (int p = 0; p < k; p++) {
-                            s += (double) x[i * k + p] * x[j * k + p];
-                        }
-                        assertClose(new double[] {s}, new float[] {g[i][j]}, k);
-                        assertEquals(full[i * n + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
-                    }
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) x[i * k + p] * x[j * k + p];
                 }
+                assertClose(new double[] {s}, new float[] {g[i][j]}, k);
+                assertEquals(full[i * n + j], g[i][j], "gram " + i + "," + j + " against gemm NT");
             }
         }
     }
