@@ -145,16 +145,27 @@ final class ScalarGemm implements GemmKernel {
         int[] ps = w.p;
         float[] ss = w.s;
         if (!transB) {
+            // copy, then scale in place: a loop reading b at an offset and writing the row is not
+            // vectorized by C2 (it cannot tell the two arrays apart), one over the row alone is
             for (int q = 0; q < kk; q++) {
                 float[] row = bp[q];
-                int base = bo + ps[q] * ldb + j0;
+                System.arraycopy(b, bo + ps[q] * ldb + j0, row, 0, nc);
                 float s = ss[q];
-                for (int j = 0; j < nc; j++) {
-                    row[j] = b[base + j] * s;
+                if (s != 1f) {
+                    for (int j = 0; j < nc; j++) {
+                        row[j] *= s;
+                    }
+                }
+            }
+        } else if (unitFactors(kk, ss)) {
+            // B stored [n,k]: row j of storage holds column j of op(B).
+            for (int j = 0; j < nc; j++) {
+                int base = bo + (j0 + j) * ldb;
+                for (int q = 0; q < kk; q++) {
+                    bp[q][j] = b[base + ps[q]];
                 }
             }
         } else {
-            // B stored [n,k]: row j of storage holds column j of op(B).
             for (int j = 0; j < nc; j++) {
                 int base = bo + (j0 + j) * ldb;
                 for (int q = 0; q < kk; q++) {
@@ -162,6 +173,16 @@ final class ScalarGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /** Whether the kk factors are all 1. */
+    private static boolean unitFactors(int kk, float[] ss) {
+        for (int q = 0; q < kk; q++) {
+            if (ss[q] != 1f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code w.a[r * KC + q] = op(A)[i + r, p_q]} for {@code r < rows}; A's rows lda floats apart. */
