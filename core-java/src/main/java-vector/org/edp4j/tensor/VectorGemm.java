@@ -114,7 +114,7 @@ public final class VectorGemm implements GemmKernel {
             boolean run = oneRun(kk, w);
             boolean inPlace = run && transA && (i1 - i0) % MR == 0;
             boolean rows = run && rowsInPlace(transA, i1 - i0, j1 - j0, k);
-            boolean unit = unitFactors(kk, w);
+            boolean unit = CpuGemm.unitFactors(kk, w.s);
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 packB(transB, b, bo, ldb, jc, nc, kk, unit, w);
@@ -162,16 +162,6 @@ public final class VectorGemm implements GemmKernel {
      */
     private static boolean oneRun(int kk, Scratch w) {
         return w.p[kk - 1] - w.p[0] == kk - 1;
-    }
-
-    /** Whether every factor of the k-block's kk active terms is 1: B's panels are then plain copies. */
-    private static boolean unitFactors(int kk, Scratch w) {
-        for (int q = 0; q < kk; q++) {
-            if (w.s[q] != 1f) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

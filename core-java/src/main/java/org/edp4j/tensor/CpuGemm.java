@@ -182,6 +182,19 @@ final class CpuGemm {
     }
 
     /**
+     * Whether the first kk factors listed by {@link #activeTerms} are all 1: a kernel then packs B's
+     * values as they are, without the multiply.
+     */
+    static boolean unitFactors(int kk, float[] ss) {
+        for (int q = 0; q < kk; q++) {
+            if (ss[q] != 1f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Lists the terms of {@code [p0, p1)} whose factor {@code alpha * scale[so + p / rowsPerScale]}
      * is not 0 into {@code ps} (their indices p) and {@code ss} (their factors); returns their count.
      */

@@ -157,7 +157,7 @@ final class ScalarGemm implements GemmKernel {
                     }
                 }
             }
-        } else if (unitFactors(kk, ss)) {
+        } else if (CpuGemm.unitFactors(kk, ss)) {
             // B stored [n,k]: row j of storage holds column j of op(B).
             for (int j = 0; j < nc; j++) {
                 int base = bo + (j0 + j) * ldb;
@@ -173,16 +173,6 @@ final class ScalarGemm implements GemmKernel {
                 }
             }
         }
-    }
-
-    /** Whether the kk factors are all 1. */
-    private static boolean unitFactors(int kk, float[] ss) {
-        for (int q = 0; q < kk; q++) {
-            if (ss[q] != 1f) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code w.a[r * KC + q] = op(A)[i + r, p_q]} for {@code r < rows}; A's rows lda floats apart. */

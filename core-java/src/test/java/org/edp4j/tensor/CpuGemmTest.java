@@ -319,7 +319,8 @@ class CpuGemmTest {
         if (ks.size() < 2) {
             return; // no Vector API in this JVM: nothing to compare (the guard test says so)
         }
-        // alpha 1 with whole row panels: the vector kernel reads a transposed A in place instead of packing it
+        // whole row panels: the vector kernel reads a transposed A in place instead of packing it (whatever
+        // alpha, whose factor goes into B; unitAlpha also takes B's packing without the multiply)
         float alpha = unitAlpha ? 1f : 0.75f;
         if (unitAlpha) {
             m = (m + 7) / 8 * 8;
@@ -481,9 +482,9 @@ class CpuGemmTest {
      * output inside the rows of out) on both kernels: against float64 on fresh random inputs, element by
      * element, and bit for bit the call on compact copies and the scalar kernel; the floats between the
      * operands' rows hold NaN, which must not reach C, and the floats between C's rows must stay
-     * untouched. Shapes off the register blocks and edge panels; alpha 1 with whole row panels takes the
-     * vector kernel's in-place transposed A, and with {@code rowTiles} (A [m, k] with m a multiple of 4,
-     * C 64 or 128 wide, alpha 1, no scale or one run of attended keys) its in-place A rows.
+     * untouched. Shapes off the register blocks and edge panels; whole row panels (with unitAlpha) take
+     * the vector kernel's in-place transposed A, and {@code rowTiles} (A [m, k] with m a multiple of 4,
+     * C 64 or 128 wide, no scale or one run of attended keys) its in-place A rows.
      */
     @Property(tries = 60)
     void singleWithLeadingDimensionsMatchesFloat64(@ForAll @IntRange(min = 1, max = 45) int m,
@@ -521,8 +522,8 @@ class CpuGemmTest {
             float[] scale = null;
             if (keys) { // attention's attended keys: 0 or 1 per term, a zero term's A and B values NaN
                 scale = new float[k];
-                // with alpha 1 a padded sequence: the keys [lo, hi) attended (padding at either end), which
-                // the vector kernel reads in place (transposed A, or rowTiles)
+                // with unitAlpha a padded sequence: the keys [lo, hi) attended (padding at either end), one
+                // run, which the vector kernel reads in place (transposed A, or rowTiles)
                 int lo = rng.nextInt(k);
                 int hi = lo + 1 + rng.nextInt(k - lo);
                 for (int p = 0; p < k; p++) {
