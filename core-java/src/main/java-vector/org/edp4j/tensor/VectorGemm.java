@@ -305,7 +305,7 @@ public final class VectorGemm implements GemmKernel {
                         bp[to + x] = b[from + x] * s;
                     }
                 }
-            } else if (ps[kk - 1] - ps[0] == kk - 1) {
+            } else if (oneRun(kk, w)) {
                 // B stored [n, k], the active terms contiguous: plain indices, whose range checks C2 lifts
                 // out of the loop (the indirect ones below cost a check per value)
                 for (int x = 0; x < cols; x++) {
@@ -356,7 +356,7 @@ public final class VectorGemm implements GemmKernel {
             } else if (rows == MR) {
                 // eight rows of A read side by side, the panel written in order
                 int s0 = ao + (ic + ip) * lda;
-                if (ps[kk - 1] - ps[0] == kk - 1) {
+                if (oneRun(kk, w)) {
                     // the active terms contiguous: plain indices (range checks lifted, as in packB)
                     packRows(a, s0 + ps[0], lda, kk, ap, base);
                     continue;
